@@ -1,0 +1,110 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, as documented in the README.
+const (
+	exitOK       = 0 // success
+	exitFindings = 1 // the tool worked and found problems (incompatible, lint)
+	exitUsage    = 2 // bad usage or bad input
+)
+
+// errFindings is returned by a command that ran fine but has findings to
+// report (already printed). It maps to exit code 1.
+var errFindings = errors.New("findings reported")
+
+// usageError marks errors caused by the user's input or flags (exit 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usageErrorf returns an error that exits with code 2.
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// streams are the IO a command may use; tests substitute buffers.
+type streams struct {
+	In  io.Reader
+	Out io.Writer // results (findings, JSON)
+	Err io.Writer // diagnostics and progress
+}
+
+// commandFactories is filled by init functions in the cmd_*.go files, so
+// each command group lives in its own file and root.go needs no edits.
+var commandFactories []func(*streams) *cobra.Command
+
+func register(f func(*streams) *cobra.Command) { commandFactories = append(commandFactories, f) }
+
+// newRootCmd builds the command tree.
+func newRootCmd(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "avroctl",
+		Short: "Avro contracts from IDL to production: compile, generate, check, register, release",
+		Long: `avroctl compiles Avro IDL to schemas, generates typed Go event types,
+checks compatibility offline and against a Schema Registry, registers
+schemas and versions the generated events module. No JVM required.
+
+Exit codes: 0 ok, 1 findings (incompatible, lint), 2 usage or input error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+	}
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	for _, f := range commandFactories {
+		root.AddCommand(f(s))
+	}
+	return root
+}
+
+// Main runs avroctl with args and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &streams{In: stdin, Out: stdout, Err: stderr}
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	err := root.Execute()
+	return exitCode(err, s.Err)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, errFindings) {
+		return exitFindings
+	}
+	fmt.Fprintln(stderr, "avroctl:", err)
+	return exitUsage
+}
+
+// version is the module version when built with go install, else "devel".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// cobraArgs wraps a cobra positional-args validator so that its failure is a
+// usage error (exit 2).
+func cobraArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := v(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
+}
