@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"gitlab.com/acme/avroctl/gen/config"
 )
 
 // Exit codes, as documented in the README.
@@ -64,6 +66,7 @@ Exit codes: 0 ok, 1 findings (incompatible, lint), 2 usage or input error.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
+	root.PersistentFlags().StringVar(&configPath, "config", config.FileName, "the project's configuration file")
 	for _, f := range commandFactories {
 		root.AddCommand(f(s))
 	}
@@ -107,4 +110,17 @@ func cobraArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// configPath is the --config flag shared by every command.
+var configPath = config.FileName
+
+// loadConfig reads avroctl.yaml (defaults when it does not exist); a bad
+// file is a usage error.
+func loadConfig() (*config.Config, error) {
+	c, err := config.Load(configPath)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return c, nil
 }

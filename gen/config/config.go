@@ -1,0 +1,292 @@
+// Package config reads avroctl.yaml, the project's one configuration file.
+//
+// The file is versioned (`version: 1`) and decoded strictly: an unknown key
+// is an error that names the key and its line, so a typo never silently
+// falls back to a default. Paths in the file are relative to the file.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FileName is the configuration file's conventional name.
+const FileName = "avroctl.yaml"
+
+// ErrMissingVersion is returned for a file without `version:`.
+var ErrMissingVersion = errors.New("missing `version: 1`")
+
+// Config is the whole configuration, with defaults applied.
+type Config struct {
+	Version int `yaml:"version"`
+	// IDL is the folder of .avdl sources (default "idl").
+	IDL string `yaml:"idl"`
+	// ImportDirs are extra folders searched for imports given by bare name.
+	ImportDirs []string `yaml:"import_dirs"`
+	// Schemas is the folder of compiled .avsc files (default "schemas").
+	Schemas  string   `yaml:"schemas"`
+	Go       Go       `yaml:"go"`
+	Registry Registry `yaml:"registry"`
+	Release  Release  `yaml:"release"`
+
+	// Dir is the folder the file was read from; paths above are relative to it.
+	Dir string `yaml:"-"`
+}
+
+// Go configures code generation.
+type Go struct {
+	// Out is the generated module's folder (default "events").
+	Out string `yaml:"out"`
+	// Module is the generated module's path.
+	Module string `yaml:"module"`
+	// Packages maps an Avro namespace to a package folder under Out. A
+	// namespace that is not listed maps to its last segment.
+	Packages map[string]string `yaml:"packages"`
+}
+
+// Registry configures subjects and the registry to talk to.
+type Registry struct {
+	// URL of a Confluent-API registry; empty means the embedded one.
+	// REGISTRY_URL in the environment overrides it.
+	URL string `yaml:"url"`
+	// Strategy is the subject name strategy: topic, record or topic-record.
+	Strategy string `yaml:"strategy"`
+	// Compatibility is the level set on subjects before registering
+	// (empty leaves the registry's setting alone).
+	Compatibility string `yaml:"compatibility"`
+	// Topics maps a record's full name to the topic it is published on; the
+	// topic and topic-record strategies need it. Only listed types become
+	// subjects of their own; the others are registered as references.
+	Topics map[string]string `yaml:"topics"`
+}
+
+// Release configures `avroctl release`.
+type Release struct {
+	// TagPrefix is the prefix of the events module's tags (default "events/").
+	TagPrefix string `yaml:"tag_prefix"`
+	// Changelog is the changelog file (default "<go.out>/CHANGELOG.md").
+	Changelog string `yaml:"changelog"`
+}
+
+// Error is a configuration error located in the file.
+type Error struct {
+	File      string
+	Line, Col int
+	Key       string
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Col)
+	}
+	if e.Key != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, e.Key, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", loc, e.Msg)
+}
+
+// Default returns the configuration used when there is no file.
+func Default(dir string) *Config {
+	c := &Config{Version: 1, Dir: dir}
+	c.applyDefaults()
+	return c
+}
+
+// Load reads the file at path. A missing file gives the defaults for the
+// file's folder, so a project works before it has a config file.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return Default(filepath.Dir(path)), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates the file's content.
+func Parse(filename string, data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(filename, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, &Error{File: filename, Msg: ErrMissingVersion.Error()}
+	}
+	doc := root.Content[0]
+	if v := mappingValue(doc, "version"); v == nil {
+		return nil, &Error{File: filename, Line: doc.Line, Col: doc.Column, Msg: ErrMissingVersion.Error()}
+	} else if v.Value != "1" {
+		return nil, &Error{File: filename, Line: v.Line, Col: v.Column, Key: "version",
+			Msg: fmt.Sprintf("unknown version %q; this avroctl reads version 1", v.Value)}
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, yamlError(filename, err)
+	}
+	c.Dir = filepath.Dir(filename)
+	c.applyDefaults()
+	if err := c.validate(filename, doc); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (c *Config) applyDefaults() {
+	def := func(s *string, v string) {
+		if *s == "" {
+			*s = v
+		}
+	}
+	def(&c.IDL, "idl")
+	def(&c.Schemas, "schemas")
+	def(&c.Go.Out, "events")
+	def(&c.Registry.Strategy, "topic-record")
+	def(&c.Release.TagPrefix, "events/")
+	def(&c.Release.Changelog, filepath.Join(c.Go.Out, "CHANGELOG.md"))
+}
+
+var (
+	modulePathRx = regexp.MustCompile(`^[a-z0-9.-]+(/[A-Za-z0-9._~-]+)+$`)
+	packageDirRx = regexp.MustCompile(`^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$`)
+	avroNameRx   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+)
+
+// validate checks values the YAML decoder cannot, pointing at the key.
+func (c *Config) validate(filename string, doc *yaml.Node) error {
+	var errs []error
+	at := func(path []string, format string, args ...any) {
+		n := nodeAt(doc, path)
+		e := &Error{File: filename, Key: strings.Join(path, "."), Msg: fmt.Sprintf(format, args...)}
+		if n != nil {
+			e.Line, e.Col = n.Line, n.Column
+		}
+		errs = append(errs, e)
+	}
+	if c.Go.Module != "" && !modulePathRx.MatchString(c.Go.Module) {
+		at([]string{"go", "module"}, "%q is not a Go module path (for example gitlab.com/acme/shop/events)", c.Go.Module)
+	}
+	for _, ns := range sortedKeys(c.Go.Packages) {
+		if !avroNameRx.MatchString(ns) {
+			at([]string{"go", "packages", ns}, "%q is not an Avro namespace", ns)
+		}
+		if dir := c.Go.Packages[ns]; !packageDirRx.MatchString(dir) {
+			at([]string{"go", "packages", ns}, "%q is not a package folder (lower case, for example orders)", dir)
+		}
+	}
+	switch c.Registry.Strategy {
+	case "topic", "record", "topic-record":
+	default:
+		at([]string{"registry", "strategy"}, "%q is not a subject name strategy; use topic, record or topic-record", c.Registry.Strategy)
+	}
+	switch c.Registry.Compatibility {
+	case "", "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE":
+	default:
+		at([]string{"registry", "compatibility"}, "%q is not a compatibility level; use NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE", c.Registry.Compatibility)
+	}
+	for _, name := range sortedKeys(c.Registry.Topics) {
+		if !avroNameRx.MatchString(name) || !strings.Contains(name, ".") {
+			at([]string{"registry", "topics", name}, "%q is not a full Avro name (namespace.Name)", name)
+		}
+	}
+	if c.Registry.Strategy != "record" && len(c.Registry.Topics) == 0 {
+		at([]string{"registry", "strategy"}, "the %s strategy needs registry.topics (record full name -> topic)", c.Registry.Strategy)
+	}
+	return errors.Join(errs...)
+}
+
+// PackageFor returns the package folder for an Avro namespace.
+func (c *Config) PackageFor(namespace string) string {
+	if dir, ok := c.Go.Packages[namespace]; ok {
+		return dir
+	}
+	if i := strings.LastIndexByte(namespace, '.'); i >= 0 {
+		return namespace[i+1:]
+	}
+	return namespace
+}
+
+// Path resolves a path from the file against the file's folder.
+func (c *Config) Path(p string) string {
+	if filepath.IsAbs(p) || c.Dir == "" {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// mappingValue returns the value node of key in a mapping node.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// nodeAt follows a key path; for the last key it returns the key's value.
+func nodeAt(n *yaml.Node, path []string) *yaml.Node {
+	for _, k := range path {
+		if next := mappingValue(n, k); next != nil {
+			n = next
+		} else {
+			return n
+		}
+	}
+	return n
+}
+
+// yamlLineRx pulls "line N" out of go-yaml's messages.
+var yamlLineRx = regexp.MustCompile(`line (\d+): `)
+
+// yamlError turns a go-yaml error into located errors, one per problem.
+func yamlError(filename string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var errs []error
+		for _, msg := range te.Errors {
+			errs = append(errs, locate(filename, msg))
+		}
+		return errors.Join(errs...)
+	}
+	return locate(filename, strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+func locate(filename, msg string) error {
+	e := &Error{File: filename, Msg: msg}
+	if m := yamlLineRx.FindStringSubmatchIndex(msg); m != nil {
+		fmt.Sscanf(msg[m[2]:m[3]], "%d", &e.Line)
+		e.Col = 1
+		e.Msg = msg[:m[0]] + msg[m[1]:]
+		e.Msg = strings.TrimPrefix(e.Msg, "unmarshal errors:\n  ")
+	}
+	if strings.Contains(e.Msg, "not found in type") {
+		e.Msg += " (unknown key; see the avroctl.yaml reference in README.md)"
+	}
+	return e
+}

@@ -1,0 +1,68 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseGood(t *testing.T) {
+	src := `version: 1
+go:
+  module: gitlab.com/acme/shop/events
+  packages:
+    com.acme.shared: shared
+registry:
+  strategy: topic-record
+  compatibility: FULL_TRANSITIVE
+  topics:
+    com.acme.orders.OrderCreated: orders
+`
+	c, err := Parse("dir/avroctl.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.IDL != "idl" || c.Schemas != "schemas" || c.Go.Out != "events" || c.Release.TagPrefix != "events/" {
+		t.Errorf("defaults not applied: %+v", c)
+	}
+	if got := c.PackageFor("com.acme.shared"); got != "shared" {
+		t.Errorf("PackageFor(mapped) = %q", got)
+	}
+	if got := c.PackageFor("com.acme.loyalty"); got != "loyalty" {
+		t.Errorf("PackageFor(default) = %q", got)
+	}
+	if got := c.Path("idl"); got != "dir/idl" {
+		t.Errorf("Path = %q", got)
+	}
+}
+
+func TestParseBad(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"no version", "idl: x\n", "avroctl.yaml:1:1: missing `version: 1`"},
+		{"future version", "version: 2\n", "avroctl.yaml:1:10: version: unknown version \"2\""},
+		{"unknown key", "version: 1\nschemaz: x\n", "avroctl.yaml:2:1: field schemaz not found in type config.Config (unknown key"},
+		{"bad strategy", "version: 1\nregistry:\n  strategy: topical\n", "avroctl.yaml:3:13: registry.strategy: \"topical\" is not a subject name strategy"},
+		{"bad level", "version: 1\nregistry:\n  strategy: record\n  compatibility: SIDEWAYS\n", "avroctl.yaml:4:18: registry.compatibility: \"SIDEWAYS\" is not a compatibility level"},
+		{"bad module", "version: 1\ngo:\n  module: Not A Path\nregistry:\n  strategy: record\n", "avroctl.yaml:3:11: go.module:"},
+		{"topics needed", "version: 1\n", "registry.strategy: the topic-record strategy needs registry.topics"},
+		{"bad yaml", "version: 1\n  x: [\n", "avroctl.yaml:2:1:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("avroctl.yaml", []byte(tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v\nwant it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("version: 1\nregistry:\n  strategy: record\n"))
+	f.Add([]byte("version: 1\ngo:\n  packages:\n    a.b: c\n"))
+	f.Add([]byte("version: [\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("f.yaml", data)
+		if err == nil && c.Version != 1 {
+			t.Fatalf("accepted version %d", c.Version)
+		}
+	})
+}
