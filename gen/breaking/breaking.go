@@ -1,0 +1,267 @@
+// Package breaking checks the working tree's compiled schemas against their
+// history in git: every `<full.name>.avsc` under the schemas folder is a
+// subject, compared at a compatibility level with the same file at a git
+// revision (and, for a transitive level, at every release tag).
+package breaking
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gitlab.com/acme/avroctl/gen/compat"
+	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/gitref"
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// Options configure a check. The zero value of each knob is the default.
+type Options struct {
+	// Dir is the git working tree; "" means the current directory.
+	Dir string
+	// Schemas is the schemas folder, relative to Dir (default "schemas").
+	Schemas string
+	// Against is the git revision to compare with (required).
+	Against string
+	// Level is the compatibility level (zero value: BACKWARD).
+	Level compat.Level
+	// AllowRemoved accepts subjects that exist at Against but not any more.
+	AllowRemoved bool
+	// TagPrefix selects release tags for transitive levels (default
+	// "events/v"); they are ordered by semantic version.
+	TagPrefix string
+}
+
+// ErrMissingRevision is returned (wrapped, with the git command to run) when
+// the clone does not have the revision to compare with.
+var ErrMissingRevision = errors.New("revision not in this clone")
+
+// Run checks every subject and returns the report. An error means the check
+// could not run (bad schema, missing revision); incompatibilities are in
+// the report.
+func Run(opts Options) (report.Report, error) {
+	if opts.Schemas == "" {
+		opts.Schemas = "schemas"
+	}
+	if opts.TagPrefix == "" {
+		opts.TagPrefix = "events/v"
+	}
+	if opts.Against == "" {
+		return report.Report{}, errors.New("no revision to compare with: pass --against REF (for example origin/main)")
+	}
+	repo := gitref.Repo{Dir: opts.Dir}
+	schemasDir := path.Clean(filepath.ToSlash(opts.Schemas))
+
+	base, err := repo.ReadDir(opts.Against, schemasDir, ".avsc")
+	if err != nil {
+		if errors.Is(err, gitref.ErrUnknownRevision) {
+			return report.Report{}, missingRevision(repo, opts.Against)
+		}
+		return report.Report{}, err
+	}
+	// History, oldest first: release tags in version order, then the revision.
+	type snapshot struct {
+		rev   string
+		files map[string][]byte
+	}
+	var history []snapshot
+	if opts.Level.Transitive() {
+		tags, err := releaseTags(repo, opts.TagPrefix)
+		if err != nil {
+			return report.Report{}, err
+		}
+		for _, tag := range tags {
+			files, err := repo.ReadDir(tag, schemasDir, ".avsc")
+			if err != nil {
+				return report.Report{}, err
+			}
+			history = append(history, snapshot{tag, files})
+		}
+	}
+	history = append(history, snapshot{opts.Against, base})
+
+	current, err := readTree(filepath.Join(opts.Dir, filepath.FromSlash(schemasDir)))
+	if err != nil {
+		return report.Report{}, err
+	}
+
+	newSchemas, err := parseSnapshot(current, "", schemasDir)
+	if err != nil {
+		return report.Report{}, err
+	}
+	parsedHistory := make([]map[string]schema.Schema, len(history))
+	for i, snap := range history {
+		if parsedHistory[i], err = parseSnapshot(snap.files, snap.rev+":", schemasDir); err != nil {
+			return report.Report{}, err
+		}
+	}
+
+	rep := report.Report{Compatible: true}
+	for _, name := range sortedKeys(current) {
+		subject := strings.TrimSuffix(path.Base(name), ".avsc")
+		file := path.Join(schemasDir, name)
+		if _, ok := base[name]; !ok {
+			rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: "new"})
+			continue
+		}
+		var previous []schema.Schema
+		for _, snap := range parsedHistory {
+			if s, ok := snap[name]; ok {
+				previous = append(previous, s)
+			}
+		}
+		res := compat.CheckLevel(opts.Level, newSchemas[name], previous)
+		status := "compatible"
+		if !res.Compatible {
+			status = "incompatible"
+			rep.Compatible = false
+			rep.Findings = append(rep.Findings, report.FromResult(res, subject, file)...)
+		}
+		rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: status})
+	}
+	for _, name := range sortedKeys(base) {
+		if _, ok := current[name]; ok {
+			continue
+		}
+		subject := strings.TrimSuffix(path.Base(name), ".avsc")
+		file := path.Join(schemasDir, name)
+		if opts.AllowRemoved {
+			rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: "removed-allowed"})
+			continue
+		}
+		rep.Compatible = false
+		rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: "removed"})
+		rep.Findings = append(rep.Findings, report.Finding{
+			Subject:     subject,
+			Path:        file,
+			Type:        report.SubjectRemoved,
+			Location:    "/",
+			Message:     fmt.Sprintf("subject %s exists at %s but %s was removed", subject, opts.Against, file),
+			Explanation: "Consumers and producers of " + subject + " lose their schema; events already written with it can no longer be resolved from this repository.",
+			Fix:         "restore " + file + ", or pass --allow-removed if the type is retired on purpose.",
+		})
+	}
+	rep.Normalize()
+	return rep, nil
+}
+
+// parseFile reads one .avsc file; errors are "file:line:col: message".
+func parseFile(data []byte, filename string) (schema.Schema, error) {
+	return schema.Parse(data, schema.ParseOptions{Filename: filename})
+}
+
+// parseSnapshot parses every file of one revision (or the working tree),
+// keyed like files. Files written by idl2schemata are self-contained, but a
+// hand-written one may refer to a type defined in another file: such files
+// are parsed again against the types of the files that stood alone. The
+// error reported is the file's own first error.
+func parseSnapshot(files map[string][]byte, prefix, schemasDir string) (map[string]schema.Schema, error) {
+	out := make(map[string]schema.Schema, len(files))
+	failed := map[string]error{}
+	for _, name := range sortedKeys(files) {
+		s, err := parseFile(files[name], prefix+path.Join(schemasDir, name))
+		if err != nil {
+			failed[name] = err
+			continue
+		}
+		out[name] = s
+	}
+	if len(failed) == 0 {
+		return out, nil
+	}
+	names := schema.NewNames()
+	for _, name := range sortedKeys(files) {
+		if n, ok := out[name].(schema.NamedSchema); ok {
+			_ = names.Add(n) // a clash keeps the first definition
+		}
+	}
+	for _, name := range sortedKeys(files) {
+		first, ok := failed[name]
+		if !ok {
+			continue
+		}
+		s, err := schema.Parse(files[name], schema.ParseOptions{Filename: prefix + path.Join(schemasDir, name), Names: names})
+		if err != nil {
+			return nil, first
+		}
+		out[name] = s
+	}
+	return out, nil
+}
+
+// readTree returns the .avsc files under dir keyed by slash path relative to
+// dir. A missing folder is an empty tree: every subject was removed.
+func readTree(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == dir {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".avsc") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)] = data
+		return nil
+	})
+	return files, err
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// missingRevision explains how to get rev into the clone. CI clones are
+// often shallow and have neither the target branch nor the release tags.
+func missingRevision(repo gitref.Repo, rev string) error {
+	var fetch string
+	hexRE := regexp.MustCompile(`^[0-9a-f]{7,40}$`)
+	switch {
+	case strings.HasPrefix(rev, "origin/"):
+		b := strings.TrimPrefix(rev, "origin/")
+		fetch = fmt.Sprintf("git fetch --no-tags origin +refs/heads/%s:refs/remotes/origin/%s", b, b)
+	case strings.HasPrefix(rev, "refs/tags/"):
+		fetch = "git fetch --no-tags origin tag " + strings.TrimPrefix(rev, "refs/tags/")
+	case strings.Contains(rev, "/v") || strings.HasPrefix(rev, "v"):
+		fetch = "git fetch --no-tags origin tag " + rev
+	case hexRE.MatchString(rev):
+		fetch = "git fetch --no-tags origin " + rev
+	default:
+		fetch = fmt.Sprintf("git fetch --no-tags origin +refs/heads/%s:refs/remotes/origin/%s", rev, rev)
+		fetch += fmt.Sprintf(" and pass --against origin/%s", rev)
+	}
+	shallow := ""
+	if isShallow(repo) {
+		shallow = " (this is a shallow clone; in GitLab CI set GIT_DEPTH: 0 or run git fetch --unshallow)"
+	}
+	return fmt.Errorf("%w: %q%s; run: %s", ErrMissingRevision, rev, shallow, fetch)
+}
+
+func isShallow(repo gitref.Repo) bool {
+	cmd := exec.Command("git", "rev-parse", "--is-shallow-repository")
+	cmd.Dir = repo.Dir
+	out, err := cmd.Output()
+	return err == nil && strings.TrimSpace(string(out)) == "true"
+}

@@ -1,0 +1,485 @@
+package compat
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// Check reports whether reader can decode every datum written with writer.
+// It reproduces Java 1.12's SchemaCompatibility.checkReaderWriterCompatibility:
+// the same verdict and the same incompatibilities, in the same order, with
+// the same locations and messages, quirks included (see checker).
+func Check(reader, writer schema.Schema) Result {
+	res := checkPair(reader, writer, ReaderWriter, -1)
+	annotate(res.Incompatibilities, rolesFor(ReaderWriter))
+	return res
+}
+
+// checkPair runs one reader/writer comparison and tags what it finds.
+func checkPair(reader, writer schema.Schema, dir Direction, prev int) (res Result) {
+	if reader == nil || writer == nil {
+		return Result{Err: errors.New("compat: missing reader or writer schema")}
+	}
+	c := newChecker()
+	defer func() {
+		// Java throws from lookupWriterField when a reader field and its
+		// aliases match several writer fields; Confluent turns the exception
+		// into a failed check. A panic here is only ever that case.
+		if p := recover(); p != nil {
+			ae, ok := p.(ambiguousField)
+			if !ok {
+				panic(p)
+			}
+			res = Result{Compatible: false, Err: ae}
+		}
+	}()
+	r := c.compat("", reader, writer)
+	// Locations are rendered only for what is reported: union probes create
+	// many incompatibilities that are thrown away.
+	list := make([]Incompatibility, len(r.list))
+	copy(list, r.list)
+	for i := range list {
+		list[i].Location = pointer(list[i].locTokens)
+		list[i].locTokens = nil
+	}
+	list = dedupe(list)
+	for i := range list {
+		list[i].Direction = dir
+		list[i].Previous = prev
+		list[i].Source = list[i].ReaderPos
+		if dir == OldReadsNew || !list[i].Source.IsValid() {
+			list[i].Source = list[i].WriterPos
+		}
+		if dir == OldReadsNew && !list[i].Source.IsValid() {
+			list[i].Source = list[i].ReaderPos
+		}
+	}
+	return Result{Compatible: !r.incompatible, Incompatibilities: list}
+}
+
+// ambiguousField is Java's "Reader record field %s matches multiple fields
+// in writer record schema %s" failure.
+type ambiguousField struct {
+	field  *schema.Field
+	pos    int
+	writer *schema.Record
+}
+
+func (e ambiguousField) Error() string {
+	return fmt.Sprintf("reader record field %q matches multiple fields in writer record %s (by name and aliases)", e.field.Name, e.writer.FullName())
+}
+
+// javaMessage is the AvroRuntimeException message Java builds, with Java's
+// Field.toString ("name type:TYPE pos:N") and the writer's compact JSON.
+func (e ambiguousField) javaMessage() string {
+	return fmt.Sprintf("Reader record field %s type:%s pos:%d matches multiple fields in writer record schema %s",
+		e.field.Name, javaType(e.field.Type), e.pos, schema.Marshal(e.writer))
+}
+
+// outcome is Java's SchemaCompatibilityResult: a verdict plus the
+// incompatibilities that led to it. "Recursion in progress" is a memo state,
+// never an outcome.
+type outcome struct {
+	incompatible bool
+	list         []Incompatibility
+}
+
+// merge is Java's mergedWith: incompatible if either is, lists concatenated.
+func (o outcome) merge(p outcome) outcome {
+	if !p.incompatible && len(p.list) == 0 {
+		return o
+	}
+	list := make([]Incompatibility, 0, len(o.list)+len(p.list))
+	list = append(list, o.list...)
+	list = append(list, p.list...)
+	return outcome{o.incompatible || p.incompatible, list}
+}
+
+// memo states for a reader/writer pair.
+type memoEntry struct {
+	done bool
+	out  outcome
+}
+
+type pairKey struct{ r, w schema.Schema }
+
+// checker is Java's ReaderWriterCompatibilityChecker. Its quirks matter
+// because they decide which locations are reported:
+//
+//   - results are memoized per (reader, writer) pair of nodes, so a pair met
+//     again reports the incompatibilities (and locations) of its first visit;
+//   - a pair met again while it is still being checked (recursive types) is
+//     taken as compatible;
+//   - when the writer is a union of the same type, and when the reader is a
+//     union and the writer is not, each branch is checked on a fresh location
+//     stack, so memoized results from there carry locations relative to the
+//     branch.
+//
+// Java keys the memo on object identity. Named types are shared objects in
+// both Java and the Go model; every other node is a distinct object per
+// occurrence in Java, so a pair of them is never met twice there. Keying the
+// memo only on pairs of named types gives the same results whatever the
+// parser shares, and still stops recursion, since every cycle runs through
+// records.
+type checker struct {
+	memo map[pairKey]*memoEntry
+	// loc is the location stack; loc[0] is the root token.
+	loc []string
+	// spare holds location stacks for reuse by fresh.
+	spare [][]string
+	// rpos and wpos are the nearest known source positions on each side.
+	rpos, wpos schema.Position
+}
+
+func newChecker() *checker {
+	return &checker{memo: make(map[pairKey]*memoEntry)}
+}
+
+// compat is Java's getCompatibility(referenceToken, reader, writer, location).
+func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
+	c.loc = append(c.loc, token)
+	savedR, savedW := c.rpos, c.wpos
+	if p := schema.PosOf(reader); p.IsValid() {
+		c.rpos = p
+	}
+	if p := schema.PosOf(writer); p.IsValid() {
+		c.wpos = p
+	}
+	var out outcome
+	if isNamed(reader) && isNamed(writer) {
+		key := pairKey{reader, writer}
+		if e, ok := c.memo[key]; ok {
+			if e.done {
+				out = e.out
+			}
+			// In progress: compatible unless proven otherwise.
+		} else {
+			e := &memoEntry{}
+			c.memo[key] = e
+			out = c.calculate(reader, writer)
+			e.out, e.done = out, true
+		}
+	} else {
+		out = c.calculate(reader, writer)
+	}
+	c.rpos, c.wpos = savedR, savedW
+	c.loc = c.loc[:len(c.loc)-1]
+	return out
+}
+
+// fresh is Java's two-argument getCompatibility(reader, writer): a check on
+// a new location stack, sharing the memo.
+func (c *checker) fresh(reader, writer schema.Schema) outcome {
+	saved := c.loc
+	if n := len(c.spare); n > 0 {
+		c.loc, c.spare = c.spare[n-1][:0], c.spare[:n-1]
+	} else {
+		c.loc = make([]string, 0, 16)
+	}
+	out := c.compat("", reader, writer)
+	c.spare = append(c.spare, c.loc)
+	c.loc = saved
+	return out
+}
+
+func (c *checker) calculate(reader, writer schema.Schema) outcome {
+	var out outcome
+	rt, wt := kind(reader), kind(writer)
+	if rt == wt {
+		switch rt {
+		case schema.Null, schema.Boolean, schema.Int, schema.Long, schema.Float,
+			schema.Double, schema.Bytes, schema.String:
+			return out
+		case schema.ArrayType:
+			return c.compat("items", reader.(*schema.Array).Items, writer.(*schema.Array).Items)
+		case schema.MapType:
+			return c.compat("values", reader.(*schema.Map).Values, writer.(*schema.Map).Values)
+		case schema.FixedType:
+			out = out.merge(c.checkNames(reader, writer))
+			return out.merge(c.checkFixedSize(reader.(*schema.Fixed), writer.(*schema.Fixed)))
+		case schema.EnumType:
+			out = out.merge(c.checkNames(reader, writer))
+			return out.merge(c.checkEnumSymbols(reader.(*schema.Enum), writer.(*schema.Enum)))
+		case schema.RecordType:
+			out = out.merge(c.checkNames(reader, writer))
+			return out.merge(c.checkRecordFields(reader.(*schema.Record), writer.(*schema.Record)))
+		case schema.UnionType:
+			// Every branch of the writer union must be readable.
+			for i, wb := range writer.(*schema.Union).Branches {
+				c.loc = append(c.loc, strconv.Itoa(i))
+				if c.fresh(reader, wb).incompatible {
+					msg := "reader union lacking writer type: " + javaType(wb)
+					out = out.merge(c.incompatible(MissingUnionBranch, reader, writer, msg, reader, wb, nil))
+				}
+				c.loc = c.loc[:len(c.loc)-1]
+			}
+			return out
+		}
+		panic("unreachable: unknown schema type " + rt.String())
+	}
+
+	// Different types. A reader must read every branch of a writer union.
+	if wu, ok := writer.(*schema.Union); ok {
+		for i, wb := range wu.Branches {
+			out = out.merge(c.compat(strconv.Itoa(i), reader, wb))
+		}
+		return out
+	}
+	switch rt {
+	case schema.Long:
+		if wt == schema.Int {
+			return out
+		}
+	case schema.Float:
+		if wt == schema.Int || wt == schema.Long {
+			return out
+		}
+	case schema.Double:
+		if wt == schema.Int || wt == schema.Long || wt == schema.Float {
+			return out
+		}
+	case schema.Bytes:
+		if wt == schema.String {
+			return out
+		}
+	case schema.String:
+		if wt == schema.Bytes {
+			return out
+		}
+	case schema.UnionType:
+		// Some branch of the reader union must read the writer.
+		for _, rb := range reader.(*schema.Union).Branches {
+			if !c.fresh(rb, writer).incompatible {
+				return out
+			}
+		}
+		msg := "reader union lacking writer type: " + javaType(writer)
+		return out.merge(c.incompatible(MissingUnionBranch, reader, writer, msg, reader, writer, nil))
+	}
+	return out.merge(c.typeMismatch(reader, writer))
+}
+
+func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
+	var out outcome
+	c.loc = append(c.loc, "fields")
+	savedR, savedW := c.rpos, c.wpos
+	for i, rf := range reader.Fields {
+		c.loc = append(c.loc, strconv.Itoa(i))
+		if rf.Pos.IsValid() {
+			c.rpos = rf.Pos
+		} else {
+			c.rpos = savedR
+		}
+		c.wpos = savedW
+		wf := lookupWriterField(writer, rf, i)
+		if wf == nil {
+			if !rf.HasDefault {
+				if e, ok := rf.Type.(*schema.Enum); ok && e.HasDefault {
+					// Java compares the reader field's enum with the writer
+					// record itself here, which always reports a
+					// TYPE_MISMATCH; kept for fidelity.
+					q := c.compat("type", rf.Type, writer)
+					if q.incompatible {
+						// Mark the finding so that it can be explained as the
+						// missing default it really is.
+						list := append([]Incompatibility(nil), q.list...)
+						for i := range list {
+							if list[i].ReaderFragment == rf.Type && list[i].WriterFragment == schema.Schema(writer) {
+								list[i].Field = rf
+							}
+						}
+						q.list = list
+					}
+					out = out.merge(q)
+				} else {
+					out = out.merge(c.incompatible(ReaderFieldMissingDefaultValue, reader, writer, rf.Name, reader, writer, rf))
+				}
+			}
+		} else {
+			if wf.Pos.IsValid() {
+				c.wpos = wf.Pos
+			}
+			out = out.merge(c.compat("type", rf.Type, wf.Type))
+		}
+		c.loc = c.loc[:len(c.loc)-1]
+	}
+	c.rpos, c.wpos = savedR, savedW
+	c.loc = c.loc[:len(c.loc)-1]
+	return out
+}
+
+// lookupWriterField finds the writer field for a reader field by its name
+// or one of its aliases (only the reader's aliases count).
+func lookupWriterField(writer *schema.Record, rf *schema.Field, pos int) *schema.Field {
+	var found *schema.Field
+	n := 0
+	if f := writer.FieldByName(rf.Name); f != nil {
+		found, n = f, 1
+	}
+	for _, a := range rf.Aliases {
+		if f := writer.FieldByName(a); f != nil {
+			found = f
+			n++
+		}
+	}
+	if n > 1 {
+		panic(ambiguousField{rf, pos, writer})
+	}
+	return found
+}
+
+func (c *checker) checkEnumSymbols(reader, writer *schema.Enum) outcome {
+	c.loc = append(c.loc, "symbols")
+	defer func() { c.loc = c.loc[:len(c.loc)-1] }()
+	var missing []string
+	for i, s := range writer.Symbols {
+		if reader.SymbolIndex(s) < 0 && !contains(writer.Symbols[:i], s) {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) == 0 {
+		return outcome{}
+	}
+	if reader.HasDefault && reader.SymbolIndex(reader.Default) >= 0 {
+		return outcome{}
+	}
+	// Java prints a TreeSet: sorted by UTF-16 code units, "[A, B]".
+	sort.Slice(missing, func(i, j int) bool { return utf16Less(missing[i], missing[j]) })
+	msg := "[" + strings.Join(missing, ", ") + "]"
+	return c.incompatible(MissingEnumSymbols, reader, writer, msg, reader, writer, nil)
+}
+
+func (c *checker) checkFixedSize(reader, writer *schema.Fixed) outcome {
+	c.loc = append(c.loc, "size")
+	defer func() { c.loc = c.loc[:len(c.loc)-1] }()
+	if reader.Size == writer.Size {
+		return outcome{}
+	}
+	msg := fmt.Sprintf("expected: %d, found: %d", writer.Size, reader.Size)
+	return c.incompatible(FixedSizeMismatch, reader, writer, msg, reader, writer, nil)
+}
+
+func (c *checker) checkNames(reader, writer schema.Schema) outcome {
+	c.loc = append(c.loc, "name")
+	defer func() { c.loc = c.loc[:len(c.loc)-1] }()
+	if nameEquals(reader.(schema.NamedSchema).Names(), writer.(schema.NamedSchema).Names()) {
+		return outcome{}
+	}
+	msg := "expected: " + writer.(schema.NamedSchema).Names().FullName()
+	return c.incompatible(NameMismatch, reader, writer, msg, reader, writer, nil)
+}
+
+// nameEquals is Java's schemaNameEquals: simple names are compared, so a
+// namespace change alone is compatible; otherwise one of the reader's
+// aliases (full names) must be the writer's full name.
+func nameEquals(reader, writer *schema.Named) bool {
+	if reader.Name == writer.Name {
+		return true
+	}
+	full := writer.FullName()
+	for _, a := range reader.Aliases {
+		if a == full {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) typeMismatch(reader, writer schema.Schema) outcome {
+	msg := "reader type: " + javaType(reader) + " not compatible with writer type: " + javaType(writer)
+	return c.incompatible(TypeMismatch, reader, writer, msg, reader, writer, nil)
+}
+
+// incompatible records one incompatibility at the current location.
+func (c *checker) incompatible(t Type, reader, writer schema.Schema, msg string, rfrag, wfrag schema.Schema, f *schema.Field) outcome {
+	in := Incompatibility{
+		Type:           t,
+		locTokens:      append([]string(nil), c.loc...),
+		Message:        msg,
+		ReaderPos:      c.rpos,
+		WriterPos:      c.wpos,
+		ReaderFragment: rfrag,
+		WriterFragment: wfrag,
+		Field:          f,
+	}
+	if f != nil && f.Pos.IsValid() {
+		in.ReaderPos = f.Pos
+	}
+	return outcome{incompatible: true, list: []Incompatibility{in}}
+}
+
+// pointer is Java's Incompatibility.getLocation: the tokens after the root,
+// JSON-pointer escaped, joined by "/".
+func pointer(loc []string) string {
+	var b strings.Builder
+	b.WriteByte('/')
+	for i, t := range loc {
+		if i == 0 {
+			continue
+		}
+		if i > 1 {
+			b.WriteByte('/')
+		}
+		if strings.ContainsAny(t, "~/") {
+			t = strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// kind is the Java type of s: an error is a RECORD there.
+func kind(s schema.Schema) schema.Type {
+	t := s.Type()
+	if t == schema.ErrorType {
+		return schema.RecordType
+	}
+	return t
+}
+
+// javaType spells a type as Java's Schema.Type enum prints ("INT", "RECORD").
+func javaType(s schema.Schema) string {
+	return strings.ToUpper(kind(s).String())
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isNamed(s schema.Schema) bool {
+	_, ok := s.(schema.NamedSchema)
+	return ok
+}
+
+// utf16Less orders strings as Java's String.compareTo does.
+func utf16Less(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	for i := 0; i < len(ra) && i < len(rb); i++ {
+		if ra[i] != rb[i] {
+			ua, ub := utf16Unit(ra[i]), utf16Unit(rb[i])
+			if ua != ub {
+				return ua < ub
+			}
+			return ra[i] < rb[i]
+		}
+	}
+	return len(ra) < len(rb)
+}
+
+// utf16Unit is the first UTF-16 code unit of r.
+func utf16Unit(r rune) rune {
+	if r >= 0x10000 {
+		return 0xD800 + ((r - 0x10000) >> 10)
+	}
+	return r
+}

@@ -1,0 +1,1 @@
+TYPE_MISMATCH /fields/1/type reader type: ENUM not compatible with writer type: RECORD

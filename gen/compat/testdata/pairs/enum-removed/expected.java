@@ -1,0 +1,1 @@
+MISSING_ENUM_SYMBOLS /symbols [CLUBS]

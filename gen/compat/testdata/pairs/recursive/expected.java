@@ -1,0 +1,1 @@
+TYPE_MISMATCH /fields/0/type reader type: LONG not compatible with writer type: STRING

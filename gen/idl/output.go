@@ -1,0 +1,28 @@
+package idl
+
+import "gitlab.com/acme/avroctl/gen/schema"
+
+// OutputJSON is what `avro-tools idl` prints: the protocol, else the main
+// schema, else the JSON array of the named schemas (each self-contained).
+func (f *File) OutputJSON(pretty bool) []byte {
+	switch {
+	case f.Protocol != nil:
+		return schema.MarshalProtocol(f.Protocol, pretty)
+	case f.MainSchema != nil:
+		if pretty {
+			return schema.MarshalPretty(f.MainSchema)
+		}
+		return schema.Marshal(f.MainSchema)
+	}
+	list := make([]schema.Schema, len(f.NamedSchemas))
+	for i, s := range f.NamedSchemas {
+		list[i] = s
+	}
+	return schema.MarshalList(list, pretty)
+}
+
+// Schemata are the schemas idl2schemata writes, one .avsc each (marshal
+// each with schema.MarshalPretty): every named type, in order.
+func (f *File) Schemata() []schema.NamedSchema {
+	return append([]schema.NamedSchema(nil), f.NamedSchemas...)
+}

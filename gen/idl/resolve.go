@@ -1,0 +1,197 @@
+package idl
+
+import (
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// resolveAll replaces every placeholder reachable from the registered types
+// (and the given messages and main schema) by the type it names, as
+// ParseContext.resolveAllSchemas does. A name nobody declared is an error.
+func (c *compiler) resolveAll(messages []*schema.Message, main *schema.Schema) {
+	visited := map[schema.Schema]bool{}
+	reported := map[string]bool{}
+	var fix func(s schema.Schema) schema.Schema
+	fix = func(s schema.Schema) schema.Schema {
+		if r, ok := s.(*schema.Record); ok {
+			if pos, isRef := c.refs[r]; isRef {
+				full := r.FullName()
+				if t, ok := c.byName[full]; ok {
+					return t
+				}
+				if !reported[full] {
+					reported[full] = true
+					c.errorf(pos, "Undefined schema: %s (declare it, or import the file that declares it)", full)
+				}
+				return s
+			}
+		}
+		if visited[s] {
+			return s
+		}
+		visited[s] = true
+		switch s := s.(type) {
+		case *schema.Record:
+			for _, f := range s.Fields {
+				f.Type = fix(f.Type)
+			}
+		case *schema.Array:
+			s.Items = fix(s.Items)
+		case *schema.Map:
+			s.Values = fix(s.Values)
+		case *schema.Union:
+			for i, b := range s.Branches {
+				s.Branches[i] = fix(b)
+			}
+		}
+		return s
+	}
+	types := c.types[:0]
+	seen := map[string]bool{}
+	for _, t := range c.types {
+		t := fix(t).(schema.NamedSchema)
+		if full := t.Names().FullName(); !seen[full] {
+			seen[full] = true
+			types = append(types, t)
+		}
+	}
+	c.types = types
+	for _, m := range messages {
+		for _, f := range m.Request {
+			f.Type = fix(f.Type)
+		}
+		m.Response = fix(m.Response)
+		for i, e := range m.Errors {
+			m.Errors[i] = fix(e)
+		}
+	}
+	if main != nil && *main != nil {
+		*main = fix(*main)
+	}
+}
+
+// checkUnions applies the UnionSchema rules once references are resolved:
+// no union directly inside a union, no two branches of the same type (named
+// types count by full name).
+func (c *compiler) checkUnions() {
+	for _, u := range c.unions {
+		seen := map[string]bool{}
+		for _, b := range u.Branches {
+			if _, ok := b.(*schema.Union); ok {
+				c.errorf(u.Pos, "Nested union: a union cannot directly contain another union (T? is a union with null)")
+				break
+			}
+			key := b.Type().String()
+			if n, ok := b.(schema.NamedSchema); ok {
+				key = n.Names().FullName()
+				if b.Type() == schema.ErrorType {
+					key = n.Names().FullName()
+				}
+			}
+			if seen[key] {
+				c.errorf(u.Pos, "Duplicate in union: %s", key)
+				break
+			}
+			seen[key] = true
+		}
+	}
+}
+
+// checkDefaults validates field defaults against the resolved types, as the
+// reference does when it copies fields during resolution.
+func (c *compiler) checkDefaults() {
+	for _, fc := range c.fields {
+		f := fc.field
+		if !isValidDefault(f.Type, maybeValue{f.Default, true}) {
+			c.errorf(f.Pos, "Invalid default for field %s: %s not a %s", f.Name, compactJSON(f.Default), schema.Marshal(f.Type))
+		}
+	}
+}
+
+// finish resolves the top file and assembles the result.
+func (c *compiler) finish(b *fileBuilder) *File {
+	c.resolveAll(b.messages, &b.mainSchema)
+	if len(c.errs) > 0 {
+		return nil
+	}
+	c.checkUnions()
+	c.checkDefaults()
+	if len(c.errs) > 0 {
+		return nil
+	}
+	f := &File{Namespace: b.namespace, MainSchema: b.mainSchema, Warnings: c.warnings}
+	types := append([]schema.NamedSchema(nil), c.types...)
+	f.NamedSchemas = types
+	if b.protocol != nil {
+		b.protocol.Types = c.types
+		b.protocol.Messages = b.messages
+		f.Protocol = b.protocol
+	}
+	return f
+}
+
+// equalSchemas is a structural equality in the spirit of Schema.equals
+// (docs are ignored); seen breaks cycles.
+func equalSchemas(a, b schema.Schema, seen map[[2]schema.Schema]bool) bool {
+	if a == b {
+		return true
+	}
+	if a.Type() != b.Type() {
+		return false
+	}
+	key := [2]schema.Schema{a, b}
+	if seen[key] {
+		return true
+	}
+	seen[key] = true
+	switch a := a.(type) {
+	case *schema.Primitive:
+		bb := b.(*schema.Primitive)
+		return equalProps(&a.Props, &bb.Props)
+	case *schema.Record:
+		bb := b.(*schema.Record)
+		if a.FullName() != bb.FullName() || !equalProps(&a.Props, &bb.Props) || len(a.Fields) != len(bb.Fields) {
+			return false
+		}
+		for i, f := range a.Fields {
+			g := bb.Fields[i]
+			if f.Name != g.Name || f.Order != g.Order || f.HasDefault != g.HasDefault ||
+				(f.HasDefault && !equalValues(f.Default, g.Default)) || !equalProps(&f.Props, &g.Props) ||
+				!equalSchemas(f.Type, g.Type, seen) {
+				return false
+			}
+		}
+		return true
+	case *schema.Enum:
+		bb := b.(*schema.Enum)
+		if a.FullName() != bb.FullName() || len(a.Symbols) != len(bb.Symbols) || !equalProps(&a.Props, &bb.Props) {
+			return false
+		}
+		for i := range a.Symbols {
+			if a.Symbols[i] != bb.Symbols[i] {
+				return false
+			}
+		}
+		return true
+	case *schema.Fixed:
+		bb := b.(*schema.Fixed)
+		return a.FullName() == bb.FullName() && a.Size == bb.Size && equalProps(&a.Props, &bb.Props)
+	case *schema.Array:
+		bb := b.(*schema.Array)
+		return equalProps(&a.Props, &bb.Props) && equalSchemas(a.Items, bb.Items, seen)
+	case *schema.Map:
+		bb := b.(*schema.Map)
+		return equalProps(&a.Props, &bb.Props) && equalSchemas(a.Values, bb.Values, seen)
+	case *schema.Union:
+		bb := b.(*schema.Union)
+		if len(a.Branches) != len(bb.Branches) {
+			return false
+		}
+		for i := range a.Branches {
+			if !equalSchemas(a.Branches[i], bb.Branches[i], seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,178 @@
+package idl
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// TreeResult reports what CompileTree did. Paths are in the output folder.
+type TreeResult struct {
+	Sources   []string // .avdl files compiled
+	Written   []string // .avsc files created or changed
+	Unchanged []string // .avsc files already up to date (not touched)
+	Removed   []string // stale .avsc files deleted
+	Warnings  []Warning
+}
+
+// CompileTree compiles every .avdl under idlDir and writes one pretty .avsc
+// per named type to outDir, named <full.name>.avsc. It writes nothing when
+// any file fails (the error lists every problem of every file), leaves
+// files whose content is unchanged alone (so their mtimes stay), writes the
+// others through a temporary file and a rename, and deletes the .avsc files
+// in outDir that no type produces any more.
+func CompileTree(idlDir, outDir string, opts Options) (TreeResult, error) {
+	var res TreeResult
+	err := filepath.WalkDir(idlDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".avdl") {
+			res.Sources = append(res.Sources, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	var errs schema.ErrorList
+	outputs := map[string][]byte{}
+	origin := map[string]string{}
+	warned := map[Warning]bool{}
+	for _, src := range res.Sources {
+		f, err := Compile(src, opts)
+		if err != nil {
+			var el schema.ErrorList
+			if errors.As(err, &el) {
+				errs = append(errs, el...)
+			} else {
+				errs.Add(schema.Position{Filename: src}, err.Error())
+			}
+			continue
+		}
+		for _, w := range f.Warnings {
+			// Files imported by several roots would warn once per root.
+			if !warned[w] {
+				warned[w] = true
+				res.Warnings = append(res.Warnings, w)
+			}
+		}
+		for _, s := range f.Schemata() {
+			name := s.Names().FullName() + ".avsc"
+			data := append(schema.MarshalPretty(s), '\n')
+			if old, ok := outputs[name]; ok && !bytes.Equal(old, data) {
+				errs.Add(s.Names().Pos, fmt.Sprintf("type %s differs from its definition compiled from %s; one name, one definition", s.Names().FullName(), origin[name]))
+				continue
+			}
+			outputs[name] = data
+			origin[name] = src
+		}
+	}
+	if len(errs) > 0 {
+		errs.Sort()
+		return res, dedupe(errs)
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return res, err
+	}
+	names := make([]string, 0, len(outputs))
+	for n := range outputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		path := filepath.Join(outDir, n)
+		changed, err := WriteFileAtomic(path, outputs[n])
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.Written = append(res.Written, path)
+		} else {
+			res.Unchanged = append(res.Unchanged, path)
+		}
+	}
+	entries, err := os.ReadDir(outDir)
+	if err != nil {
+		return res, err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".avsc") {
+			continue
+		}
+		if _, ok := outputs[e.Name()]; !ok {
+			path := filepath.Join(outDir, e.Name())
+			if err := os.Remove(path); err != nil {
+				return res, err
+			}
+			res.Removed = append(res.Removed, path)
+		}
+	}
+	return res, nil
+}
+
+// WriteSchemata writes what idl2schemata writes: <SimpleName>.avsc per
+// named type (a later type with the same simple name overwrites an earlier
+// one, as in the reference), or <full.name>.avsc with fullNames. It returns
+// the files written.
+func (f *File) WriteSchemata(dir string, fullNames bool) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var written []string
+	seen := map[string]bool{}
+	for _, s := range f.Schemata() {
+		name := s.Names().Name
+		if fullNames {
+			name = s.Names().FullName()
+		}
+		path := filepath.Join(dir, name+".avsc")
+		if _, err := WriteFileAtomic(path, append(schema.MarshalPretty(s), '\n')); err != nil {
+			return written, err
+		}
+		if !seen[path] {
+			seen[path] = true
+			written = append(written, path)
+		}
+	}
+	return written, nil
+}
+
+// WriteFileAtomic writes data to name through a temporary file in the same
+// folder and a rename, so readers never see half a file. When the file
+// already holds data it is left untouched and changed is false.
+func WriteFileAtomic(name string, data []byte) (changed bool, err error) {
+	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		tmp.Close()
+		return false, err
+	}
+	if err = tmp.Close(); err != nil {
+		return false, err
+	}
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return false, err
+	}
+	if err = os.Rename(tmp.Name(), name); err != nil {
+		return false, err
+	}
+	return true, nil
+}

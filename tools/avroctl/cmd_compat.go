@@ -1,0 +1,262 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"gitlab.com/acme/avroctl/gen/breaking"
+	"gitlab.com/acme/avroctl/gen/compat"
+	"gitlab.com/acme/avroctl/gen/compat/input"
+	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+func init() {
+	register(newCompatCmd)
+	register(newBreakingCmd)
+}
+
+// Flag names shared by the compatibility commands.
+const (
+	flagReader       = "reader"
+	flagWriter       = "writer"
+	flagLevel        = "level"
+	flagPrevious     = "previous"
+	flagOutput       = "output"
+	flagErrorFormat  = "error-format"
+	flagImportDir    = "import-dir"
+	flagAgainst      = "against"
+	flagSchemas      = "schemas"
+	flagAllowRemoved = "allow-removed"
+)
+
+// findingFlags are the output flags every compatibility command has.
+type findingFlags struct {
+	output      string
+	errorFormat string
+}
+
+func (f *findingFlags) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.output, flagOutput, "o", "text", "output format: text|json")
+	cmd.Flags().StringVar(&f.errorFormat, flagErrorFormat, "",
+		"findings format: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
+}
+
+// format resolves -o and --error-format into one report format.
+func (f *findingFlags) format() (report.Format, error) {
+	if f.errorFormat != "" {
+		fm, err := report.ParseFormat(f.errorFormat)
+		if err != nil {
+			return 0, usageErrorf("--%s: %v", flagErrorFormat, err)
+		}
+		return fm, nil
+	}
+	switch f.output {
+	case "text":
+		return report.Text, nil
+	case "json":
+		return report.JSON, nil
+	}
+	return 0, usageErrorf("-o %q: want text or json", f.output)
+}
+
+func newCompatCmd(s *streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "compat",
+		Short: "Check Avro schema compatibility offline (Java/Confluent rules)",
+		Example: `  avroctl compat check --reader new.avsc --writer old.avsc
+  avroctl compat check --level FULL_TRANSITIVE schemas/Order.avsc --previous v1.avsc --previous v2.avsc`,
+	}
+	cmd.AddCommand(newCompatCheckCmd(s))
+	return cmd
+}
+
+type compatCheckOptions struct {
+	reader, writer string
+	level          string
+	previous       []string
+	importDirs     []string
+	out            findingFlags
+}
+
+func newCompatCheckCmd(s *streams) *cobra.Command {
+	var o compatCheckOptions
+	cmd := &cobra.Command{
+		Use:   "check (--reader R --writer W | --level LEVEL NEW --previous OLD...)",
+		Short: "Check a reader against a writer, or a new schema against its history at a level",
+		Long: `Check a reader schema against a writer schema, exactly as Apache Avro 1.12's
+SchemaCompatibility does, or a new schema against previous versions (oldest
+first) at a Confluent Schema Registry level: ` + strings.Join(compat.AllLevelStrings(), ", ") + `.
+
+Schema files may be .avsc or .avdl (the file's main schema).
+Exit codes: 0 compatible, 1 incompatible, 2 bad input.`,
+		Example: `  # can consumers on new.avsc read events written with old.avsc?
+  avroctl compat check --reader new.avsc --writer old.avsc
+
+  # is v3 a FULL_TRANSITIVE successor of v1 and v2? JUnit for GitLab
+  avroctl compat check --level FULL_TRANSITIVE v3.avsc --previous v1.avsc --previous v2.avsc --error-format junit`,
+		Args: cobraArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return compatCheckRun(s, &o, args)
+		},
+	}
+	cmd.Flags().StringVar(&o.reader, flagReader, "", "reader schema (.avsc or .avdl): the schema that decodes")
+	cmd.Flags().StringVar(&o.writer, flagWriter, "", "writer schema (.avsc or .avdl): the schema the data was written with")
+	cmd.Flags().StringVar(&o.level, flagLevel, "", "compatibility level: "+strings.Join(compat.AllLevelStrings(), "|"))
+	cmd.Flags().StringArrayVar(&o.previous, flagPrevious, nil, "a previous version (repeatable, oldest first)")
+	cmd.Flags().StringArrayVar(&o.importDirs, flagImportDir, nil, "folder searched for IDL imports (repeatable)")
+	o.out.bind(cmd)
+	return cmd
+}
+
+func compatCheckRun(s *streams, o *compatCheckOptions, args []string) error {
+	format, err := o.out.format()
+	if err != nil {
+		return err
+	}
+	load := func(path string) (schema.Schema, error) {
+		return input.Load(path, input.Options{ImportDirs: o.importDirs})
+	}
+	var res compat.Result
+	var blame string
+	switch {
+	case o.level != "":
+		if o.reader != "" || o.writer != "" {
+			return usageErrorf("use either --reader/--writer or --level with NEW and --previous, not both")
+		}
+		if len(args) != 1 {
+			return usageErrorf("--level needs the new schema as an argument: avroctl compat check --level %s NEW.avsc --previous OLD.avsc", o.level)
+		}
+		level, err := compat.ParseLevel(o.level)
+		if err != nil {
+			return usageErrorf("--%s: %v", flagLevel, err)
+		}
+		newSchema, err := load(args[0])
+		if err != nil {
+			return err
+		}
+		var previous []schema.Schema
+		for _, p := range o.previous {
+			ps, err := load(p)
+			if err != nil {
+				return err
+			}
+			previous = append(previous, ps)
+		}
+		res = compat.CheckLevel(level, newSchema, previous)
+		blame = args[0]
+	default:
+		if o.reader == "" || o.writer == "" || len(args) > 0 || len(o.previous) > 0 {
+			return usageErrorf("give --reader R.avsc --writer W.avsc, or --level LEVEL NEW.avsc --previous OLD.avsc")
+		}
+		reader, err := load(o.reader)
+		if err != nil {
+			return err
+		}
+		writer, err := load(o.writer)
+		if err != nil {
+			return err
+		}
+		res = compat.Check(reader, writer)
+		blame = o.reader
+	}
+	rep := report.Report{Compatible: res.Compatible, Findings: report.FromResult(res, "", blame)}
+	rep.Normalize()
+	if err := report.Print(s.Out, format, rep); err != nil {
+		return err
+	}
+	if !rep.Compatible {
+		return errFindings
+	}
+	return nil
+}
+
+type breakingOptions struct {
+	against      string
+	level        string
+	schemas      string
+	allowRemoved bool
+	out          findingFlags
+}
+
+func newBreakingCmd(s *streams) *cobra.Command {
+	var o breakingOptions
+	cmd := &cobra.Command{
+		Use:   "breaking --against REF",
+		Short: "Check the schemas folder against a git revision for breaking changes",
+		Long: `Check every <full.name>.avsc in the schemas folder (each file is a subject)
+against the same file at git revision REF. A transitive level also checks
+every release tag <release.tag_prefix>v* (events/v* by default, in version
+order) before REF. The schemas folder and tag prefix come from avroctl.yaml
+when there is one; run from the repository root.
+
+New subjects are fine; removed subjects are an error unless --allow-removed.
+Exit codes: 0 compatible, 1 breaking changes found, 2 bad input or missing
+revision (the message says which git fetch to run).`,
+		Example: `  avroctl breaking --against origin/main
+  avroctl breaking --against origin/main --level FULL_TRANSITIVE --error-format gitlab-code-quality > gl-code-quality-report.json`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return breakingRun(s, &o, cmd.Flags().Changed(flagSchemas), cmd.Flags().Changed(flagLevel))
+		},
+	}
+	cmd.Flags().StringVar(&o.against, flagAgainst, "", "git revision to compare with (required), e.g. origin/main")
+	cmd.Flags().StringVar(&o.level, flagLevel, "BACKWARD", "compatibility level (default: registry.compatibility in avroctl.yaml, else BACKWARD): "+strings.Join(compat.AllLevelStrings(), "|"))
+	cmd.Flags().StringVar(&o.schemas, flagSchemas, "schemas", "folder of compiled .avsc files, one per named type")
+	cmd.Flags().BoolVar(&o.allowRemoved, flagAllowRemoved, false, "accept subjects that were removed")
+	o.out.bind(cmd)
+	return cmd
+}
+
+func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) error {
+	format, err := o.out.format()
+	if err != nil {
+		return err
+	}
+	if o.against == "" {
+		return usageErrorf("--%s REF is required, e.g. --against origin/main", flagAgainst)
+	}
+	// avroctl.yaml (when present) names the schemas folder, the level the
+	// registry enforces and the release tag prefix.
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	if !levelSet && cfg.Registry.Compatibility != "" {
+		o.level = cfg.Registry.Compatibility
+	}
+	level, err := compat.ParseLevel(o.level)
+	if err != nil {
+		return usageErrorf("--%s: %v", flagLevel, err)
+	}
+	if !schemasSet && cfg.Schemas != "" {
+		o.schemas = cfg.Schemas
+	}
+	tagPrefix := ""
+	if cfg.Release.TagPrefix != "" {
+		tagPrefix = cfg.Release.TagPrefix + "v"
+	}
+	rep, err := breaking.Run(breaking.Options{
+		Schemas:      o.schemas,
+		Against:      o.against,
+		Level:        level,
+		AllowRemoved: o.allowRemoved,
+		TagPrefix:    tagPrefix,
+	})
+	if err != nil {
+		if errors.Is(err, breaking.ErrMissingRevision) {
+			return usageError{err}
+		}
+		return fmt.Errorf("breaking: %w", err)
+	}
+	if err := report.Print(s.Out, format, rep); err != nil {
+		return err
+	}
+	if !rep.Compatible {
+		return errFindings
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const compatFixtures = "../../gen/compat/testdata/pairs"
+
+func runAvroctl(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCompatCheckExitCodes(t *testing.T) {
+	fx := func(c, f string) string { return filepath.Join(compatFixtures, c, f) }
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"compatible", []string{"compat", "check", "--reader", fx("compatible", "reader.avsc"), "--writer", fx("compatible", "writer.avsc")}, 0},
+		{"incompatible", []string{"compat", "check", "--reader", fx("coupon", "reader.avsc"), "--writer", fx("coupon", "writer.avsc")}, 1},
+		{"level", []string{"compat", "check", "--level", "FULL_TRANSITIVE", fx("coupon", "reader.avsc"), "--previous", fx("coupon", "writer.avsc")}, 1},
+		{"level forward ok", []string{"compat", "check", "--level", "forward", fx("coupon", "reader.avsc"), "--previous", fx("coupon", "writer.avsc")}, 0},
+		{"missing writer", []string{"compat", "check", "--reader", fx("coupon", "reader.avsc")}, 2},
+		{"bad level", []string{"compat", "check", "--level", "SIDEWAYS", fx("coupon", "reader.avsc")}, 2},
+		{"no such file", []string{"compat", "check", "--reader", "nope.avsc", "--writer", "nope.avsc"}, 2},
+		{"bad format", []string{"compat", "check", "--reader", fx("coupon", "reader.avsc"), "--writer", fx("coupon", "writer.avsc"), "--error-format", "xml"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runAvroctl(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errOut)
+			}
+		})
+	}
+}
+
+func TestCompatCheckBadSchemaIsLocated(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.avsc")
+	if err := os.WriteFile(bad, []byte("{\"type\":\"record\",\n \"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"strng\"}]}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runAvroctl(t, "compat", "check", "--reader", bad, "--writer", bad)
+	if code != 2 || !strings.Contains(errOut, bad+":2:") {
+		t.Errorf("exit %d, stderr %q: want exit 2 and a file:line:col error", code, errOut)
+	}
+}
+
+func TestCompatCheckJSON(t *testing.T) {
+	code, out, _ := runAvroctl(t, "compat", "check", "-o", "json",
+		"--reader", filepath.Join(compatFixtures, "coupon", "reader.avsc"),
+		"--writer", filepath.Join(compatFixtures, "coupon", "writer.avsc"))
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	var doc struct {
+		Compatible        bool                `json:"compatible"`
+		Incompatibilities []map[string]string `json:"incompatibilities"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Compatible || len(doc.Incompatibilities) != 3 {
+		t.Fatalf("got %+v", doc)
+	}
+	for _, in := range doc.Incompatibilities {
+		keys := []string{}
+		for k := range in {
+			keys = append(keys, k)
+		}
+		if len(in) != 6 || in["type"] == "" || in["source"] == "" || in["fix"] == "" {
+			t.Errorf("finding keys %v: want type, location, source, message, explanation, fix", keys)
+		}
+	}
+}
+
+func TestCompatHelpHasExamples(t *testing.T) {
+	for _, args := range [][]string{{"compat", "check", "--help"}, {"breaking", "--help"}, {"compat", "--help"}} {
+		code, out, _ := runAvroctl(t, args...)
+		if code != 0 || !strings.Contains(out, "Examples:") {
+			t.Errorf("%v: exit %d, help without examples:\n%s", args, code, out)
+		}
+	}
+}
+
+func TestBreakingCommand(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null",
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, "schemas"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "schemas", "com.acme.Order.avsc"), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	write(`{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"}]}`)
+	git("add", "-A")
+	git("commit", "-q", "-m", "v1")
+	t.Chdir(dir)
+
+	if code, out, errOut := runAvroctl(t, "breaking", "--against", "main"); code != 0 {
+		t.Errorf("unchanged: exit %d\n%s%s", code, out, errOut)
+	}
+	write(`{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"long"}]}`)
+	code, out, _ := runAvroctl(t, "breaking", "--against", "main", "--error-format", "gitlab-code-quality")
+	if code != 1 || !strings.Contains(out, `"check_name": "TYPE_MISMATCH"`) || !strings.Contains(out, `"path": "schemas/com.acme.Order.avsc"`) {
+		t.Errorf("breaking change: exit %d\n%s", code, out)
+	}
+	code, _, errOut := runAvroctl(t, "breaking", "--against", "origin/main")
+	if code != 2 || !strings.Contains(errOut, "git fetch") {
+		t.Errorf("missing revision: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, _ := runAvroctl(t, "breaking"); code != 2 {
+		t.Errorf("no --against: exit %d, want 2", code)
+	}
+}
