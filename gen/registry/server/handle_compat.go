@@ -1,0 +1,85 @@
+package server
+
+import (
+	"net/http"
+
+	"gitlab.com/acme/avroctl/gen/compat"
+	"gitlab.com/acme/avroctl/gen/registry/store"
+)
+
+// handleCompatibility is POST /compatibility/subjects/{subject}/versions
+// (against what the subject's level says) and .../versions/{version}
+// (against that one version). A subject with no versions accepts anything,
+// as Confluent does. ?verbose=true adds the reasons.
+func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) error {
+	subject := r.PathValue("subject")
+	rawVersion := r.PathValue("version")
+	var spec versionSpec
+	if rawVersion != "" {
+		var err error
+		if spec, err = parseVersion(rawVersion); err != nil {
+			return err
+		}
+	}
+	var req registerRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if queryBool(r, "normalize") {
+		req.normalize = true
+		req.References = normalizeRefs(req.References)
+	}
+	ps, err := s.parse(&req)
+	if err != nil {
+		return err
+	}
+	ok, msgs := true, []string{}
+	err = s.store.View(func(st *store.State) error {
+		level := st.EffectiveLevel(subject)
+		sub := st.Subjects[subject]
+		var prev []compat.Previous
+		switch {
+		case rawVersion == "" || spec.latest:
+			if sub == nil || !sub.Live() {
+				return nil
+			}
+			all, err := s.previousVersions(st, sub)
+			if err != nil {
+				return err
+			}
+			prev = all
+			if rawVersion != "" {
+				prev = all[len(all)-1:]
+			}
+		default:
+			sub, err := findSubject(st, subject, false)
+			if err != nil {
+				return err
+			}
+			v, err := findVersion(sub, spec, false)
+			if err != nil {
+				return err
+			}
+			sc, err := s.schemaByID(st, v.ID)
+			if err != nil {
+				return err
+			}
+			prev = []compat.Previous{{Schema: sc, Version: v.Version, Text: st.Schemas[v.ID].Text}}
+		}
+		var m []string
+		ok, m = s.checker.Check(level, ps.schema, prev)
+		if m != nil {
+			msgs = m
+		}
+		return nil
+	})
+	if err != nil {
+		return storeErr(err)
+	}
+	if queryBool(r, "verbose") {
+		writeJSON(w, http.StatusOK, verboseCompatibilityResponse{IsCompatible: ok, Messages: msgs})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, compatibilityResponse{IsCompatible: ok})
+	return nil
+}

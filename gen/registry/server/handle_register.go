@@ -1,0 +1,257 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"gitlab.com/acme/avroctl/gen/compat"
+	"gitlab.com/acme/avroctl/gen/registry/store"
+)
+
+// parse parses a request's schema. Schemas without references need no
+// state and are parsed without any lock; the others read their references
+// under the read lock.
+func (s *Server) parse(req *registerRequest) (*parsedSchema, error) {
+	if len(req.References) == 0 {
+		return s.parseCached(req)
+	}
+	var ps *parsedSchema
+	err := s.store.View(func(st *store.State) error {
+		var err error
+		ps, err = s.parseRequest(st, req)
+		return err
+	})
+	return ps, storeErr(err)
+}
+
+// parseCacheSize bounds the parse cache; when full it starts over, which
+// is cheap and keeps the hot set (producers looking up the same few
+// schemas) warm.
+const parseCacheSize = 1024
+
+// parseCached parses a schema without references, reusing the result for
+// the same text: a schema without references always parses the same way,
+// and serializers look up the same schemas over and over.
+func (s *Server) parseCached(req *registerRequest) (*parsedSchema, error) {
+	key := fmt.Sprintf("%s\x00%v\x00%s", req.SchemaType, req.normalize, req.Schema)
+	s.parsedMu.Lock()
+	ps, ok := s.requestCache[key]
+	s.parsedMu.Unlock()
+	if ok {
+		return ps, nil
+	}
+	ps, err := s.parseRequest(nil, req)
+	if err != nil {
+		return nil, err
+	}
+	s.parsedMu.Lock()
+	if len(s.requestCache) >= parseCacheSize {
+		clear(s.requestCache)
+	}
+	s.requestCache[key] = ps
+	s.parsedMu.Unlock()
+	return ps, nil
+}
+
+// refsExist re-checks, under the write lock, that the references parse saw
+// are still there (a delete may have run in between).
+func refsExist(st *store.State, refs []store.Reference) error {
+	for _, ref := range refs {
+		sub := st.Subjects[ref.Subject]
+		if sub == nil {
+			return errorf(CodeInvalidSchema, "Invalid schema: reference %q: subject %q not found", ref.Name, ref.Subject)
+		}
+		if ref.Version != -1 && sub.Find(ref.Version) < 0 {
+			return errorf(CodeInvalidSchema, "Invalid schema: reference %q: version %d of subject %q not found", ref.Name, ref.Version, ref.Subject)
+		}
+	}
+	return nil
+}
+
+// handleRegister is POST /subjects/{subject}/versions. The same schema gets
+// the same ID in every subject; registering a schema the subject already
+// has returns its ID and writes nothing. Everything from the duplicate check
+// to the append runs under the store's write lock, so concurrent
+// registrations of one schema agree on one ID and one version.
+func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
+	subject := r.PathValue("subject")
+	if err := checkSubjectName(subject); err != nil {
+		return err
+	}
+	if s.opts.ReadOnly {
+		return errReadOnly("")
+	}
+	var req registerRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if queryBool(r, "normalize") {
+		req.normalize = true
+		req.References = normalizeRefs(req.References)
+	}
+	ps, err := s.parse(&req)
+	if err != nil {
+		return err
+	}
+	var id int
+	err = s.store.Update(func(tx *store.Tx) error {
+		st := tx.State()
+		if err := checkWritable(st, subject); err != nil {
+			return err
+		}
+		if err := refsExist(st, ps.refs); err != nil {
+			return err
+		}
+		var err error
+		if st.EffectiveMode(subject) == "IMPORT" {
+			id, err = s.importSchema(tx, subject, &req, ps)
+		} else {
+			id, err = s.registerSchema(tx, subject, &req, ps)
+		}
+		return err
+	})
+	if err != nil {
+		return storeErr(err)
+	}
+	writeJSON(w, http.StatusOK, registerResponse{ID: id})
+	return nil
+}
+
+// registerSchema is registration in READWRITE mode.
+func (s *Server) registerSchema(tx *store.Tx, subject string, req *registerRequest, ps *parsedSchema) (int, error) {
+	st := tx.State()
+	sub := st.Subjects[subject]
+	existing, known := st.IDFor(ps.key)
+	if known && sub != nil {
+		for _, v := range sub.Versions {
+			if !v.Deleted && v.ID == existing {
+				return v.ID, nil
+			}
+		}
+	}
+	if req.ID > 0 && (!known || req.ID != existing) {
+		return 0, errorf(CodeOperationNotPermitted, "Subject %s is not in import mode: a schema ID may be given only in IMPORT mode", subject)
+	}
+	level := st.EffectiveLevel(subject)
+	var prev []compat.Previous
+	if level != "NONE" {
+		var err error
+		if prev, err = s.previousVersions(st, sub); err != nil {
+			return 0, err
+		}
+	}
+	if ok, msgs := s.checker.Check(level, ps.schema, prev); !ok {
+		return 0, errorf(CodeIncompatible, "Schema being registered is incompatible with an earlier schema for subject \"%s\", details: [%s]", subject, strings.Join(msgs, ", "))
+	}
+	id := existing
+	if !known {
+		id = st.MaxID + 1
+	}
+	version := 1
+	if sub != nil {
+		version = sub.MaxVersion() + 1
+	}
+	return id, s.appendRegister(tx, subject, version, id, !known, ps)
+}
+
+// importSchema is registration in IMPORT mode: the client may fix the ID
+// and the version (to copy another registry); no compatibility check.
+func (s *Server) importSchema(tx *store.Tx, subject string, req *registerRequest, ps *parsedSchema) (int, error) {
+	st := tx.State()
+	existing, known := st.IDFor(ps.key)
+	id := req.ID
+	switch {
+	case id <= 0 && known:
+		id = existing
+	case id <= 0:
+		id = st.MaxID + 1
+	case known && existing != id:
+		return 0, errorf(CodeIDDoesNotMatch, "Schema already registered with id %d instead of input id %d", existing, id)
+	case !known && st.Schemas[id] != nil:
+		return 0, errorf(CodeIDDoesNotMatch, "Overwrite new schema with id %d is not permitted.", id)
+	}
+	sub := st.Subjects[subject]
+	version := req.Version
+	if version <= 0 {
+		if sub != nil {
+			for _, v := range sub.Versions {
+				if !v.Deleted && v.ID == id {
+					return id, nil
+				}
+			}
+			version = sub.MaxVersion() + 1
+		} else {
+			version = 1
+		}
+	} else if sub != nil {
+		if i := sub.Find(version); i >= 0 {
+			if sub.Versions[i].ID == id && !sub.Versions[i].Deleted {
+				return id, nil
+			}
+			return 0, errorf(CodeInvalidVersion, "Version %d already exists in subject %s with another schema", version, subject)
+		}
+	}
+	newID := st.Schemas[id] == nil
+	return id, s.appendRegister(tx, subject, version, id, newID, ps)
+}
+
+func (s *Server) appendRegister(tx *store.Tx, subject string, version, id int, newID bool, ps *parsedSchema) error {
+	e := store.Event{Op: store.OpRegister, Subject: subject, Version: version, ID: id}
+	if newID {
+		e.Schema = &store.Schema{ID: id, Text: ps.text, References: ps.refs}
+	}
+	if err := tx.Append(e); err != nil {
+		return fmt.Errorf("register %s version %d: %w", subject, version, err)
+	}
+	s.parsedMu.Lock()
+	if _, ok := s.parsed[id]; !ok {
+		s.parsed[id] = ps.schema
+	}
+	s.parsedMu.Unlock()
+	return nil
+}
+
+// handleLookup is POST /subjects/{subject}: is this schema registered
+// under the subject, and as which version?
+func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) error {
+	subject := r.PathValue("subject")
+	deleted := queryBool(r, "deleted")
+	var req registerRequest
+	if err := decodeBody(r, &req); err != nil {
+		return err
+	}
+	if queryBool(r, "normalize") {
+		req.normalize = true
+		req.References = normalizeRefs(req.References)
+	}
+	ps, err := s.parse(&req)
+	if err != nil {
+		return err
+	}
+	var resp subjectVersionResponse
+	err = s.store.View(func(st *store.State) error {
+		sub, err := findSubject(st, subject, deleted)
+		if err != nil {
+			return err
+		}
+		id, known := st.IDFor(ps.key)
+		if !known {
+			return errSchemaNotFound()
+		}
+		// The newest live match wins; soft-deleted ones only if asked.
+		for i := len(sub.Versions) - 1; i >= 0; i-- {
+			v := &sub.Versions[i]
+			if (deleted || !v.Deleted) && v.ID == id {
+				resp = versionResponse(st, subject, v)
+				return nil
+			}
+		}
+		return errSchemaNotFound()
+	})
+	if err != nil {
+		return storeErr(err)
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}

@@ -1,0 +1,282 @@
+// Package server is an embedded, Confluent-compatible Schema Registry for
+// Avro: the same REST paths, JSON shapes, status and error codes, backed by
+// the durable store in gen/registry/store.
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"gitlab.com/acme/avroctl/gen/registry/store"
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// ContentType is the media type of every response, as Confluent sends it.
+const ContentType = "application/vnd.schemaregistry.v1+json"
+
+// DefaultMaxBodyBytes bounds request bodies; a larger schema is refused
+// with 42209.
+const DefaultMaxBodyBytes = 16 << 20
+
+// Options configure a Server. The zero value serves an open, writable
+// registry with the gen/compat checker.
+type Options struct {
+	// BasicAuth, when "user:pass", requires those credentials on every request.
+	BasicAuth string
+	// ReadOnly refuses every write, whatever the mode says.
+	ReadOnly bool
+	// Checker decides compatibility; nil uses gen/compat.
+	Checker Checker
+	// Logger receives internal errors; nil discards them.
+	Logger *slog.Logger
+	// MaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+}
+
+// Server serves the registry API over a Store.
+type Server struct {
+	store   *store.Store
+	opts    Options
+	checker Checker
+	log     *slog.Logger
+	mux     *http.ServeMux
+
+	// parsed caches parsed schemas by ID: a schema and its references are
+	// immutable once registered, so the parse is too.
+	parsedMu sync.Mutex
+	parsed   map[int]schema.Schema
+	// requestCache maps the text of a schema without references to its
+	// parse (see parseCached).
+	requestCache map[string]*parsedSchema
+
+	ln  net.Listener
+	srv *http.Server
+}
+
+// New returns a server over st.
+func New(st *store.Store, opts Options) *Server {
+	s := &Server{store: st, opts: opts, checker: opts.Checker, log: opts.Logger,
+		mux: http.NewServeMux(), parsed: map[int]schema.Schema{},
+		requestCache: map[string]*parsedSchema{}}
+	if s.checker == nil {
+		s.checker = defaultChecker{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.opts.MaxBodyBytes <= 0 {
+		s.opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	s.registerRoutes()
+	return s
+}
+
+// registerRoutes is the route table: every endpoint the server answers.
+func (s *Server) registerRoutes() {
+	routes := []struct {
+		pattern string
+		h       func(w http.ResponseWriter, r *http.Request) error
+	}{
+		{"GET /{$}", s.handleRoot},
+		{"GET /schemas/types", s.handleSchemaTypes},
+		{"GET /schemas", s.handleSchemas},
+		{"GET /schemas/ids/{id}", s.handleSchemaByID},
+		{"GET /schemas/ids/{id}/schema", s.handleSchemaTextByID},
+		{"GET /schemas/ids/{id}/subjects", s.handleSubjectsByID},
+		{"GET /schemas/ids/{id}/versions", s.handleVersionsByID},
+		{"GET /subjects", s.handleSubjects},
+		{"POST /subjects/{subject}", s.handleLookup},
+		{"DELETE /subjects/{subject}", s.handleDeleteSubject},
+		{"GET /subjects/{subject}/versions", s.handleVersions},
+		{"POST /subjects/{subject}/versions", s.handleRegister},
+		{"GET /subjects/{subject}/versions/{version}", s.handleVersion},
+		{"GET /subjects/{subject}/versions/{version}/schema", s.handleVersionSchema},
+		{"GET /subjects/{subject}/versions/{version}/referencedby", s.handleReferencedBy},
+		{"DELETE /subjects/{subject}/versions/{version}", s.handleDeleteVersion},
+		{"POST /compatibility/subjects/{subject}/versions", s.handleCompatibility},
+		{"POST /compatibility/subjects/{subject}/versions/{version}", s.handleCompatibility},
+		{"GET /config", s.handleGetConfig},
+		{"PUT /config", s.handlePutConfig},
+		{"DELETE /config", s.handleDeleteConfig},
+		{"GET /config/{subject}", s.handleGetConfig},
+		{"PUT /config/{subject}", s.handlePutConfig},
+		{"DELETE /config/{subject}", s.handleDeleteConfig},
+		{"GET /mode", s.handleGetMode},
+		{"PUT /mode", s.handlePutMode},
+		{"DELETE /mode", s.handleDeleteMode},
+		{"GET /mode/{subject}", s.handleGetMode},
+		{"PUT /mode/{subject}", s.handlePutMode},
+		{"DELETE /mode/{subject}", s.handleDeleteMode},
+	}
+	for _, rt := range routes {
+		h := rt.h
+		s.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+			if err := h(w, r); err != nil {
+				s.writeError(w, r, err)
+			}
+		})
+	}
+}
+
+// route dispatches r, answering unknown paths and methods with Confluent's
+// JSON 404 and 405 rather than net/http's plain text.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		// ServeHTTP, not the returned handler: it sets the path values.
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" {
+			s.writeError(w, r, errorf(CodeMethodNotAllowed, "HTTP 405 Method Not Allowed"))
+			return
+		}
+	}
+	s.writeError(w, r, errorf(CodeNotFound, "HTTP 404 Not Found"))
+}
+
+// ServeHTTP authenticates the request, then routes it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.BasicAuth != "" && !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="SchemaRegistry"`)
+		s.writeError(w, r, errorf(CodeUnauthorized, "Unauthorized"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	s.route(w, r)
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	user, pass, ok := r.BasicAuth()
+	if !ok {
+		return false
+	}
+	want := []byte(s.opts.BasicAuth)
+	got := []byte(user + ":" + pass)
+	return subtle.ConstantTimeCompare(want, got) == 1
+}
+
+// Open starts serving on addr ("127.0.0.1:0" picks a free port).
+func (s *Server) Open(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr returns the address the server listens on, once opened.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// URL returns the base URL of an opened server.
+func (s *Server) URL() string { return "http://" + s.Addr() }
+
+// Close stops the listener and waits up to five seconds for requests in
+// flight. It does not close the store, which the caller owns.
+func (s *Server) Close() error {
+	if s.srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.srv.Shutdown(ctx)
+}
+
+// writeJSON writes v with the registry content type. HTML escaping is off:
+// the reference (Jackson) does not escape <, > and & in schema strings.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error_code":50001,"message":"Error while encoding the response"}`)
+	}
+	w.Header().Set("Content-Type", ContentType)
+	w.WriteHeader(status)
+	w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// writeError maps err to the Confluent error body. Only *Error reaches the
+// client as is; other errors are logged and reported generically.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = errorf(CodeStoreError, "Error in the backend data store")
+	}
+	writeJSON(w, HTTPStatus(e.Code), errorResponse{ErrorCode: e.Code, Message: e.Message})
+}
+
+// decodeBody reads a JSON request body into v.
+func decodeBody(r *http.Request, v any) error {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errorf(CodeSchemaTooLarge, "Request body exceeds %d bytes", tooBig.Limit)
+		}
+		return errorf(CodeBadRequest, "Cannot read the request body: %v", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errorf(CodeBadRequest, "Request body is empty")
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return errorf(CodeBadRequest, "Unrecognized request body: %v", err)
+	}
+	return nil
+}
+
+// queryBool reads a boolean query parameter ("true", case-insensitive).
+func queryBool(r *http.Request, name string) bool {
+	return strings.EqualFold(r.URL.Query().Get(name), "true")
+}
+
+func (s *Server) handleRoot(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, struct{}{})
+	return nil
+}
+
+func (s *Server) handleSchemaTypes(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, []string{"AVRO"})
+	return nil
+}
+
+// storeErr wraps a store failure for the client: a generic 50001 with the
+// cause logged.
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return fmt.Errorf("store: %w", err)
+}

@@ -1,0 +1,121 @@
+package store
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Op is the kind of an Event.
+type Op string
+
+// The events the log records. They describe outcomes, not requests: the
+// server decides (ids, versions, compatibility) and the log records the
+// result, so replay needs no schema parsing and is deterministic.
+const (
+	OpRegister      Op = "register"       // Subject gets Version pointing at ID; Schema set when the ID is new
+	OpDeleteVersion Op = "delete_version" // soft (or Permanent) delete of Subject/Version
+	OpDeleteSubject Op = "delete_subject" // soft (or Permanent) delete of every version of Subject
+	OpSetLevel      Op = "set_level"      // Level for Subject ("" subject: global); Level "" clears
+	OpSetMode       Op = "set_mode"       // Mode for Subject ("" subject: global); Mode "" clears
+)
+
+// Event is one change to the State.
+type Event struct {
+	Op        Op      `json:"op"`
+	Subject   string  `json:"subject,omitempty"`
+	Version   int     `json:"version,omitempty"`
+	ID        int     `json:"id,omitempty"`
+	Schema    *Schema `json:"schema,omitempty"`
+	Permanent bool    `json:"permanent,omitempty"`
+	Level     string  `json:"level,omitempty"`
+	Mode      string  `json:"mode,omitempty"`
+}
+
+// Apply changes st by e. It validates what replay needs to stay consistent
+// and returns an error (leaving st unchanged) for an event that does not fit.
+func (st *State) Apply(e Event) error {
+	switch e.Op {
+	case OpRegister:
+		if e.Subject == "" || e.Version <= 0 || e.ID <= 0 {
+			return fmt.Errorf("register event needs subject, version and id")
+		}
+		if e.Schema != nil {
+			if e.Schema.ID != e.ID {
+				return fmt.Errorf("register event: schema id %d differs from id %d", e.Schema.ID, e.ID)
+			}
+			if old, ok := st.Schemas[e.ID]; ok && old.Key() != e.Schema.Key() {
+				return fmt.Errorf("register event: id %d already holds another schema", e.ID)
+			}
+		} else if st.Schemas[e.ID] == nil {
+			return fmt.Errorf("register event: unknown schema id %d", e.ID)
+		}
+		s := st.subject(e.Subject)
+		if i := s.Find(e.Version); i >= 0 {
+			if s.Versions[i].ID != e.ID {
+				return fmt.Errorf("register event: %s version %d already exists", e.Subject, e.Version)
+			}
+			s.Versions[i].Deleted = false
+		} else {
+			// Versions normally arrive in order; IMPORT may fill a gap.
+			s.Versions = append(s.Versions, Version{Version: e.Version, ID: e.ID})
+			if n := len(s.Versions); n > 1 && s.Versions[n-2].Version > e.Version {
+				sort.Slice(s.Versions, func(i, j int) bool { return s.Versions[i].Version < s.Versions[j].Version })
+			}
+		}
+		if e.Schema != nil {
+			sc := *e.Schema
+			st.Schemas[e.ID] = &sc
+			if _, ok := st.byKey[sc.Key()]; !ok {
+				st.byKey[sc.Key()] = e.ID
+			}
+		}
+		if e.ID > st.MaxID {
+			st.MaxID = e.ID
+		}
+	case OpDeleteVersion:
+		s := st.Subjects[e.Subject]
+		if s == nil {
+			return fmt.Errorf("delete event: unknown subject %q", e.Subject)
+		}
+		i := s.Find(e.Version)
+		if i < 0 {
+			return fmt.Errorf("delete event: unknown version %s/%d", e.Subject, e.Version)
+		}
+		if e.Permanent {
+			s.Versions = append(s.Versions[:i], s.Versions[i+1:]...)
+			st.dropIfEmpty(e.Subject)
+		} else {
+			s.Versions[i].Deleted = true
+		}
+	case OpDeleteSubject:
+		s := st.Subjects[e.Subject]
+		if s == nil {
+			return fmt.Errorf("delete event: unknown subject %q", e.Subject)
+		}
+		if e.Permanent {
+			// Confluent drops the subject's configuration with it.
+			delete(st.Subjects, e.Subject)
+		} else {
+			for i := range s.Versions {
+				s.Versions[i].Deleted = true
+			}
+		}
+	case OpSetLevel:
+		if e.Subject == "" {
+			st.Level = e.Level
+		} else {
+			st.subject(e.Subject).Level = e.Level
+			st.dropIfEmpty(e.Subject)
+		}
+	case OpSetMode:
+		if e.Subject == "" {
+			st.Mode = e.Mode
+		} else {
+			st.subject(e.Subject).Mode = e.Mode
+			st.dropIfEmpty(e.Subject)
+		}
+	default:
+		return fmt.Errorf("unknown event %q", e.Op)
+	}
+	return nil
+}

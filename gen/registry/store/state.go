@@ -1,0 +1,172 @@
+// Package store keeps the Schema Registry's state durably: an in-memory
+// State rebuilt at start by replaying an append-only log of Events.
+//
+// The log is the only thing written to disk. Every Update appends one framed
+// record (length, CRC-32C, JSON batch of events) and waits for an fsync that
+// covers it before returning, so an acknowledged write survives kill -9. A
+// torn or corrupt tail (the last write was cut short) is truncated on open.
+// Concurrent writers share fsyncs (group commit): while one fsync runs, the
+// records appended behind it wait and are covered by the next one.
+package store
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Compatibility levels and modes as the Confluent API spells them.
+const (
+	DefaultLevel = "BACKWARD"
+	DefaultMode  = "READWRITE"
+)
+
+// Reference is a schema reference: the named type Name is defined by the
+// schema registered under Subject at Version.
+type Reference struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
+
+// Schema is one registered schema; it is identified by its global ID and
+// shared by every subject version that registered the same text.
+type Schema struct {
+	ID         int         `json:"id"`
+	Type       string      `json:"type,omitempty"` // "" means AVRO
+	Text       string      `json:"text"`
+	References []Reference `json:"references,omitempty"`
+}
+
+// Key is the identity under which equal schemas share an ID: the schema
+// type, the stored text and the references.
+func (s *Schema) Key() string { return SchemaKey(s.Type, s.Text, s.References) }
+
+// SchemaKey builds the identity of a schema; see Schema.Key.
+func SchemaKey(typ, text string, refs []Reference) string {
+	if typ == "AVRO" {
+		typ = ""
+	}
+	k := typ + "\x00" + text
+	for _, r := range refs {
+		k += fmt.Sprintf("\x00%s\x00%s\x00%d", r.Name, r.Subject, r.Version)
+	}
+	return k
+}
+
+// Version is one version of a subject.
+type Version struct {
+	Version int  `json:"version"`
+	ID      int  `json:"id"`
+	Deleted bool `json:"deleted,omitempty"`
+}
+
+// Subject is a subject with its versions in ascending order and its own
+// configuration ("" when it inherits the global one).
+type Subject struct {
+	Name     string
+	Versions []Version
+	Level    string
+	Mode     string
+}
+
+// Live reports whether the subject has at least one version that is not
+// soft-deleted.
+func (s *Subject) Live() bool {
+	for _, v := range s.Versions {
+		if !v.Deleted {
+			return true
+		}
+	}
+	return false
+}
+
+// Find returns the index of version n, or -1.
+func (s *Subject) Find(n int) int {
+	i := sort.Search(len(s.Versions), func(i int) bool { return s.Versions[i].Version >= n })
+	if i < len(s.Versions) && s.Versions[i].Version == n {
+		return i
+	}
+	return -1
+}
+
+// MaxVersion returns the highest version number ever kept (0 if none).
+func (s *Subject) MaxVersion() int {
+	if len(s.Versions) == 0 {
+		return 0
+	}
+	return s.Versions[len(s.Versions)-1].Version
+}
+
+// State is the registry's whole state. Only Apply changes it; readers get it
+// under the store's lock.
+type State struct {
+	Schemas  map[int]*Schema
+	Subjects map[string]*Subject
+	// Level and Mode are the global settings ("" means the default).
+	Level string
+	Mode  string
+	// MaxID is the highest ID ever assigned.
+	MaxID int
+	// byKey indexes Schemas by identity (Schema.Key).
+	byKey map[string]int
+}
+
+// NewState returns an empty state.
+func NewState() *State {
+	return &State{Schemas: map[int]*Schema{}, Subjects: map[string]*Subject{}, byKey: map[string]int{}}
+}
+
+// IDFor returns the ID already assigned to a schema identity, if any.
+func (st *State) IDFor(key string) (int, bool) {
+	id, ok := st.byKey[key]
+	return id, ok
+}
+
+// SubjectNames returns the subject names in sorted order.
+func (st *State) SubjectNames() []string {
+	names := make([]string, 0, len(st.Subjects))
+	for n := range st.Subjects {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// EffectiveLevel returns the compatibility level that applies to subject.
+func (st *State) EffectiveLevel(subject string) string {
+	if s := st.Subjects[subject]; s != nil && s.Level != "" {
+		return s.Level
+	}
+	if st.Level != "" {
+		return st.Level
+	}
+	return DefaultLevel
+}
+
+// EffectiveMode returns the mode that applies to subject.
+func (st *State) EffectiveMode(subject string) string {
+	if s := st.Subjects[subject]; s != nil && s.Mode != "" {
+		return s.Mode
+	}
+	if st.Mode != "" {
+		return st.Mode
+	}
+	return DefaultMode
+}
+
+// subject returns the named subject, creating it.
+func (st *State) subject(name string) *Subject {
+	s := st.Subjects[name]
+	if s == nil {
+		s = &Subject{Name: name}
+		st.Subjects[name] = s
+	}
+	return s
+}
+
+// dropIfEmpty removes a subject that has neither versions nor settings.
+func (st *State) dropIfEmpty(name string) {
+	if s := st.Subjects[name]; s != nil && len(s.Versions) == 0 && s.Level == "" && s.Mode == "" {
+		delete(st.Subjects, name)
+	}
+}

@@ -1,0 +1,639 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"gitlab.com/acme/avroctl/gen/registry"
+	"gitlab.com/acme/avroctl/gen/registry/server"
+	"gitlab.com/acme/avroctl/gen/registry/store"
+)
+
+func init() { register(newRegistryCmd) }
+
+// Flag names of the registry commands.
+const (
+	regFlagURL       = "url"
+	regFlagUsername  = "username"
+	regFlagToken     = "token"
+	regFlagCert      = "cert"
+	regFlagKey       = "key"
+	regFlagCA        = "ca"
+	regFlagTimeout   = "timeout"
+	regFlagOutput    = "output"
+	regFlagSchemas   = "schemas"
+	regFlagStrategy  = "strategy"
+	regFlagTopic     = "topic"
+	regFlagDryRun    = "dry-run"
+	regFlagListen    = "listen"
+	regFlagData      = "data"
+	regFlagBasicAuth = "basic-auth"
+	regFlagReadOnly  = "read-only"
+	regFlagDeleted   = "deleted"
+	regFlagVersion   = "version"
+	regFlagDir       = "dir"
+	regFlagPermanent = "permanent"
+)
+
+// regClientFlags are the connection flags of every client command. The
+// password and token are read from the environment only unless given as
+// flags, and they are never printed.
+type regClientFlags struct {
+	opts    registry.ClientOptions
+	timeout time.Duration
+	output  string
+}
+
+func (f *regClientFlags) bind(cmd *cobra.Command) {
+	env := registry.ClientOptionsFromEnv(nil)
+	f.opts = env
+	fl := cmd.PersistentFlags()
+	fl.StringVar(&f.opts.URL, regFlagURL, env.URL, "registry URL (default $"+registry.EnvURL+" or "+registry.DefaultURL+")")
+	fl.StringVar(&f.opts.Username, regFlagUsername, env.Username, "basic auth user (default $"+registry.EnvUsername+"; password from $"+registry.EnvPassword+")")
+	fl.StringVar(&f.opts.Token, regFlagToken, "", "bearer token (prefer $"+registry.EnvToken+": flags show up in process lists)")
+	fl.StringVar(&f.opts.CertFile, regFlagCert, env.CertFile, "mTLS client certificate (PEM; default $"+registry.EnvCertFile+")")
+	fl.StringVar(&f.opts.KeyFile, regFlagKey, env.KeyFile, "mTLS client key (PEM; default $"+registry.EnvKeyFile+")")
+	fl.StringVar(&f.opts.CAFile, regFlagCA, env.CAFile, "CA certificate that signed the registry (PEM; default $"+registry.EnvCAFile+")")
+	fl.DurationVar(&f.timeout, regFlagTimeout, 30*time.Second, "timeout of each HTTP attempt (5xx and connection errors are retried with backoff)")
+	fl.StringVarP(&f.output, regFlagOutput, "o", "text", "output format: text|json")
+}
+
+func (f *regClientFlags) client() (*sr.Client, error) {
+	o := f.opts
+	if o.Token == "" {
+		o.Token = os.Getenv(registry.EnvToken)
+	}
+	o.Timeout = f.timeout
+	cl, err := registry.NewClient(o)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return cl, nil
+}
+
+func (f *regClientFlags) json() (bool, error) {
+	switch f.output {
+	case "text":
+		return false, nil
+	case "json":
+		return true, nil
+	}
+	return false, usageErrorf("-o %q: want text or json", f.output)
+}
+
+func writeJSONOut(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func newRegistryCmd(s *streams) *cobra.Command {
+	f := &regClientFlags{}
+	cmd := &cobra.Command{
+		Use:   "registry",
+		Short: "Run a Schema Registry, register schema sets, test compatibility against one",
+		Long: `The registry commands talk to any Confluent-compatible Schema Registry, and
+'registry serve' runs one: an embedded, durable, Avro-only registry with the
+Confluent REST API.
+
+Connection: --url (or $REGISTRY_URL), basic auth with --username (or
+$REGISTRY_USERNAME) and $REGISTRY_PASSWORD, a bearer token in $REGISTRY_TOKEN,
+mTLS with --cert/--key/--ca (or $REGISTRY_CERT_FILE, $REGISTRY_KEY_FILE,
+$REGISTRY_CA_FILE). Secrets are never printed.`,
+		Example: `  avroctl registry serve --listen 127.0.0.1:8081 --data .avroctl/registry
+  avroctl registry register --schemas schemas/ --strategy topic --topic orders=com.acme.Order --dry-run
+  avroctl registry test --schemas schemas/ --strategy record`,
+	}
+	f.bind(cmd)
+	cmd.AddCommand(
+		newRegistryServeCmd(s),
+		newRegistryRegisterCmd(s, f),
+		newRegistryTestCmd(s, f),
+		newRegistryConfigCmd(s, f),
+		newRegistryDownloadCmd(s, f),
+		newRegistrySubjectsCmd(s, f),
+		newRegistryVersionsCmd(s, f),
+		newRegistryDeleteCmd(s, f),
+	)
+	return cmd
+}
+
+func newRegistryServeCmd(s *streams) *cobra.Command {
+	var listen, data, basicAuth string
+	var readOnly bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the embedded Confluent-compatible Schema Registry",
+		Long: `serve runs an Avro Schema Registry with the Confluent REST API (same paths,
+JSON, status and error codes). Its state is an append-only log in --data,
+fsync'd before each reply, so a crash loses nothing acknowledged. --data ""
+keeps everything in memory. It stops on SIGINT or SIGTERM.`,
+		Example: `  avroctl registry serve
+  avroctl registry serve --listen 127.0.0.1:8081 --data /var/lib/avroctl-registry
+  avroctl registry serve --data "" --basic-auth ci:secret --read-only`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if basicAuth != "" && !strings.Contains(basicAuth, ":") {
+				return usageErrorf("--%s: want user:password", regFlagBasicAuth)
+			}
+			return registryServeRun(cmd.Context(), s, listen, data, basicAuth, readOnly)
+		},
+	}
+	cmd.Flags().StringVar(&listen, regFlagListen, "127.0.0.1:8081", "address to listen on")
+	cmd.Flags().StringVar(&data, regFlagData, ".avroctl/registry", `data directory ("" keeps the registry in memory)`)
+	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "require HTTP basic auth user:password")
+	cmd.Flags().BoolVar(&readOnly, regFlagReadOnly, false, "refuse every write")
+	return cmd
+}
+
+func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth string, readOnly bool) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := store.Open(data)
+	if err != nil {
+		return fmt.Errorf("open registry data: %w", err)
+	}
+	defer st.Close()
+	if n := st.Recovered.TruncatedBytes; n > 0 {
+		fmt.Fprintf(s.Err, "registry: removed a torn record (%d bytes) at the end of the log\n", n)
+	}
+	srv := server.New(st, server.Options{BasicAuth: basicAuth, ReadOnly: readOnly,
+		Logger: slog.New(slog.NewTextHandler(s.Err, nil))})
+	if err := srv.Open(listen); err != nil {
+		return err
+	}
+	where := data
+	if where == "" {
+		where = "memory"
+	}
+	fmt.Fprintf(s.Err, "registry: listening on %s (data: %s, %d records replayed)\n", srv.URL(), where, st.Recovered.Records)
+	<-ctx.Done()
+	fmt.Fprintln(s.Err, "registry: shutting down")
+	return srv.Close()
+}
+
+// regSetFlags select a schema set and map it to subjects.
+type regSetFlags struct {
+	schemas  string
+	strategy string
+	topics   []string
+}
+
+func (f *regSetFlags) bind(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.schemas, regFlagSchemas, "schemas", "directory of .avsc files, one <full.name>.avsc per named type")
+	cmd.Flags().StringVar(&f.strategy, regFlagStrategy, string(registry.RecordName), "subject name strategy: topic|record|topic-record")
+	cmd.Flags().StringArrayVar(&f.topics, regFlagTopic, nil, "topic mapping TOPIC=full.Name or TOPIC:key=full.Name (repeatable; needed by topic strategies)")
+}
+
+func (f *regSetFlags) items() ([]registry.Item, error) {
+	st, err := registry.ParseStrategy(f.strategy)
+	if err != nil {
+		return nil, usageErrorf("--%s: %v", regFlagStrategy, err)
+	}
+	var topics []registry.Topic
+	for _, t := range f.topics {
+		tp, err := registry.ParseTopic(t)
+		if err != nil {
+			return nil, usageErrorf("--%s: %v", regFlagTopic, err)
+		}
+		topics = append(topics, tp)
+	}
+	types, err := registry.LoadDir(f.schemas)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	items, err := registry.Items(types, st, topics)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return items, nil
+}
+
+func newRegistryRegisterCmd(s *streams, cf *regClientFlags) *cobra.Command {
+	var set regSetFlags
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "register",
+		Short: "Register a schema set, with references, in dependency order",
+		Long: `register maps each named type of the schema set to a subject and registers it.
+A type used by another one that has a subject of its own becomes a schema
+reference: it is registered first and the user names it instead of inlining it.
+Registration is idempotent: an unchanged schema is left alone, and a run that
+failed halfway can simply be run again. --dry-run only prints the plan.`,
+		Example: `  avroctl registry register --schemas schemas/ --dry-run
+  avroctl registry register --strategy topic --topic orders=com.acme.Order --topic orders:key=com.acme.OrderKey
+  avroctl registry register --strategy topic-record --topic events=com.acme.OrderPlaced -o json`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := cf.json()
+			if err != nil {
+				return err
+			}
+			items, err := set.items()
+			if err != nil {
+				return err
+			}
+			cl, err := cf.client()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			plan, err := registry.Plan(ctx, cl, items, registry.PlanOptions{})
+			if err != nil {
+				return err
+			}
+			if !dryRun {
+				if err := registry.Apply(ctx, cl, plan); err != nil {
+					printPlan(s.Out, plan, asJSON, false)
+					return fmt.Errorf("%w (re-run to finish: registration is idempotent)", err)
+				}
+			}
+			return printPlan(s.Out, plan, asJSON, dryRun)
+		},
+	}
+	set.bind(cmd)
+	cmd.Flags().BoolVar(&dryRun, regFlagDryRun, false, "print what would change, change nothing")
+	return cmd
+}
+
+func printPlan(w io.Writer, p *registry.RegisterPlan, asJSON, dryRun bool) error {
+	if asJSON {
+		return writeJSONOut(w, struct {
+			DryRun bool            `json:"dry_run"`
+			Steps  []registry.Step `json:"steps"`
+		}{dryRun, p.Steps})
+	}
+	for _, st := range p.Steps {
+		line := fmt.Sprintf("%-12s %s (%s)", st.Action, st.Subject, st.Type)
+		if st.ID != 0 {
+			line += fmt.Sprintf(" id %d version %d", st.ID, st.Version)
+		}
+		for _, r := range st.References {
+			line += fmt.Sprintf("\n             references %s -> %s", r.Name, r.Subject)
+			if r.Version != 0 {
+				line += fmt.Sprintf(" version %d", r.Version)
+			}
+		}
+		fmt.Fprintln(w, line)
+	}
+	verb := "changed"
+	if dryRun {
+		verb = "would change"
+	}
+	fmt.Fprintf(w, "%d subjects, %d %s\n", len(p.Steps), p.Changes(), verb)
+	return nil
+}
+
+func newRegistryTestCmd(s *streams, cf *regClientFlags) *cobra.Command {
+	var set regSetFlags
+	cmd := &cobra.Command{
+		Use:   "test",
+		Short: "Test a schema set's compatibility against the registry",
+		Long: `test asks the registry whether each schema of the set may be registered under
+its subject's compatibility level, and repeats the check locally so that every
+reason points at a line of your files. A subject that does not exist yet
+passes. Exit code 1 when something is incompatible.`,
+		Example: `  avroctl registry test --schemas schemas/
+  avroctl registry test --strategy topic --topic orders=com.acme.Order -o json`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := cf.json()
+			if err != nil {
+				return err
+			}
+			items, err := set.items()
+			if err != nil {
+				return err
+			}
+			cl, err := cf.client()
+			if err != nil {
+				return err
+			}
+			results, err := registry.Test(cmd.Context(), cl, items)
+			if err != nil {
+				return err
+			}
+			bad := printTestResults(s.Out, results, asJSON)
+			if bad > 0 {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	set.bind(cmd)
+	return cmd
+}
+
+type regFindingJSON struct {
+	File     string `json:"file,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
+	Type     string `json:"type"`
+	Location string `json:"location"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix,omitempty"`
+}
+
+func printTestResults(w io.Writer, results []registry.TestResult, asJSON bool) (bad int) {
+	type resultJSON struct {
+		registry.TestResult
+		Findings []regFindingJSON `json:"findings,omitempty"`
+	}
+	var out []resultJSON
+	for _, r := range results {
+		if !r.Compatible {
+			bad++
+		}
+		rj := resultJSON{TestResult: r}
+		for _, f := range r.Findings {
+			rj.Findings = append(rj.Findings, regFindingJSON{File: f.Source.Filename, Line: f.Source.Line, Column: f.Source.Column,
+				Type: string(f.Type), Location: f.Location, Message: f.Message, Fix: f.Fix})
+		}
+		out = append(out, rj)
+	}
+	if asJSON {
+		writeJSONOut(w, struct {
+			Compatible bool         `json:"compatible"`
+			Results    []resultJSON `json:"results"`
+		}{bad == 0, out})
+		return bad
+	}
+	for _, r := range out {
+		verdict := "compatible"
+		if !r.Compatible {
+			verdict = "INCOMPATIBLE"
+		}
+		line := fmt.Sprintf("%s: %s (%s)", r.Subject, verdict, r.Type)
+		if r.Level != "" {
+			line += " at " + r.Level
+		}
+		if r.Note != "" {
+			line += ": " + r.Note
+		}
+		fmt.Fprintln(w, line)
+		if r.Compatible {
+			continue
+		}
+		for _, f := range r.Findings {
+			pos := f.File
+			if f.Line > 0 {
+				pos = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+			}
+			fmt.Fprintf(w, "  %s: %s %s: %s\n", pos, f.Type, f.Location, f.Message)
+			if f.Fix != "" {
+				fmt.Fprintf(w, "    fix: %s\n", f.Fix)
+			}
+		}
+		for _, m := range r.Messages {
+			fmt.Fprintf(w, "  registry: %s\n", m)
+		}
+	}
+	fmt.Fprintf(w, "%d subjects, %d incompatible\n", len(results), bad)
+	return bad
+}
+
+func newRegistryConfigCmd(s *streams, cf *regClientFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Get or set compatibility levels",
+		Example: `  avroctl registry config get
+  avroctl registry config get orders-value
+  avroctl registry config set orders-value FULL_TRANSITIVE`,
+	}
+	get := &cobra.Command{
+		Use:   "get [SUBJECT]",
+		Short: "Print the global level, or a subject's (inherited from the global one if unset)",
+		Example: `  avroctl registry config get
+  avroctl registry config get orders-value -o json`,
+		Args: cobraArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return registryConfigRun(cmd.Context(), s, cf, args, "")
+		},
+	}
+	set := &cobra.Command{
+		Use:   "set [SUBJECT] LEVEL",
+		Short: "Set the global level, or a subject's (allowed before the subject has versions)",
+		Example: `  avroctl registry config set FULL
+  avroctl registry config set orders-value BACKWARD_TRANSITIVE`,
+		Args: cobraArgs(cobra.RangeArgs(1, 2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return registryConfigRun(cmd.Context(), s, cf, args[:len(args)-1], args[len(args)-1])
+		},
+	}
+	cmd.AddCommand(get, set)
+	return cmd
+}
+
+func registryConfigRun(ctx context.Context, s *streams, cf *regClientFlags, args []string, level string) error {
+	asJSON, err := cf.json()
+	if err != nil {
+		return err
+	}
+	cl, err := cf.client()
+	if err != nil {
+		return err
+	}
+	subject := ""
+	if len(args) > 0 {
+		subject = args[0]
+	}
+	var c registry.Config
+	if level != "" {
+		c, err = registry.SetConfig(ctx, cl, subject, level)
+	} else {
+		c, err = registry.GetConfig(ctx, cl, subject)
+	}
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeJSONOut(s.Out, c)
+	}
+	name := c.Subject
+	if name == "" {
+		name = "(global)"
+	}
+	suffix := ""
+	if c.Inherited {
+		suffix = " (inherited from the global level)"
+	}
+	fmt.Fprintf(s.Out, "%s: %s%s\n", name, c.Level, suffix)
+	return nil
+}
+
+func newRegistryDownloadCmd(s *streams, cf *regClientFlags) *cobra.Command {
+	var version, dir string
+	cmd := &cobra.Command{
+		Use:   "download PATTERN",
+		Short: "Download the schemas of subjects matching a glob into <dir>/<subject>.avsc",
+		Example: `  avroctl registry download 'com.acme.*' --dir registry-schemas/
+  avroctl registry download orders-value --version 3 --dir /tmp/v3`,
+		Args: cobraArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := cf.json()
+			if err != nil {
+				return err
+			}
+			v, err := registry.ParseVersion(version)
+			if err != nil {
+				return usageErrorf("--%s: %v", regFlagVersion, err)
+			}
+			cl, err := cf.client()
+			if err != nil {
+				return err
+			}
+			files, err := registry.Download(cmd.Context(), cl, args[0], v, dir)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSONOut(s.Out, files)
+			}
+			for _, f := range files {
+				fmt.Fprintf(s.Out, "%s: version %d (id %d) -> %s\n", f.Subject, f.Version, f.ID, f.File)
+			}
+			if len(files) == 0 {
+				fmt.Fprintf(s.Err, "no subject matches %q\n", args[0])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&version, regFlagVersion, "latest", "version to download: a number or latest")
+	cmd.Flags().StringVar(&dir, regFlagDir, ".", "directory to write into")
+	return cmd
+}
+
+func newRegistrySubjectsCmd(s *streams, cf *regClientFlags) *cobra.Command {
+	var deleted bool
+	cmd := &cobra.Command{
+		Use:     "subjects",
+		Short:   "List subjects",
+		Example: "  avroctl registry subjects\n  avroctl registry subjects --deleted -o json",
+		Args:    cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := cf.json()
+			if err != nil {
+				return err
+			}
+			cl, err := cf.client()
+			if err != nil {
+				return err
+			}
+			subs, err := registry.Subjects(cmd.Context(), cl, deleted)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if subs == nil {
+					subs = []string{}
+				}
+				return writeJSONOut(s.Out, subs)
+			}
+			for _, sub := range subs {
+				fmt.Fprintln(s.Out, sub)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&deleted, regFlagDeleted, false, "include soft-deleted subjects")
+	return cmd
+}
+
+func newRegistryVersionsCmd(s *streams, cf *regClientFlags) *cobra.Command {
+	var deleted bool
+	cmd := &cobra.Command{
+		Use:     "versions SUBJECT",
+		Short:   "List a subject's versions",
+		Example: "  avroctl registry versions orders-value\n  avroctl registry versions orders-value --deleted -o json",
+		Args:    cobraArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := cf.json()
+			if err != nil {
+				return err
+			}
+			cl, err := cf.client()
+			if err != nil {
+				return err
+			}
+			vs, err := registry.Versions(cmd.Context(), cl, args[0], deleted)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				if vs == nil {
+					vs = []int{}
+				}
+				return writeJSONOut(s.Out, vs)
+			}
+			for _, v := range vs {
+				fmt.Fprintln(s.Out, v)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&deleted, regFlagDeleted, false, "include soft-deleted versions")
+	return cmd
+}
+
+func newRegistryDeleteCmd(s *streams, cf *regClientFlags) *cobra.Command {
+	var version string
+	var permanent bool
+	cmd := &cobra.Command{
+		Use:   "delete SUBJECT",
+		Short: "Delete a subject or one of its versions (soft, or --permanent)",
+		Example: `  avroctl registry delete orders-value --version 3
+  avroctl registry delete orders-value --permanent`,
+		Args: cobraArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			asJSON, err := cf.json()
+			if err != nil {
+				return err
+			}
+			v := 0
+			if version != "" {
+				if v, err = registry.ParseVersion(version); err != nil {
+					return usageErrorf("--%s: %v", regFlagVersion, err)
+				}
+			}
+			cl, err := cf.client()
+			if err != nil {
+				return err
+			}
+			deleted, err := registry.Delete(cmd.Context(), cl, args[0], v, permanent)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSONOut(s.Out, struct {
+					Subject   string `json:"subject"`
+					Versions  []int  `json:"versions"`
+					Permanent bool   `json:"permanent"`
+				}{args[0], deleted, permanent})
+			}
+			how := "soft-deleted"
+			if permanent {
+				how = "permanently deleted"
+			}
+			fmt.Fprintf(s.Out, "%s: %s versions %v\n", args[0], how, deleted)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&version, regFlagVersion, "", "delete only this version (a number or latest); default: the whole subject")
+	cmd.Flags().BoolVar(&permanent, regFlagPermanent, false, "delete permanently (soft-deletes first when needed)")
+	return cmd
+}
