@@ -19,12 +19,17 @@ func idlNameOK(name string) bool {
 	return strings.IndexFunc(name, func(r rune) bool { return r == '_' || unicode.IsLetter(r) }) >= 0
 }
 
-// utfNameError is NameValidator.UTF_VALIDATOR: "" when name is valid.
+// utfNameError is NameValidator.UTF_VALIDATOR: "" when name is valid. Java
+// checks UTF-16 chars, so a character outside the BMP (a surrogate pair)
+// is never a letter there.
 func utfNameError(name string) string {
 	if name == "" {
 		return "Empty name"
 	}
 	for i, r := range name {
+		if r > 0xFFFF {
+			r = 0xD800 // a surrogate: neither letter nor digit
+		}
 		if i == 0 {
 			if !(unicode.IsLetter(r) || r == '_') {
 				return "Illegal initial character: " + name

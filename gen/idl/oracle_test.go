@@ -47,10 +47,14 @@ func TestJavaOracle(t *testing.T) {
 	// Copy the inputs (with their folders, for imports) so that the Java
 	// side can write its results next to them.
 	var copies []string
+	copied := map[string]bool{}
 	for _, in := range inputs {
 		dst := filepath.Join(work, in)
-		if err := copyTree(filepath.Dir(in), filepath.Dir(dst)); err != nil {
-			t.Fatal(err)
+		if dir := filepath.Dir(in); !copied[dir] {
+			copied[dir] = true
+			if err := copyTree(dir, filepath.Dir(dst)); err != nil {
+				t.Fatal(err)
+			}
 		}
 		copies = append(copies, dst)
 	}

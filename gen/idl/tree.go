@@ -29,7 +29,20 @@ type TreeResult struct {
 // others through a temporary file and a rename, and deletes the .avsc files
 // in outDir that no type produces any more.
 func CompileTree(idlDir, outDir string, opts Options) (TreeResult, error) {
+	return compileTree(idlDir, outDir, opts, false)
+}
+
+// CheckTree reports what CompileTree would write and remove, writing
+// nothing: CI uses it to fail when committed schemas are stale.
+func CheckTree(idlDir, outDir string, opts Options) (TreeResult, error) {
+	return compileTree(idlDir, outDir, opts, true)
+}
+
+func compileTree(idlDir, outDir string, opts Options, dryRun bool) (TreeResult, error) {
 	var res TreeResult
+	if fi, err := os.Stat(idlDir); err != nil || !fi.IsDir() {
+		return res, fmt.Errorf("%s: not an IDL folder (set it with --idl DIR)", idlDir)
+	}
 	err := filepath.WalkDir(idlDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -79,8 +92,10 @@ func CompileTree(idlDir, outDir string, opts Options) (TreeResult, error) {
 		errs.Sort()
 		return res, dedupe(errs)
 	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return res, err
+	if !dryRun {
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			return res, err
+		}
 	}
 	names := make([]string, 0, len(outputs))
 	for n := range outputs {
@@ -89,8 +104,11 @@ func CompileTree(idlDir, outDir string, opts Options) (TreeResult, error) {
 	sort.Strings(names)
 	for _, n := range names {
 		path := filepath.Join(outDir, n)
-		changed, err := WriteFileAtomic(path, outputs[n])
-		if err != nil {
+		var changed bool
+		if dryRun {
+			old, err := os.ReadFile(path)
+			changed = err != nil || !bytes.Equal(old, outputs[n])
+		} else if changed, err = WriteFileAtomic(path, outputs[n]); err != nil {
 			return res, err
 		}
 		if changed {
@@ -100,7 +118,7 @@ func CompileTree(idlDir, outDir string, opts Options) (TreeResult, error) {
 		}
 	}
 	entries, err := os.ReadDir(outDir)
-	if err != nil {
+	if err != nil && !(dryRun && os.IsNotExist(err)) {
 		return res, err
 	}
 	for _, e := range entries {
@@ -109,6 +127,10 @@ func CompileTree(idlDir, outDir string, opts Options) (TreeResult, error) {
 		}
 		if _, ok := outputs[e.Name()]; !ok {
 			path := filepath.Join(outDir, e.Name())
+			if dryRun {
+				res.Removed = append(res.Removed, path)
+				continue
+			}
 			if err := os.Remove(path); err != nil {
 				return res, err
 			}

@@ -111,3 +111,34 @@ func TestWriteSchemataLastWins(t *testing.T) {
 		t.Fatalf("full names: %v %v", written, err)
 	}
 }
+
+func TestCheckTreeWritesNothing(t *testing.T) {
+	root := t.TempDir()
+	idlDir, outDir := filepath.Join(root, "idl"), filepath.Join(root, "schemas")
+	writeFiles(t, idlDir, map[string]string{"a.avdl": "namespace n; record A { int x; }\n"})
+	res, err := CheckTree(idlDir, outDir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) != 1 {
+		t.Fatalf("check on an empty output folder: written = %v, want the one missing file", res.Written)
+	}
+	if _, err := os.Stat(outDir); !os.IsNotExist(err) {
+		t.Fatalf("CheckTree created %s", outDir)
+	}
+	if _, err := CompileTree(idlDir, outDir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(outDir, "n.Gone.avsc")
+	writeFiles(t, outDir, map[string]string{"n.Gone.avsc": "{}"})
+	res, err = CheckTree(idlDir, outDir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Written) != 0 || len(res.Removed) != 1 || res.Removed[0] != stale {
+		t.Fatalf("check after compile: written %v removed %v", res.Written, res.Removed)
+	}
+	if _, err := os.Stat(stale); err != nil {
+		t.Fatalf("CheckTree removed a file: %v", err)
+	}
+}

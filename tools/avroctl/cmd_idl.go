@@ -163,6 +163,7 @@ func newCompileCmd(s *streams) *cobra.Command {
 		idlDir     string
 		outDir     string
 		format     string
+		check      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "compile [--idl DIR] [--out DIR] [-I DIR]...",
@@ -180,10 +181,43 @@ more are removed.`,
 			if err := checkOutputFormat(format); err != nil {
 				return err
 			}
-			res, err := idl.CompileTree(idlDir, outDir, idl.Options{ImportDirs: importDirs})
+			// avroctl.yaml supplies the folders unless flags override them.
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed(idlFlagIdlDir) {
+				idlDir = cfg.Path(cfg.IDL)
+			}
+			if !cmd.Flags().Changed(idlFlagOutDir) {
+				outDir = cfg.Path(cfg.Schemas)
+			}
+			if len(importDirs) == 0 {
+				for _, d := range cfg.ImportDirs {
+					importDirs = append(importDirs, cfg.Path(d))
+				}
+			}
+			run := idl.CompileTree
+			if check {
+				run = idl.CheckTree
+			}
+			res, err := run(idlDir, outDir, idl.Options{ImportDirs: importDirs})
 			printWarnings(s, res.Warnings)
 			if err != nil {
 				return reportCompileError(s, idlDir, err)
+			}
+			if check {
+				for _, w := range res.Written {
+					fmt.Fprintf(s.Out, "%s: stale: differs from what %s compiles to\n", w, idlDir)
+				}
+				for _, r := range res.Removed {
+					fmt.Fprintf(s.Out, "%s: stale: no type in %s produces it\n", r, idlDir)
+				}
+				if len(res.Written)+len(res.Removed) > 0 {
+					fmt.Fprintln(s.Err, "run `avroctl compile` (or `go run mage.go generate`) and commit the result")
+					return errFindings
+				}
+				return nil
 			}
 			if format == "json" {
 				return idlWriteJSON(s, map[string]any{
@@ -207,7 +241,8 @@ more are removed.`,
 	bindImportDirs(cmd, &importDirs)
 	bindOutputFormat(cmd, &format)
 	cmd.Flags().StringVar(&idlDir, idlFlagIdlDir, "idl", "folder of .avdl files to compile")
-	cmd.Flags().StringVar(&outDir, idlFlagOutDir, "schemas", "folder to write the .avsc files to")
+	cmd.Flags().StringVar(&outDir, idlFlagOutDir, "schemas", "folder to write the .avsc files to (default: schemas in avroctl.yaml)")
+	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 naming the stale files when the output folder is not up to date")
 	return cmd
 }
 
