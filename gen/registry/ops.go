@@ -215,3 +215,30 @@ func writeFileAtomic(name string, data []byte) error {
 	}
 	return err
 }
+
+// EnsureCompatibility sets level on each subject whose own setting differs
+// (an inherited global setting counts as different), so that the registry
+// enforces the project's level from the first registration on. Confluent
+// accepts a subject-level setting before the subject exists. It returns
+// the subjects it changed.
+func EnsureCompatibility(ctx context.Context, cl *sr.Client, subjects []string, level string) ([]string, error) {
+	want, err := compat.ParseLevel(level)
+	if err != nil {
+		return nil, err
+	}
+	var changed []string
+	for _, subject := range subjects {
+		cur, err := GetConfig(ctx, cl, subject)
+		if err != nil {
+			return changed, fmt.Errorf("compatibility of %s: %w", subject, err)
+		}
+		if !cur.Inherited && cur.Level == want.String() {
+			continue
+		}
+		if _, err := SetConfig(ctx, cl, subject, want.String()); err != nil {
+			return changed, fmt.Errorf("set compatibility of %s: %w", subject, err)
+		}
+		changed = append(changed, subject)
+	}
+	return changed, nil
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -192,15 +193,53 @@ type regSetFlags struct {
 	schemas  string
 	strategy string
 	topics   []string
+	cmd      *cobra.Command
+	// level is registry.compatibility from avroctl.yaml, once items ran.
+	level string
 }
 
 func (f *regSetFlags) bind(cmd *cobra.Command) {
+	f.cmd = cmd
 	cmd.Flags().StringVar(&f.schemas, regFlagSchemas, "schemas", "directory of .avsc files, one <full.name>.avsc per named type")
 	cmd.Flags().StringVar(&f.strategy, regFlagStrategy, string(registry.RecordName), "subject name strategy: topic|record|topic-record")
 	cmd.Flags().StringArrayVar(&f.topics, regFlagTopic, nil, "topic mapping TOPIC=full.Name or TOPIC:key=full.Name (repeatable; needed by topic strategies)")
 }
 
+// fromConfig fills what no flag set from avroctl.yaml: the schemas folder,
+// the strategy and the topic mappings.
+func (f *regSetFlags) fromConfig() error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	f.level = cfg.Registry.Compatibility
+	flags := f.cmd.Flags()
+	if !flags.Changed(regFlagSchemas) {
+		f.schemas = cfg.Path(cfg.Schemas)
+	}
+	if _, statErr := os.Stat(configPath); statErr != nil {
+		return nil // no file: the flags' own defaults stand
+	}
+	if !flags.Changed(regFlagStrategy) {
+		f.strategy = cfg.Registry.Strategy
+	}
+	if !flags.Changed(regFlagTopic) {
+		names := make([]string, 0, len(cfg.Registry.Topics))
+		for name := range cfg.Registry.Topics {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			f.topics = append(f.topics, cfg.Registry.Topics[name]+"="+name)
+		}
+	}
+	return nil
+}
+
 func (f *regSetFlags) items() ([]registry.Item, error) {
+	if err := f.fromConfig(); err != nil {
+		return nil, err
+	}
 	st, err := registry.ParseStrategy(f.strategy)
 	if err != nil {
 		return nil, usageErrorf("--%s: %v", regFlagStrategy, err)
@@ -256,6 +295,19 @@ failed halfway can simply be run again. --dry-run only prints the plan.`,
 			plan, err := registry.Plan(ctx, cl, items, registry.PlanOptions{})
 			if err != nil {
 				return err
+			}
+			if !dryRun && set.level != "" {
+				subjects := make([]string, len(plan.Steps))
+				for i, st := range plan.Steps {
+					subjects[i] = st.Subject
+				}
+				changed, err := registry.EnsureCompatibility(ctx, cl, subjects, set.level)
+				if err != nil {
+					return err
+				}
+				for _, subj := range changed {
+					fmt.Fprintf(s.Err, "set compatibility of %s to %s (registry.compatibility in %s)\n", subj, set.level, configPath)
+				}
 			}
 			if !dryRun {
 				if err := registry.Apply(ctx, cl, plan); err != nil {
