@@ -537,7 +537,7 @@ const maxFixedSize = 1<<31 - 1 - 8
 // again once names are resolved (Java's resolver rebuilds every field).
 func (r *reader) checkDefault(f *Field, pos Position) bool {
 	if !ValidDefault(f.Type, f.Default) {
-		r.errs.Add(pos, fmt.Sprintf("Invalid default for field %s: %s not a %s", f.Name, describeValue(f.Default), Marshal(f.Type)))
+		r.errs.Add(pos, invalidDefault(f))
 		return false
 	}
 	r.defaults = append(r.defaults, pendingDefault{field: f, pos: pos})

@@ -1,7 +1,5 @@
 package schema
 
-import "fmt"
-
 // This file holds what the reader does around the type-by-type parsing:
 // registering named types, and once the whole input is read, resolving
 // forward references and running the checks that need resolved types.
@@ -51,15 +49,18 @@ func (r *reader) declaredTypes() []NamedSchema {
 }
 
 // finish replaces forward references, then runs the checks that need
-// resolved types: union duplicates and field defaults. roots are the slots
+// resolved types: union duplicates and field defaults (the latter as Java's
+// resolver does, see javaresolve.go). roots are the slots
 // holding top-level schemas.
 func (r *reader) finish(roots []*Schema, msgs []*Message) Schema {
 	seen := make(map[Schema]bool)
+	forward := make(map[*Schema]bool) // slots that held a forward reference
 	var walk func(s Schema)
 	fix := func(slot *Schema) {
 		if u, ok := (*slot).(*unresolvedRef); ok {
 			if s := r.lookupFull(u.full); s != nil {
 				*slot = s
+				forward[slot] = true
 			} else {
 				r.errs.Add(u.pos, "Undefined schema: "+u.full+" (define it, or import the file that defines it)")
 			}
@@ -115,11 +116,8 @@ func (r *reader) finish(roots []*Schema, msgs []*Message) Schema {
 			seenNames[key] = true
 		}
 	}
-	for _, d := range r.defaults {
-		if !ValidDefault(d.field.Type, d.field.Default) {
-			r.errs.Add(d.pos, fmt.Sprintf("Invalid default for field %s: %s not a %s", d.field.Name, describeValue(d.field.Default), Marshal(d.field.Type)))
-			return nil
-		}
+	if !r.checkDefaultsAsResolved(forward) {
+		return nil
 	}
 	if len(roots) > 0 {
 		return *roots[0]

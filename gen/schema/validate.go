@@ -64,15 +64,27 @@ func isJavaTypeName(name string) bool {
 // must be an object whose every field is valid, taken from the object or,
 // when absent, from the field's own default.
 func ValidDefault(s Schema, v Value) bool {
-	return validDefault(s, v, 0)
+	var c defaultCheck
+	return c.valid(s, v, 0)
 }
 
 // maxDefaultDepth stops a record whose field defaults refer back to the
 // record itself (Java would overflow its stack there).
 const maxDefaultDepth = 200
 
-func validDefault(s Schema, v Value, depth int) bool {
-	if depth > maxDefaultDepth {
+// defaultCheck is one run of Java's isValidDefault. Java checks defaults a
+// second time while its resolver rebuilds the records (see
+// javaresolve.go), and then a record may not have its fields yet: reading
+// them throws "Schema fields not set yet", which ends the whole parse, not
+// just the branch being tried. fieldsNotSet says which records are in that
+// state (nil: none); unset records the one the check ran into.
+type defaultCheck struct {
+	fieldsNotSet func(*Record) bool
+	unset        *Record
+}
+
+func (c *defaultCheck) valid(s Schema, v Value, depth int) bool {
+	if depth > maxDefaultDepth || c.unset != nil {
 		return false
 	}
 	switch s.Type() {
@@ -97,7 +109,7 @@ func validDefault(s Schema, v Value, depth int) bool {
 			return false
 		}
 		for _, e := range a {
-			if !validDefault(s.(*Array).Items, e, depth+1) {
+			if !c.valid(s.(*Array).Items, e, depth+1) {
 				return false
 			}
 		}
@@ -108,15 +120,17 @@ func validDefault(s Schema, v Value, depth int) bool {
 			return false
 		}
 		for _, m := range o.Members {
-			if !validDefault(s.(*Map).Values, m.Value, depth+1) {
+			if !c.valid(s.(*Map).Values, m.Value, depth+1) {
 				return false
 			}
 		}
 		return true
 	case UnionType:
+		// Branches in order, stopping at the first that accepts: a
+		// later branch is never reached once an earlier one threw.
 		for _, b := range s.(*Union).Branches {
-			if validDefault(b, v, depth+1) {
-				return true
+			if c.valid(b, v, depth+1) || c.unset != nil {
+				return c.unset == nil
 			}
 		}
 		return false
@@ -132,6 +146,12 @@ func validDefault(s Schema, v Value, depth int) bool {
 			_, isRef := s.(*unresolvedRef)
 			return isRef
 		}
+		// Java asks for the fields only after the value proved to be
+		// an object, so only an object default runs into this.
+		if c.fieldsNotSet != nil && c.fieldsNotSet(rec) {
+			c.unset = rec
+			return false
+		}
 		for _, f := range rec.Fields {
 			fv, present := o.Get(f.Name)
 			if !present {
@@ -140,7 +160,7 @@ func validDefault(s Schema, v Value, depth int) bool {
 				}
 				fv = f.Default
 			}
-			if !validValue(f.Type, fv, depth+1) {
+			if !c.validValue(f.Type, fv, depth+1) {
 				return false
 			}
 		}
@@ -149,18 +169,18 @@ func validDefault(s Schema, v Value, depth int) bool {
 	return false
 }
 
-// validValue is Java's isValidValue: like validDefault, with a union
-// accepting a value valid for any branch.
-func validValue(s Schema, v Value, depth int) bool {
+// validValue is Java's isValidValue: like valid, with a union accepting a
+// value valid for any branch.
+func (c *defaultCheck) validValue(s Schema, v Value, depth int) bool {
 	if u, ok := s.(*Union); ok {
 		for _, b := range u.Branches {
-			if validDefault(b, v, depth+1) {
-				return true
+			if c.valid(b, v, depth+1) || c.unset != nil {
+				return c.unset == nil
 			}
 		}
 		return false
 	}
-	return validDefault(s, v, depth)
+	return c.valid(s, v, depth)
 }
 
 // fitsInt reports whether v is an integral JSON number that fits in bits.

@@ -1,0 +1,3 @@
+module gitlab.com/acme/avroctl/ci
+
+go 1.24.0

@@ -1,0 +1,129 @@
+package ci
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// gitlabCILocal is pinned: 4.70.1 runs on Node 20 (4.75 needs Node 22).
+const gitlabCILocal = "gitlab-ci-local@4.70.1"
+
+// TestGitLabPipeline runs merge-request jobs of .gitlab-ci.yml in a scratch
+// clone of this repository:
+//   - a deliberately breaking schema change must fail test-compatibility,
+//     with the finding in the junit report;
+//   - a compatible change must make release choose the next minor version.
+func TestGitLabPipeline(t *testing.T) {
+	for _, tool := range []string{"git", "npx", "rsync", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (gitlab-ci-local needs node/npm, rsync and git)", tool)
+		}
+	}
+	top := strings.TrimSpace(run(t, "..", "git", "rev-parse", "--show-toplevel"))
+
+	t.Run("breaking change fails test-compatibility", func(t *testing.T) {
+		dir := scratchClone(t, top)
+		base := strings.TrimSpace(run(t, dir, "git", "rev-parse", "HEAD"))
+		applyFixture(t, dir, "breaking")
+		out, err := gitlabJob(t, dir, "test-compatibility", base)
+		if err == nil {
+			t.Fatalf("test-compatibility passed on a breaking change:\n%s", out)
+		}
+		junit, rerr := os.ReadFile(filepath.Join(dir, "reports", "compat-junit.xml"))
+		if rerr != nil {
+			t.Fatalf("no junit report: %v\n%s", rerr, out)
+		}
+		if !bytes.Contains(junit, []byte("READER_FIELD_MISSING_DEFAULT_VALUE")) || !bytes.Contains(junit, []byte("<failure")) {
+			t.Fatalf("junit report lacks the finding:\n%s", junit)
+		}
+	})
+
+	t.Run("compatible change releases a minor version", func(t *testing.T) {
+		dir := scratchClone(t, top)
+		// Start from a known baseline: the clone's own release tags go.
+		for _, tag := range strings.Fields(run(t, dir, "git", "tag", "--list", "events/*")) {
+			run(t, dir, "git", "tag", "-d", tag)
+		}
+		run(t, dir, "git", "tag", "-a", "events/v1.0.0", "-m", "test baseline")
+		applyFixture(t, dir, "compatible")
+		out, err := gitlabJob(t, dir, "release", "")
+		if err != nil {
+			t.Fatalf("release failed: %v\n%s", err, out)
+		}
+		tags := run(t, dir, "git", "tag", "--list", "events/*")
+		if !strings.Contains(tags, "events/v1.1.0") {
+			t.Fatalf("release did not tag events/v1.1.0; tags:\n%s\njob output:\n%s", tags, out)
+		}
+	})
+}
+
+// scratchClone clones the committed tree into a temp folder with an
+// `origin` remote, as gitlab-ci-local requires.
+func scratchClone(t *testing.T, top string) string {
+	dir := filepath.Join(t.TempDir(), "repo")
+	run(t, "", "git", "clone", "--quiet", "--no-hardlinks", top, dir)
+	run(t, dir, "git", "config", "user.email", "ci@invalid")
+	run(t, dir, "git", "config", "user.name", "ci")
+	return dir
+}
+
+// applyFixture copies testdata/<name>/ over the clone, regenerates, and
+// commits, as a developer's merge request would.
+func applyFixture(t *testing.T, dir, name string) {
+	src := filepath.Join("testdata", name)
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, dir, "go", "run", "mage.go", "generate")
+	run(t, dir, "git", "add", "-A")
+	run(t, dir, "git", "commit", "--quiet", "-m", "fixture: "+name)
+}
+
+// gitlabJob runs one job with the shell executor, as a merge-request
+// pipeline would (base is the merge request's diff base, if any).
+func gitlabJob(t *testing.T, dir, job, base string) (string, error) {
+	gopath := strings.TrimSpace(run(t, dir, "go", "env", "GOPATH"))
+	args := []string{"--yes", gitlabCILocal, "--shell-executor-no-image", "--no-artifacts-to-source=false",
+		"--variable", "CI_PIPELINE_SOURCE=merge_request_event",
+		"--variable", "GOPATH=" + gopath, // reuse the module cache
+		job}
+	if base != "" {
+		args = append(args[:len(args)-1], "--variable", "CI_MERGE_REQUEST_DIFF_BASE_SHA="+base, job)
+	}
+	cmd := exec.Command("npx", args...)
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return ansi.ReplaceAllString(out.String(), ""), err
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func run(t *testing.T, dir, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out.String())
+	}
+	return out.String()
+}

@@ -1,0 +1,292 @@
+package golang
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// body emits the statements of one encode or decode function. Encoding is
+// a recursion over schema kinds that appends to dst; decoding assigns into
+// an addressable target expression. Temporaries are numbered so nested
+// loops never shadow each other.
+type body struct {
+	m       *model
+	g       *generatedFile
+	buf     bytes.Buffer
+	n       int
+	usesErr bool
+}
+
+func newBody(m *model, g *generatedFile) *body { return &body{m: m, g: g} }
+
+func (b *body) P(args ...any) {
+	for _, a := range args {
+		fmt.Fprint(&b.buf, a)
+	}
+	b.buf.WriteByte('\n')
+}
+
+func (b *body) tmp(prefix string) string {
+	b.n++
+	return prefix + strconv.Itoa(b.n)
+}
+
+func (b *body) rt(name string) string { return b.g.qualify(b.m.runtimeImport(), name) }
+
+// encodesNothing reports whether values of s take no bytes (and no code).
+func encodesNothing(s schema.Schema) bool { return s.Type() == schema.Null }
+
+// encode emits code appending expr, of schema s, to dst. path names the
+// value in error messages.
+func (b *body) encode(s schema.Schema, expr, path string) {
+	if l := schema.LogicalOf(s); l.Name != "" && b.encodeLogical(s, l, expr, path) {
+		return
+	}
+	switch s := s.(type) {
+	case *schema.Primitive:
+		fn := map[schema.Type]string{schema.Boolean: "AppendBool", schema.Int: "AppendInt",
+			schema.Long: "AppendLong", schema.Float: "AppendFloat", schema.Double: "AppendDouble",
+			schema.Bytes: "AppendBytes", schema.String: "AppendString"}[s.T]
+		if fn != "" {
+			b.P("dst = ", b.rt(fn), "(dst, ", expr, ")")
+		}
+	case *schema.Record, *schema.Enum:
+		b.usesErr = true
+		b.P("if dst, err = ", expr, ".AppendAvro(dst); err != nil {")
+		b.P("return dst, err")
+		b.P("}")
+	case *schema.Fixed:
+		b.P("dst = append(dst, ", expr, "[:]...)")
+	case *schema.Array:
+		b.P("if len(", expr, ") > 0 {")
+		b.P("dst = ", b.rt("AppendLong"), "(dst, int64(len(", expr, ")))")
+		if !encodesNothing(s.Items) {
+			i := b.tmp("i")
+			b.P("for ", i, " := range ", expr, " {")
+			b.encode(s.Items, expr+"["+i+"]", path+"[]")
+			b.P("}")
+		}
+		b.P("}")
+		b.P("dst = append(dst, 0)")
+	case *schema.Map:
+		ks, k, v := b.tmp("ks"), b.tmp("k"), b.tmp("v")
+		b.P("if len(", expr, ") > 0 {")
+		b.P("dst = ", b.rt("AppendLong"), "(dst, int64(len(", expr, ")))")
+		b.P(ks, " := ", b.rt("SortedKeys"), "(", expr, ")")
+		b.P("for _, ", k, " := range ", ks, ".List {")
+		b.P("dst = ", b.rt("AppendString"), "(dst, ", k, ")")
+		if !encodesNothing(s.Values) {
+			b.P(v, " := ", expr, "[", k, "]")
+			b.encode(s.Values, v, path+"{}")
+		}
+		b.P("}")
+		b.P(ks, ".Release()")
+		b.P("}")
+		b.P("dst = append(dst, 0)")
+	case *schema.Union:
+		b.encodeUnion(s, expr, path)
+	default:
+		panic("unreachable")
+	}
+}
+
+func (b *body) encodeUnion(s *schema.Union, expr, path string) {
+	u := b.m.unions[s]
+	if u.nullable {
+		v := s.Branches[u.valueIdx]
+		b.P("if ", expr, " == nil {")
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", u.nullIdx, ")")
+		b.P("} else {")
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", u.valueIdx, ")")
+		if isCollection(v) {
+			b.encode(v, expr, path)
+		} else {
+			b.encode(v, "(*"+expr+")", path)
+		}
+		b.P("}")
+		return
+	}
+	b.usesErr = true
+	uv := b.tmp("u")
+	b.P("switch ", uv, " := ", expr, ".(type) {")
+	b.P("case nil:")
+	if u.nullIdx >= 0 {
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", u.nullIdx, ")")
+	} else {
+		b.P("return dst, ", b.rt("Errorf"), "(", strconv.Quote(path), ", \"union has no value (it has no null branch)\")")
+	}
+	for i, br := range s.Branches {
+		if u.wrappers[i] == "" {
+			continue
+		}
+		b.P("case ", b.g.qualify(u.pkg.importPath, u.wrappers[i]), ":")
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", i, ")")
+		b.encode(br, uv+".Value", path)
+	}
+	b.P("default:")
+	b.P("return dst, ", b.rt("Errorf"), "(", strconv.Quote(path), ", \"%T is not a branch of the union\", ", uv, ")")
+	b.P("}")
+}
+
+// encodeLogical emits the encoding of a logical type; false means s has no
+// Go mapping for it and is encoded as its base type.
+func (b *body) encodeLogical(s schema.Schema, l schema.Logical, expr, path string) bool {
+	switch l.Name {
+	case "decimal":
+		b.usesErr = true
+		if f, ok := s.(*schema.Fixed); ok {
+			b.P("if dst, err = ", b.rt("AppendDecimalFixed"), "(dst, ", expr, ", ", l.Precision, ", ", l.Scale, ", ", f.Size, "); err != nil {")
+		} else {
+			b.P("if dst, err = ", b.rt("AppendDecimalBytes"), "(dst, ", expr, ", ", l.Precision, ", ", l.Scale, "); err != nil {")
+		}
+		b.P("return dst, ", b.rt("Errorf"), "(", strconv.Quote(path), ", \"%v\", err)")
+		b.P("}")
+	case "uuid":
+		if s.Type() == schema.FixedType {
+			b.P("dst = append(dst, ", expr, "[:]...)")
+		} else {
+			b.P("dst = ", b.rt("AppendUUIDString"), "(dst, ", expr, ")")
+		}
+	case "duration":
+		b.P("dst = ", b.rt("AppendDuration"), "(dst, ", expr, ")")
+	case "date":
+		b.P("dst = ", b.rt("AppendInt"), "(dst, ", b.rt("DaysFromDate"), "(", expr, "))")
+	case "time-millis":
+		b.P("dst = ", b.rt("AppendInt"), "(dst, ", b.rt("MillisOfDay"), "(", expr, "))")
+	case "time-micros":
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("MicrosOfDay"), "(", expr, "))")
+	case "timestamp-millis", "local-timestamp-millis":
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMilli())")
+	case "timestamp-micros", "local-timestamp-micros":
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMicro())")
+	case "timestamp-nanos", "local-timestamp-nanos":
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixNano())")
+	default:
+		return false
+	}
+	return true
+}
+
+// decode emits code decoding a value of schema s from d into target.
+func (b *body) decode(s schema.Schema, target string) {
+	if l := schema.LogicalOf(s); l.Name != "" && b.decodeLogical(s, l, target) {
+		return
+	}
+	switch s := s.(type) {
+	case *schema.Primitive:
+		fn := map[schema.Type]string{schema.Boolean: "Bool", schema.Int: "Int",
+			schema.Long: "Long", schema.Float: "Float", schema.Double: "Double",
+			schema.Bytes: "Bytes", schema.String: "String"}[s.T]
+		if fn != "" {
+			b.P(target, " = d.", fn, "()")
+		}
+	case *schema.Record, *schema.Enum:
+		b.P(target, ".DecodeAvro(d)")
+	case *schema.Fixed:
+		b.P("d.Fixed(", target, "[:])")
+	case *schema.Array:
+		n, v := b.tmp("n"), b.tmp("v")
+		min := minSize(s.Items, map[schema.Schema]bool{})
+		typ := b.m.goType(b.g, s.Items)
+		b.P("for ", n, " := d.BlockCount(", min, "); ", n, " > 0; ", n, " = d.BlockCount(", min, ") {")
+		b.P("if ", target, " == nil {")
+		b.P(target, " = make([]", typ, ", 0, min(", n, ", 1024))")
+		b.P("}")
+		b.P("for ; ", n, " > 0; ", n, "-- {")
+		b.P("var ", v, " ", typ)
+		b.decode(s.Items, v)
+		b.P(target, " = append(", target, ", ", v, ")")
+		b.P("}")
+		b.P("}")
+	case *schema.Map:
+		n, k, v := b.tmp("n"), b.tmp("k"), b.tmp("v")
+		min := 1 + minSize(s.Values, map[schema.Schema]bool{})
+		typ := b.m.goType(b.g, s.Values)
+		b.P("for ", n, " := d.BlockCount(", min, "); ", n, " > 0; ", n, " = d.BlockCount(", min, ") {")
+		b.P("if ", target, " == nil {")
+		b.P(target, " = make(map[string]", typ, ", min(", n, ", 1024))")
+		b.P("}")
+		b.P("for ; ", n, " > 0; ", n, "-- {")
+		b.P(k, " := d.String()")
+		b.P("var ", v, " ", typ)
+		b.decode(s.Values, v)
+		b.P(target, "[", k, "] = ", v)
+		b.P("}")
+		b.P("}")
+	case *schema.Union:
+		b.decodeUnion(s, target)
+	default:
+		panic("unreachable")
+	}
+}
+
+func (b *body) decodeUnion(s *schema.Union, target string) {
+	u := b.m.unions[s]
+	b.P("switch d.UnionIndex(", len(s.Branches), ") {")
+	if u.nullable {
+		v := s.Branches[u.valueIdx]
+		b.P("case ", u.nullIdx, ":")
+		b.P(target, " = nil")
+		b.P("case ", u.valueIdx, ":")
+		switch v.Type() {
+		case schema.ArrayType, schema.MapType:
+			// Non-nil even when empty: nil means null.
+			b.P(target, " = ", b.m.goType(b.g, v), "{}")
+			b.decode(v, target)
+		default:
+			b.P(target, " = new(", b.m.goType(b.g, v), ")")
+			b.decode(v, "(*"+target+")")
+		}
+		b.P("}")
+		return
+	}
+	for i, br := range s.Branches {
+		b.P("case ", i, ":")
+		if u.wrappers[i] == "" {
+			b.P(target, " = nil")
+			continue
+		}
+		v := b.tmp("w")
+		b.P("var ", v, " ", b.g.qualify(u.pkg.importPath, u.wrappers[i]))
+		b.decode(br, v+".Value")
+		b.P(target, " = ", v)
+	}
+	b.P("}")
+}
+
+func (b *body) decodeLogical(s schema.Schema, l schema.Logical, target string) bool {
+	switch l.Name {
+	case "decimal":
+		if f, ok := s.(*schema.Fixed); ok {
+			b.P(target, " = ", b.rt("DecimalFromBytes"), "(d.FixedNoCopy(", f.Size, "), ", l.Scale, ")")
+		} else {
+			b.P(target, " = ", b.rt("DecimalFromBytes"), "(d.BytesNoCopy(), ", l.Scale, ")")
+		}
+	case "uuid":
+		if s.Type() == schema.FixedType {
+			b.P("d.Fixed(", target, "[:])")
+		} else {
+			b.P(target, " = d.UUID()")
+		}
+	case "duration":
+		b.P(target, " = d.Duration()")
+	case "date":
+		b.P(target, " = ", b.rt("DateFromDays"), "(d.Int())")
+	case "time-millis":
+		b.P(target, " = ", b.rt("TimeOfDayMillis"), "(d.Int())")
+	case "time-micros":
+		b.P(target, " = ", b.rt("TimeOfDayMicros"), "(d.Long())")
+	case "timestamp-millis", "local-timestamp-millis":
+		b.P(target, " = ", b.rt("TimeFromMillis"), "(d.Long())")
+	case "timestamp-micros", "local-timestamp-micros":
+		b.P(target, " = ", b.rt("TimeFromMicros"), "(d.Long())")
+	case "timestamp-nanos", "local-timestamp-nanos":
+		b.P(target, " = ", b.rt("TimeFromNanos"), "(d.Long())")
+	default:
+		return false
+	}
+	return true
+}

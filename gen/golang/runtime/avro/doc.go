@@ -1,0 +1,26 @@
+// Package avro is the runtime that avroctl-generated Go types call into.
+//
+// It is deliberately small and uses only the standard library, because it is
+// copied verbatim into every generated events module (as events/avro) and a
+// generated module must not drag dependencies into its users' builds.
+//
+// The generated code is straight-line: each record has AppendAvro, which
+// appends the Avro binary encoding to a byte slice, and UnmarshalAvro, which
+// decodes it again through a Decoder. This package supplies the primitive
+// encoders, the bounded Decoder, the logical-type value types (Decimal, UUID,
+// Duration and the time conversions), and schema resolution for data written
+// with a different writer schema (see Resolver).
+//
+// Logical types map to Go as follows:
+//
+//	decimal (bytes, fixed)          Decimal: unscaled big integer + scale, exact
+//	uuid (string, fixed 16)         UUID: [16]byte, text form is 8-4-4-4-12 hex
+//	date                            time.Time at midnight UTC
+//	time-millis, time-micros        time.Duration since midnight
+//	timestamp-*, local-timestamp-*  time.Time in UTC (local-* read as UTC wall time)
+//	duration (fixed 12)             Duration: months, days, milliseconds
+//	big-decimal                     []byte, the raw encoding (no Go mapping yet)
+//
+// Decoding is bounded: a length or block count larger than what the rest of
+// the input can hold is an error before anything is allocated.
+package avro

@@ -1,0 +1,38 @@
+package avro
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrShortBuffer is wrapped by decode errors caused by input that ends early.
+var ErrShortBuffer = errors.New("unexpected end of input")
+
+// DecodeError is an error found while decoding, located by byte offset.
+type DecodeError struct {
+	Offset int    // byte offset into the input where the bad value starts
+	Msg    string // what is wrong
+	Err    error  // optional cause, for errors.Is
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("avro: decode at byte %d: %s", e.Offset, e.Msg)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// EncodeError is a Go value that cannot be encoded with its schema.
+type EncodeError struct {
+	Path string // the Avro path of the value, e.g. "Order.status"
+	Msg  string
+}
+
+func (e *EncodeError) Error() string {
+	return fmt.Sprintf("avro: encode %s: %s", e.Path, e.Msg)
+}
+
+// Errorf returns an *EncodeError for the value at path. Generated code uses
+// it for invalid enum values, empty unions and out-of-range decimals.
+func Errorf(path, format string, args ...any) error {
+	return &EncodeError{Path: path, Msg: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,61 @@
+package avro
+
+import (
+	"testing"
+)
+
+type discard struct{}
+
+func (discard) UnmarshalAvro([]byte) error { return nil }
+
+const fuzzReader = `{"type":"record","name":"R","fields":[
+	{"name":"a","type":"long","default":1},
+	{"name":"b","type":["null","string"],"default":null},
+	{"name":"c","type":{"type":"array","items":"R"},"default":[]},
+	{"name":"d","type":{"type":"enum","name":"E","symbols":["X","Y"],"default":"X"},"default":"Y"},
+	{"name":"e","type":{"type":"map","values":"double"},"default":{"k":1.5}}]}`
+
+// FuzzParseWriterSchema: arbitrary JSON is an error or a schema, never a
+// panic, and every schema it accepts can be planned against a reader.
+func FuzzParseWriterSchema(f *testing.F) {
+	for _, s := range []string{fuzzReader, `"int"`, `["null","string"]`,
+		`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"z","type":"string"}]}`,
+		`{"type":"record","name":"R","fields":[{"name":"c","type":{"type":"array","items":"R"}},{"name":"a","type":"int"}]}`,
+		`{"type":"fixed","name":"F","size":4}`, `{"type":"map","values":{"type":"array","items":"bytes"}}`} {
+		f.Add(s)
+	}
+	r := NewResolver(fuzzReader)
+	f.Fuzz(func(t *testing.T, js string) {
+		w, err := ParseWriterSchema(js)
+		if err != nil {
+			return
+		}
+		_, _ = r.Plan(w)
+	})
+}
+
+// FuzzResolve: arbitrary bytes read through resolution plans are an error
+// or a value, never a panic or an allocation beyond the input's size.
+func FuzzResolve(f *testing.F) {
+	writers := []string{
+		`{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"z","type":{"type":"map","values":["null","bytes"]}}]}`,
+		`{"type":"record","name":"R","fields":[{"name":"c","type":{"type":"array","items":"R"}},{"name":"a","type":"int"},{"name":"b","type":"string"}]}`,
+		`{"type":"record","name":"R","fields":[{"name":"d","type":{"type":"enum","name":"E","symbols":["Z","Y","X"]}},{"name":"e","type":{"type":"map","values":"float"}}]}`,
+	}
+	var ws []*WriterSchema
+	for _, js := range writers {
+		w, err := ParseWriterSchema(js)
+		if err != nil {
+			f.Fatal(err)
+		}
+		ws = append(ws, w)
+	}
+	f.Add(uint8(0), []byte{2, 2, 2, 'k', 2, 0, 0})
+	f.Add(uint8(1), []byte{1, 2, 0, 4, 0, 0})
+	f.Add(uint8(2), []byte{4, 2, 2, 'k', 0, 0, 0xc0, 0x3f, 0})
+	f.Add(uint8(1), []byte{0x80, 0x80, 0x80, 0x80, 0x10})
+	r := NewResolver(fuzzReader)
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		_ = r.Unmarshal(ws[int(which)%len(ws)], data, discard{})
+	})
+}

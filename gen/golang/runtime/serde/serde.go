@@ -1,0 +1,226 @@
+package serde
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
+)
+
+// Serde frames and unframes Avro values in the Confluent wire format over a
+// schema registry. It holds the caches every Codec made from it shares:
+// writer schemas by id and schema ids by subject. Create one per registry
+// and share it; it is safe for concurrent use.
+type Serde struct {
+	reg Registry
+
+	// writers maps a schema id to its parsed writer schema. Reads are
+	// lock-free and allocation-free (a copy-on-write map behind an atomic
+	// pointer): ids are few and, once known, never change meaning.
+	writers cowMap[int, *writerSchema]
+	fetches flight[int, *writerSchema]
+
+	idsMu   sync.Mutex
+	ids     map[subjectSchema]int // (subject, schema text) -> id
+	lookups flight[subjectSchema, int]
+}
+
+// subjectSchema keys the id cache.
+type subjectSchema struct{ subject, schema string }
+
+// writerSchema is a registry schema ready for resolution.
+type writerSchema struct {
+	id       int
+	text     string // standalone: references written out in full
+	fullName string // of the top-level named type; "" for other types
+	parsed   *avro.WriterSchema
+}
+
+// New returns a Serde over reg.
+func New(reg Registry) *Serde {
+	return &Serde{reg: reg, ids: map[subjectSchema]int{}}
+}
+
+// Registry returns the registry s was created with.
+func (s *Serde) Registry() Registry { return s.reg }
+
+// WriterSchema returns the writer schema with id as standalone JSON (its
+// references written out in full), fetching it on first use.
+func (s *Serde) WriterSchema(ctx context.Context, id int) (string, error) {
+	w, err := s.writer(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return w.text, nil
+}
+
+// TypeOf returns the schema id of a frame and the Avro full name of the
+// type its writer schema defines, so that a consumer of a topic carrying
+// several event types can pick the Codec. Errors are *DecodeError.
+func (s *Serde) TypeOf(ctx context.Context, frame []byte) (id int, fullName string, err error) {
+	id, _, err = ParseHeader(frame)
+	if err != nil {
+		return id, "", &DecodeError{Data: frame, ID: id, Err: err}
+	}
+	w, err := s.writer(ctx, id)
+	if err != nil {
+		return id, "", &DecodeError{Data: frame, ID: id, Err: err}
+	}
+	return id, w.fullName, nil
+}
+
+// writer returns the parsed writer schema with id, from the cache or the
+// registry. Concurrent misses for one id share one fetch.
+func (s *Serde) writer(ctx context.Context, id int) (*writerSchema, error) {
+	if w, ok := s.writers.load(id); ok {
+		return w, nil
+	}
+	if id < 0 {
+		// Registries number schemas from 1; asking would only cost a 404.
+		return nil, fmt.Errorf("%w: negative schema id %d", ErrUnknownSchema, id)
+	}
+	return s.fetches.do(ctx, id, func() (*writerSchema, error) {
+		if w, ok := s.writers.load(id); ok { // fetched while we queued
+			return w, nil
+		}
+		w, err := s.fetchWriter(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		s.writers.store(id, w)
+		return w, nil
+	})
+}
+
+// fetchWriter asks the registry for schema id and completes it.
+func (s *Serde) fetchWriter(ctx context.Context, id int) (*writerSchema, error) {
+	ss, err := s.reg.SchemaByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.fetchWriterFrom(ctx, id, ss)
+}
+
+// fetchWriterFrom completes ss, the registry's answer for id: references
+// fetched and written out, the result parsed.
+func (s *Serde) fetchWriterFrom(ctx context.Context, id int, ss SubjectSchema) (*writerSchema, error) {
+	if err := checkAvro(ss.SchemaType); err != nil {
+		return nil, err
+	}
+	refs, err := fetchReferences(ctx, s.reg, ss.References)
+	if err != nil {
+		return nil, err
+	}
+	text, err := inlineReferences(ss.Schema, refs)
+	if err != nil {
+		return nil, err
+	}
+	parsed, err := avro.ParseWriterSchema(text)
+	if err != nil {
+		return nil, &IncompatibleError{Reason: fmt.Sprintf("writer schema %d does not parse: %v", id, err)}
+	}
+	return &writerSchema{id: id, text: text, fullName: topLevelName(text), parsed: parsed}, nil
+}
+
+// schemaID returns the id of schema (whose canonical fingerprint is fp)
+// under subject, looking it up (or registering it, if register) once.
+func (s *Serde) schemaID(ctx context.Context, subject, schema string, fp uint64, register bool) (int, error) {
+	k := subjectSchema{subject, schema}
+	s.idsMu.Lock()
+	id, ok := s.ids[k]
+	s.idsMu.Unlock()
+	if ok {
+		return id, nil
+	}
+	return s.lookups.do(ctx, k, func() (int, error) {
+		var id int
+		if register {
+			var err error
+			if id, err = s.reg.RegisterSchema(ctx, subject, Schema{Schema: schema}); err != nil {
+				return 0, err
+			}
+		} else {
+			ss, err := s.reg.LookupSchema(ctx, subject, Schema{Schema: schema})
+			if err != nil {
+				var ok bool
+				if id, ok = s.latestMatches(ctx, subject, fp, err); !ok {
+					return 0, err
+				}
+			} else {
+				id = ss.ID
+			}
+		}
+		s.idsMu.Lock()
+		s.ids[k] = id
+		s.idsMu.Unlock()
+		return id, nil
+	})
+}
+
+// latestMatches is the fallback when a lookup finds nothing: avroctl
+// registers event schemas with references to shared types, while a Go type
+// carries its schema with every type written out. Confluent's registry
+// matches the two (it compares the parsed schemas when the lookup has no
+// references and the version has some); registries that compare only the
+// text do not. So, on a 404, the subject's latest version is fetched,
+// its references resolved, and its id used if its Parsing Canonical Form
+// is the type's own: data framed with it decodes the same everywhere.
+func (s *Serde) latestMatches(ctx context.Context, subject string, fp uint64, lookupErr error) (int, bool) {
+	if !errors.Is(lookupErr, ErrUnknownSchema) {
+		return 0, false
+	}
+	latest, err := s.reg.SchemaByVersion(ctx, subject, -1)
+	if err != nil || len(latest.References) == 0 {
+		return 0, false
+	}
+	if w, ok := s.writers.load(latest.ID); ok {
+		return latest.ID, w.parsed.Fingerprint() == fp
+	}
+	w, err := s.fetchWriterFrom(ctx, latest.ID, latest)
+	if err != nil || w.parsed.Fingerprint() != fp {
+		return 0, false
+	}
+	s.writers.store(latest.ID, w)
+	return latest.ID, true
+}
+
+// cowMap is a copy-on-write map: loads are an atomic pointer read and a
+// map lookup, with no lock and no allocation; stores copy the map. It suits
+// caches that fill once and are then only read.
+type cowMap[K comparable, V any] struct {
+	mu sync.Mutex // serializes stores
+	m  atomic.Pointer[map[K]V]
+}
+
+func (c *cowMap[K, V]) load(k K) (V, bool) {
+	if m := c.m.Load(); m != nil {
+		v, ok := (*m)[k]
+		return v, ok
+	}
+	var zero V
+	return zero, false
+}
+
+func (c *cowMap[K, V]) store(k K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	next := make(map[K]V, 1+lenOf(old))
+	if old != nil {
+		for k2, v2 := range *old {
+			next[k2] = v2
+		}
+	}
+	next[k] = v
+	c.m.Store(&next)
+}
+
+func lenOf[K comparable, V any](m *map[K]V) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
+}

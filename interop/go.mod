@@ -1,0 +1,7 @@
+module gitlab.com/acme/avroctl/interop
+
+go 1.24.0
+
+require gitlab.com/acme/avroctl v0.0.0
+
+replace gitlab.com/acme/avroctl => ..

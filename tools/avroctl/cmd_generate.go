@@ -1,0 +1,236 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"gitlab.com/acme/avroctl/gen/golang"
+	"gitlab.com/acme/avroctl/gen/idl"
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+func init() { register(newGenerateCmd) }
+
+type generateOptions struct {
+	schemasDir string
+	idlDir     string
+	importDirs []string
+	out        string
+	module     string
+	packages   []string
+	goVersion  string
+	check      bool
+	output     string
+}
+
+func newGenerateCmd(s *streams) *cobra.Command {
+	o := &generateOptions{}
+	cmd := &cobra.Command{
+		Use:   "generate",
+		Short: "Generate the Go events module (types + Avro serde) from schemas",
+		Long: `generate writes a Go module with one package per Avro namespace: a struct per
+record, a string type per enum, an array type per fixed, sealed interfaces for
+unions, and straight-line AppendAvro/UnmarshalAvro/UnmarshalAvroFrom methods.
+The module's serialization runtime is copied into <out>/avro, so the module
+needs only the standard library.
+
+Input is a folder of .avsc files (--schemas, references across files resolve)
+or of .avdl files (--idl). Only files that change are rewritten; generated
+files that are no longer produced are removed. --check writes nothing and
+exits 1 when the module on disk is stale.`,
+		Example: `  # Generate events/ from the compiled schemas
+  avroctl generate --schemas schemas --out events
+
+  # Straight from IDL, with a custom package for one namespace
+  avroctl generate --idl idl --package com.acme.orders=orders/v1
+
+  # CI: fail when events/ is not regenerated
+  avroctl generate --schemas schemas --check`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.fromConfig(cmd); err != nil {
+				return err
+			}
+			return generateRun(s, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.schemasDir, "schemas", "", "folder of .avsc files (default \"schemas\" when --idl is not given)")
+	f.StringVar(&o.idlDir, "idl", "", "folder of .avdl files, instead of --schemas")
+	f.StringArrayVar(&o.importDirs, "import-dir", nil, "extra folder for IDL imports given by bare name (repeatable)")
+	f.StringVar(&o.out, "out", "events", "output folder (the generated module's root)")
+	f.StringVar(&o.module, "module", golang.DefaultModulePath, "module path of the generated module")
+	f.StringArrayVar(&o.packages, "package", nil, "namespace=dir: package folder for an Avro namespace (repeatable; default: the last namespace segment)")
+	f.StringVar(&o.goVersion, "go-version", golang.DefaultGoVersion, "go directive of the generated go.mod")
+	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 if the output folder is stale")
+	f.StringVarP(&o.output, "output", "o", "text", "output format: text|json")
+	return cmd
+}
+
+// generateResult is the -o json output.
+type generateResult struct {
+	Out     string   `json:"out"`
+	Files   int      `json:"files"`
+	Changed []string `json:"changed"`
+	Check   bool     `json:"check"`
+}
+
+// fromConfig takes from avroctl.yaml what no flag set: the schemas and
+// output folders, the module path and the namespace -> package mapping.
+func (o *generateOptions) fromConfig(cmd *cobra.Command) error {
+	if _, err := os.Stat(configPath); err != nil {
+		return nil // no file: the flags' defaults stand
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	f := cmd.Flags()
+	if !f.Changed("schemas") && !f.Changed("idl") {
+		o.schemasDir = cfg.Path(cfg.Schemas)
+	}
+	if !f.Changed("import-dir") {
+		for _, d := range cfg.ImportDirs {
+			o.importDirs = append(o.importDirs, cfg.Path(d))
+		}
+	}
+	if !f.Changed("out") {
+		o.out = cfg.Path(cfg.Go.Out)
+	}
+	if !f.Changed("module") && cfg.Go.Module != "" {
+		o.module = cfg.Go.Module
+	}
+	if !f.Changed("package") {
+		namespaces := make([]string, 0, len(cfg.Go.Packages))
+		for ns := range cfg.Go.Packages {
+			namespaces = append(namespaces, ns)
+		}
+		sort.Strings(namespaces)
+		for _, ns := range namespaces {
+			o.packages = append(o.packages, ns+"="+cfg.Go.Packages[ns])
+		}
+	}
+	return nil
+}
+
+func generateRun(s *streams, o *generateOptions) error {
+	if o.output != "text" && o.output != "json" {
+		return usageErrorf("-o %q: want text or json", o.output)
+	}
+	if o.schemasDir != "" && o.idlDir != "" {
+		return usageErrorf("give either --schemas or --idl, not both")
+	}
+	opts := golang.Options{ModulePath: o.module, GoVersion: o.goVersion, Packages: map[string]string{}}
+	for _, p := range o.packages {
+		ns, dir, ok := strings.Cut(p, "=")
+		if !ok || dir == "" {
+			return usageErrorf("--package %q: want namespace=dir, e.g. com.acme.orders=orders", p)
+		}
+		opts.Packages[ns] = dir
+	}
+	var schemas []schema.NamedSchema
+	var err error
+	if o.idlDir != "" {
+		schemas, err = loadIDL(o.idlDir, o.importDirs)
+	} else {
+		dir := o.schemasDir
+		if dir == "" {
+			dir = "schemas"
+		}
+		schemas, err = loadAvsc(dir)
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if len(schemas) == 0 {
+		return usageErrorf("no named schemas found; point --schemas or --idl at a folder with .avsc or .avdl files")
+	}
+	files, err := golang.Generate(schemas, opts)
+	if err != nil {
+		return usageError{err}
+	}
+	res := generateResult{Out: o.out, Files: len(files), Check: o.check}
+	if o.check {
+		res.Changed, err = golang.CheckTree(o.out, files)
+	} else {
+		res.Changed, err = golang.WriteTree(o.out, files)
+	}
+	if err != nil {
+		return err
+	}
+	if res.Changed == nil {
+		res.Changed = []string{}
+	}
+	if o.output == "json" {
+		e := json.NewEncoder(s.Out)
+		e.SetIndent("", "  ")
+		if err := e.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		verb := "wrote"
+		if o.check {
+			verb = "stale"
+		}
+		for _, c := range res.Changed {
+			fmt.Fprintf(s.Out, "%s %s\n", verb, filepath.ToSlash(filepath.Join(o.out, c)))
+		}
+		if len(res.Changed) == 0 {
+			fmt.Fprintf(s.Out, "%s: up to date (%d files)\n", o.out, len(files))
+		}
+	}
+	if o.check && len(res.Changed) > 0 {
+		fmt.Fprintf(s.Err, "%s is stale: run avroctl generate without --check\n", o.out)
+		return errFindings
+	}
+	return nil
+}
+
+// filesWithExt lists the files under dir ending in ext, sorted.
+func filesWithExt(dir, ext string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ext) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+func loadAvsc(dir string) ([]schema.NamedSchema, error) {
+	paths, err := filesWithExt(dir, ".avsc")
+	if err != nil {
+		return nil, err
+	}
+	return golang.ParseFiles(paths)
+}
+
+// loadIDL compiles every .avdl file under dir. Types imported by several
+// files arrive once per file; Generate keeps the first and checks the rest.
+func loadIDL(dir string, importDirs []string) ([]schema.NamedSchema, error) {
+	paths, err := filesWithExt(dir, ".avdl")
+	if err != nil {
+		return nil, err
+	}
+	var all []schema.NamedSchema
+	for _, p := range paths {
+		f, err := idl.Compile(p, idl.Options{ImportDirs: importDirs})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, f.NamedSchemas...)
+	}
+	return all, nil
+}
