@@ -23,17 +23,19 @@ type OrderCreated struct {
 	Attributes map[string]string `avro:"attributes"`
 	// Coupon code applied to the order, if any.
 	Coupon *string `avro:"coupon"`
+	// Sales channel the order came through, for example "web" or "app". Absent in orders from before v1.1.0.
+	Channel *string `avro:"channel"`
 }
 
 const (
 	// _OrderCreated_avroSchema is the writer schema of OrderCreated, as Java's Schema.toString() prints it.
-	_OrderCreated_avroSchema = "{\"type\":\"record\",\"name\":\"OrderCreated\",\"namespace\":\"com.acme.events.orders\",\"doc\":\"An order was placed after its payment was validated.\",\"fields\":[{\"name\":\"metadata\",\"type\":{\"type\":\"record\",\"name\":\"EventMetadata\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"Technical envelope of an event. Producers fill it; consumers never change it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique id of this event (UUID v4 or v7). Redeliveries keep the same id; it also travels in the `ce_id` header.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"Name of the event type, for example \\\"OrderCreated\\\". The Avro full name also travels in the `ce_type` header.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the business fact happened, in UTC.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that produced the event, for example \\\"payment-service\\\".\"},{\"name\":\"correlationId\",\"type\":[\"null\",\"string\"],\"doc\":\"Id shared by all events of one business transaction (saga), if any.\",\"default\":null},{\"name\":\"causationId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}],\"doc\":\"Id of the event that caused this one, if any.\",\"default\":null}]}},{\"name\":\"orderId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"customerId\",\"type\":\"string\"},{\"name\":\"items\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"LineItem\",\"doc\":\"One line of an order.\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\",\"doc\":\"Stock keeping unit of the product.\"},{\"name\":\"name\",\"type\":\"string\",\"doc\":\"Product name as shown to the customer when ordering.\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPrice\",\"type\":{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"An amount of money in one currency.\",\"fields\":[{\"name\":\"amount\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":18,\"scale\":2},\"doc\":\"The amount, with two decimal places (for example 19.99).\"},{\"name\":\"currency\",\"type\":\"string\",\"doc\":\"ISO 4217 currency code, for example \\\"EUR\\\".\"}]},\"doc\":\"Price of one unit.\"}]}}},{\"name\":\"total\",\"type\":\"com.acme.events.shared.Money\",\"doc\":\"Sum of the lines, in the order's currency.\"},{\"name\":\"shippingAddress\",\"type\":{\"type\":\"record\",\"name\":\"Address\",\"doc\":\"A postal address.\",\"fields\":[{\"name\":\"line1\",\"type\":\"string\"},{\"name\":\"line2\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"postalCode\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\",\"doc\":\"ISO 3166-1 alpha-2 country code.\"}]}},{\"name\":\"attributes\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"doc\":\"Free-form attributes set by the sales channel.\",\"default\":{}},{\"name\":\"coupon\",\"type\":[\"null\",\"string\"],\"doc\":\"Coupon code applied to the order, if any.\",\"default\":null}]}"
+	_OrderCreated_avroSchema = "{\"type\":\"record\",\"name\":\"OrderCreated\",\"namespace\":\"com.acme.events.orders\",\"doc\":\"An order was placed after its payment was validated.\",\"fields\":[{\"name\":\"metadata\",\"type\":{\"type\":\"record\",\"name\":\"EventMetadata\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"Technical envelope of an event. Producers fill it; consumers never change it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique id of this event (UUID v4 or v7). Redeliveries keep the same id; it also travels in the `ce_id` header.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"Name of the event type, for example \\\"OrderCreated\\\". The Avro full name also travels in the `ce_type` header.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the business fact happened, in UTC.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that produced the event, for example \\\"payment-service\\\".\"},{\"name\":\"correlationId\",\"type\":[\"null\",\"string\"],\"doc\":\"Id shared by all events of one business transaction (saga), if any.\",\"default\":null},{\"name\":\"causationId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}],\"doc\":\"Id of the event that caused this one, if any.\",\"default\":null}]}},{\"name\":\"orderId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"customerId\",\"type\":\"string\"},{\"name\":\"items\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"LineItem\",\"doc\":\"One line of an order.\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\",\"doc\":\"Stock keeping unit of the product.\"},{\"name\":\"name\",\"type\":\"string\",\"doc\":\"Product name as shown to the customer when ordering.\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPrice\",\"type\":{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"An amount of money in one currency.\",\"fields\":[{\"name\":\"amount\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":18,\"scale\":2},\"doc\":\"The amount, with two decimal places (for example 19.99).\"},{\"name\":\"currency\",\"type\":\"string\",\"doc\":\"ISO 4217 currency code, for example \\\"EUR\\\".\"}]},\"doc\":\"Price of one unit.\"}]}}},{\"name\":\"total\",\"type\":\"com.acme.events.shared.Money\",\"doc\":\"Sum of the lines, in the order's currency.\"},{\"name\":\"shippingAddress\",\"type\":{\"type\":\"record\",\"name\":\"Address\",\"doc\":\"A postal address.\",\"fields\":[{\"name\":\"line1\",\"type\":\"string\"},{\"name\":\"line2\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"postalCode\",\"type\":\"string\"},{\"name\":\"city\",\"type\":\"string\"},{\"name\":\"country\",\"type\":\"string\",\"doc\":\"ISO 3166-1 alpha-2 country code.\"}]}},{\"name\":\"attributes\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"doc\":\"Free-form attributes set by the sales channel.\",\"default\":{}},{\"name\":\"coupon\",\"type\":[\"null\",\"string\"],\"doc\":\"Coupon code applied to the order, if any.\",\"default\":null},{\"name\":\"channel\",\"type\":[\"null\",\"string\"],\"doc\":\"Sales channel the order came through, for example \\\"web\\\" or \\\"app\\\". Absent in orders from before v1.1.0.\",\"default\":null}]}"
 	// OrderCreatedAvroFingerprint is the CRC-64-AVRO (Rabin) fingerprint of the schema's Parsing Canonical Form.
-	OrderCreatedAvroFingerprint uint64 = 0xcb26531b452beabb
+	OrderCreatedAvroFingerprint uint64 = 0x61a70e488dd2b332
 	// OrderCreatedAvroFingerprintMD5 is the MD5 fingerprint of the Parsing Canonical Form, in hex.
-	OrderCreatedAvroFingerprintMD5 = "02b2891c68bedb725e9ac379aa535a43"
+	OrderCreatedAvroFingerprintMD5 = "21b4fde0696e454f5786c1cefb1b908a"
 	// OrderCreatedAvroFingerprintSHA256 is the SHA-256 fingerprint of the Parsing Canonical Form, in hex.
-	OrderCreatedAvroFingerprintSHA256 = "bf75bda49ade7fdbeefedd200a5ef0da2c8c9b0578de8ab4d5c91d7d51551bd1"
+	OrderCreatedAvroFingerprintSHA256 = "1a44a67a5b2ce030a5bb661c42d8f06b2bf85c88d8dda8f268526abee0f0c3ec"
 )
 
 // OrderCreated implements the runtime's Record interface.
@@ -90,6 +92,12 @@ func (x *OrderCreated) AppendAvro(dst []byte) ([]byte, error) {
 		dst = avro.AppendLong(dst, 1)
 		dst = avro.AppendString(dst, (*x.Coupon))
 	}
+	if x.Channel == nil {
+		dst = avro.AppendLong(dst, 0)
+	} else {
+		dst = avro.AppendLong(dst, 1)
+		dst = avro.AppendString(dst, (*x.Channel))
+	}
 	return dst, nil
 }
 
@@ -138,6 +146,13 @@ func (x *OrderCreated) DecodeAvro(d *avro.Decoder) {
 	case 1:
 		x.Coupon = new(string)
 		(*x.Coupon) = d.String()
+	}
+	switch d.UnionIndex(2) {
+	case 0:
+		x.Channel = nil
+	case 1:
+		x.Channel = new(string)
+		(*x.Channel) = d.String()
 	}
 }
 
