@@ -18,6 +18,7 @@ const (
 	PaymentMethodCard      PaymentMethod = "CARD"
 	PaymentMethodSepaDebit PaymentMethod = "SEPA_DEBIT"
 	PaymentMethodPaypal    PaymentMethod = "PAYPAL"
+	PaymentMethodApplePay  PaymentMethod = "APPLE_PAY"
 )
 
 // PaymentMethodAvroDefault is the schema's default symbol: readers use it for
@@ -25,7 +26,7 @@ const (
 const PaymentMethodAvroDefault = PaymentMethodUnknown
 
 // _PaymentMethod_symbols lists the symbols in schema order (their encoded index).
-var _PaymentMethod_symbols = [...]PaymentMethod{PaymentMethodUnknown, PaymentMethodCard, PaymentMethodSepaDebit, PaymentMethodPaypal}
+var _PaymentMethod_symbols = [...]PaymentMethod{PaymentMethodUnknown, PaymentMethodCard, PaymentMethodSepaDebit, PaymentMethodPaypal, PaymentMethodApplePay}
 
 // String returns the symbol.
 func (e PaymentMethod) String() string { return string(e) }
@@ -33,7 +34,7 @@ func (e PaymentMethod) String() string { return string(e) }
 // Valid reports whether e is one of the schema's symbols.
 func (e PaymentMethod) Valid() bool {
 	switch e {
-	case PaymentMethodUnknown, PaymentMethodCard, PaymentMethodSepaDebit, PaymentMethodPaypal:
+	case PaymentMethodUnknown, PaymentMethodCard, PaymentMethodSepaDebit, PaymentMethodPaypal, PaymentMethodApplePay:
 		return true
 	}
 	return false
@@ -50,6 +51,8 @@ func (e PaymentMethod) AppendAvro(dst []byte) ([]byte, error) {
 		return avro.AppendInt(dst, 2), nil
 	case PaymentMethodPaypal:
 		return avro.AppendInt(dst, 3), nil
+	case PaymentMethodApplePay:
+		return avro.AppendInt(dst, 4), nil
 	}
 	return dst, avro.Errorf("com.acme.events.payments.PaymentMethod", "unknown symbol %q", string(e))
 }
