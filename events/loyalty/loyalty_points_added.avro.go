@@ -4,6 +4,8 @@
 package loyalty
 
 import (
+	"time"
+
 	"gitlab.com/acme/avroctl/events/avro"
 	"gitlab.com/acme/avroctl/events/shared"
 )
@@ -22,17 +24,19 @@ type LoyaltyPointsAdded struct {
 	// Balance after this addition.
 	Balance int64 `avro:"balance"`
 	Tier    Tier  `avro:"tier"`
+	// When the added points expire, if they do.
+	ExpiresAt *time.Time `avro:"expiresAt"`
 }
 
 const (
 	// _LoyaltyPointsAdded_avroSchema is the writer schema of LoyaltyPointsAdded, as Java's Schema.toString() prints it.
-	_LoyaltyPointsAdded_avroSchema = "{\"type\":\"record\",\"name\":\"LoyaltyPointsAdded\",\"namespace\":\"com.acme.events.loyalty\",\"doc\":\"Points were added to a customer's loyalty account, for example after an\\norder was paid. Points are never removed by this event: see the account's\\nbalance for the current total.\",\"fields\":[{\"name\":\"metadata\",\"type\":{\"type\":\"record\",\"name\":\"EventMetadata\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"Technical envelope of an event. Producers fill it; consumers never change it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique id of this event (UUID v4 or v7). Redeliveries keep the same id; it also travels in the `ce_id` header.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"Name of the event type, for example \\\"OrderCreated\\\". The Avro full name also travels in the `ce_type` header.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the business fact happened, in UTC.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that produced the event, for example \\\"payment-service\\\".\"},{\"name\":\"correlationId\",\"type\":[\"null\",\"string\"],\"doc\":\"Id shared by all events of one business transaction (saga), if any.\",\"default\":null},{\"name\":\"causationId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}],\"doc\":\"Id of the event that caused this one, if any.\",\"default\":null}]}},{\"name\":\"customerId\",\"type\":\"string\"},{\"name\":\"orderId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"The order that earned the points.\"},{\"name\":\"points\",\"type\":\"int\"},{\"name\":\"balance\",\"type\":\"long\",\"doc\":\"Balance after this addition.\"},{\"name\":\"tier\",\"type\":{\"type\":\"enum\",\"name\":\"Tier\",\"doc\":\"Loyalty tier of a customer.\",\"symbols\":[\"BRONZE\",\"SILVER\",\"GOLD\"],\"default\":\"BRONZE\"}}]}"
+	_LoyaltyPointsAdded_avroSchema = "{\"type\":\"record\",\"name\":\"LoyaltyPointsAdded\",\"namespace\":\"com.acme.events.loyalty\",\"doc\":\"Points were added to a customer's loyalty account, for example after an\\norder was paid. Points are never removed by this event: see the account's\\nbalance for the current total.\",\"fields\":[{\"name\":\"metadata\",\"type\":{\"type\":\"record\",\"name\":\"EventMetadata\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"Technical envelope of an event. Producers fill it; consumers never change it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique id of this event (UUID v4 or v7). Redeliveries keep the same id; it also travels in the `ce_id` header.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"Name of the event type, for example \\\"OrderCreated\\\". The Avro full name also travels in the `ce_type` header.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the business fact happened, in UTC.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that produced the event, for example \\\"payment-service\\\".\"},{\"name\":\"correlationId\",\"type\":[\"null\",\"string\"],\"doc\":\"Id shared by all events of one business transaction (saga), if any.\",\"default\":null},{\"name\":\"causationId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}],\"doc\":\"Id of the event that caused this one, if any.\",\"default\":null}]}},{\"name\":\"customerId\",\"type\":\"string\"},{\"name\":\"orderId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"The order that earned the points.\"},{\"name\":\"points\",\"type\":\"int\"},{\"name\":\"balance\",\"type\":\"long\",\"doc\":\"Balance after this addition.\"},{\"name\":\"tier\",\"type\":{\"type\":\"enum\",\"name\":\"Tier\",\"doc\":\"Loyalty tier of a customer.\",\"symbols\":[\"BRONZE\",\"SILVER\",\"GOLD\"],\"default\":\"BRONZE\"}},{\"name\":\"expiresAt\",\"type\":[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}],\"doc\":\"When the added points expire, if they do.\",\"default\":null}]}"
 	// LoyaltyPointsAddedAvroFingerprint is the CRC-64-AVRO (Rabin) fingerprint of the schema's Parsing Canonical Form.
-	LoyaltyPointsAddedAvroFingerprint uint64 = 0xc184740a626d26c6
+	LoyaltyPointsAddedAvroFingerprint uint64 = 0x962c7593f6d22c63
 	// LoyaltyPointsAddedAvroFingerprintMD5 is the MD5 fingerprint of the Parsing Canonical Form, in hex.
-	LoyaltyPointsAddedAvroFingerprintMD5 = "bc7a4b349f84a73f19dc86451be24043"
+	LoyaltyPointsAddedAvroFingerprintMD5 = "ce09f45a1aef4ce1c6ed0060f0b2f098"
 	// LoyaltyPointsAddedAvroFingerprintSHA256 is the SHA-256 fingerprint of the Parsing Canonical Form, in hex.
-	LoyaltyPointsAddedAvroFingerprintSHA256 = "c3604dfbb444475a7387556ce69f0f0a8ac4c0ed103f1d5c7d55cc2eb00fcf22"
+	LoyaltyPointsAddedAvroFingerprintSHA256 = "f05b962c73785306d8b4324f8b2f7cf334507e1b813da29f3091490cce4da9f1"
 )
 
 // LoyaltyPointsAdded implements the runtime's Record interface.
@@ -62,6 +66,12 @@ func (x *LoyaltyPointsAdded) AppendAvro(dst []byte) ([]byte, error) {
 	if dst, err = x.Tier.AppendAvro(dst); err != nil {
 		return dst, err
 	}
+	if x.ExpiresAt == nil {
+		dst = avro.AppendLong(dst, 0)
+	} else {
+		dst = avro.AppendLong(dst, 1)
+		dst = avro.AppendLong(dst, (*x.ExpiresAt).UnixMilli())
+	}
 	return dst, nil
 }
 
@@ -84,6 +94,13 @@ func (x *LoyaltyPointsAdded) DecodeAvro(d *avro.Decoder) {
 	x.Points = d.Int()
 	x.Balance = d.Long()
 	x.Tier.DecodeAvro(d)
+	switch d.UnionIndex(2) {
+	case 0:
+		x.ExpiresAt = nil
+	case 1:
+		x.ExpiresAt = new(time.Time)
+		(*x.ExpiresAt) = avro.TimeFromMillis(d.Long())
+	}
 }
 
 // _LoyaltyPointsAdded_resolver resolves writer schemas against LoyaltyPointsAdded's schema; plans are cached.
