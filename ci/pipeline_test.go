@@ -67,27 +67,38 @@ func TestGitLabPipeline(t *testing.T) {
 func scratchClone(t *testing.T, top string) string {
 	dir := filepath.Join(t.TempDir(), "repo")
 	run(t, "", "git", "clone", "--quiet", "--no-hardlinks", top, dir)
+	// gitlab-ci-local derives the project path from origin's URL.
+	run(t, dir, "git", "remote", "set-url", "origin", "https://gitlab.com/acme/avroctl.git")
 	run(t, dir, "git", "config", "user.email", "ci@invalid")
 	run(t, dir, "git", "config", "user.name", "ci")
 	return dir
 }
 
-// applyFixture copies testdata/<name>/ over the clone, regenerates, and
+// fixtures are the merge requests the test makes: a field inserted at the
+// top of OrderCreated, so they keep applying as the domain evolves.
+var fixtures = map[string]string{
+	// Consumers on the new schema cannot read old events.
+	"breaking": "  /** Deliberately breaking (test fixture): required, no default. */\n  string salesRegion;\n",
+	// An optional field: compatible both ways, a minor release.
+	"compatible": "  /** Compatible change (test fixture). */\n  string? giftMessage = null;\n",
+}
+
+// applyFixture edits idl/orders/orders.avdl in the clone, regenerates and
 // commits, as a developer's merge request would.
 func applyFixture(t *testing.T, dir, name string) {
-	src := filepath.Join("testdata", name)
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
-	})
+	path := filepath.Join(dir, "idl", "orders", "orders.avdl")
+	src, err := os.ReadFile(path)
 	if err != nil {
+		t.Fatal(err)
+	}
+	const anchor = "record OrderCreated {\n"
+	i := bytes.Index(src, []byte(anchor))
+	if i < 0 {
+		t.Fatalf("%s has no %q to insert the fixture after", path, strings.TrimSpace(anchor))
+	}
+	i += len(anchor)
+	edited := append(append(append([]byte{}, src[:i]...), fixtures[name]...), src[i:]...)
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	run(t, dir, "go", "run", "mage.go", "generate")
@@ -99,7 +110,10 @@ func applyFixture(t *testing.T, dir, name string) {
 // pipeline would (base is the merge request's diff base, if any).
 func gitlabJob(t *testing.T, dir, job, base string) (string, error) {
 	gopath := strings.TrimSpace(run(t, dir, "go", "env", "GOPATH"))
-	args := []string{"--yes", gitlabCILocal, "--shell-executor-no-image", "--no-artifacts-to-source=false",
+	// The jobs name a Go image; there is no container runtime here, so they
+	// run in the shell (this machine has the same Go), as the issue allows.
+	args := []string{"--yes", gitlabCILocal, "--shell-executor-no-image", "--force-shell-executor", "--artifacts-to-source",
+		"--ignore-predefined-vars", "CI_PIPELINE_SOURCE,CI_MERGE_REQUEST_DIFF_BASE_SHA",
 		"--variable", "CI_PIPELINE_SOURCE=merge_request_event",
 		"--variable", "GOPATH=" + gopath, // reuse the module cache
 		job}

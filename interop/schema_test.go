@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 	"gitlab.com/acme/avroctl/interop/evolve"
@@ -101,6 +102,12 @@ func FuzzSchemaVsJava(f *testing.F) {
 	f.Add([]byte(`["null",{"type":"enum","name":"E","symbols":["A"],"default":"A"}]`))
 	f.Add([]byte(`{"type":"fixed","name":"d","size":4,"logicalType":"decimal","precision":9,"scale":2}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		if !utf8.Valid(src) {
+			// The harness carries schema text inside JSON strings, which
+			// turn invalid UTF-8 into U+FFFD before Java sees it, so the two
+			// sides would not read the same bytes.
+			t.Skip("invalid UTF-8 cannot reach the Java harness unchanged")
+		}
 		h := javaharness.Shared(t)
 		if d := compareSchema(h, src); d != "" && !excuse(t, d) {
 			t.Fatalf("%s\nschema: %s", d, src)

@@ -59,6 +59,11 @@ func TestWireRandomSchemas(t *testing.T) {
 		if _, err := h.Schema(c.writer); err != nil {
 			continue
 		}
+		// A record that requires itself has no finite value, and Java's
+		// readers and writers overflow the stack on it: nothing to compare.
+		if !finiteAvsc(c.reader) || !finiteAvsc(c.writer) {
+			continue
+		}
 		// One package per namespace, named after the case, so that cases
 		// never share a package and a broken one can be left out.
 		evolve.Walk(next, func(x *evolve.Node) {
@@ -144,6 +149,9 @@ func TestWireRandomSchemas(t *testing.T) {
 			}
 			for k := 0; k < 20; k++ {
 				value, _ := randdatum.Generate(r, ws, randdatum.Options{})
+				if value == nil {
+					t.Skip("the writer schema has no finite value (a record requires itself)")
+				}
 				written, err := h.Encode(c.writer, value)
 				if err != nil {
 					t.Fatalf("Java cannot encode %s: %v", value, err)
@@ -174,4 +182,11 @@ func TestWireRandomSchemas(t *testing.T) {
 	}
 	t.Logf("%d random evolved schemas (%d left out, see above), %d generated record types, %d values round-tripped (%d byte-identical); %d old values resolved identically, %d refused by both",
 		len(cases), n-len(cases), len(resp.Types), d.roundTrips, d.identical, resolved, refused)
+}
+
+// finiteAvsc reports whether every record reachable in the schema has a
+// finite value.
+func finiteAvsc(avsc []byte) bool {
+	s, err := schema.Parse(avsc, schema.ParseOptions{})
+	return err == nil && randdatum.AllFinite(s)
 }

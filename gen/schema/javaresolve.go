@@ -28,7 +28,17 @@ import "fmt"
 // forward reference (unresolvedRef) stand for Java's placeholders, every
 // other pointer for Java's shared object. Types from other inputs
 // (ParseOptions.Names) were checked when they were parsed and count as
-// complete.
+// complete. One difference is left: a type defined twice identically is one
+// object here and two in Java (whose second copy is never registered).
+//
+// Because the order of the walk follows where types are defined, writing a
+// schema (which defines each type at its first use) can move a definition so
+// that the written schema fails this check although the input passed: Java
+// cannot read its own toString() of such a schema either.
+
+// stillBeingDefined is the part of the message that tells this failure
+// from other invalid defaults.
+const stillBeingDefined = "which is still being defined"
 
 // resolveCheck is one replay of Java's resolving visit over a reader's
 // types.
@@ -161,8 +171,8 @@ func (rc *resolveCheck) checkField(f *Field) bool {
 	}
 	pos := rc.at[f]
 	if c.unset != nil {
-		rc.errs.Add(pos, fmt.Sprintf("Invalid default for field %s: %s goes through record %s, which is still being defined "+
-			"(Java: \"Schema fields not set yet\"); use a default that does not need %s's fields, such as null with \"null\" as the union's first branch",
+		rc.errs.Add(pos, fmt.Sprintf("Invalid default for field %s: %s goes through record %s, "+stillBeingDefined+
+			" (Java: \"Schema fields not set yet\"); use a default that does not need %s's fields, such as null with \"null\" as the union's first branch",
 			f.Name, describeValue(f.Default), c.unset.FullName(), c.unset.Name))
 		return false
 	}

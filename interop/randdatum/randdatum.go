@@ -25,7 +25,8 @@ type Options struct {
 	MaxItems int
 }
 
-// Generate returns a random value of s as Avro JSON. hasMultiKeyMap reports
+// Generate returns a random value of s as Avro JSON, or nil when s has no
+// finite value (a record that requires itself). hasMultiKeyMap reports
 // whether the value contains a map with two or more entries: Java writes
 // those in hash order and avroctl in sorted order, so their bytes may
 // legitimately differ.
@@ -36,9 +37,63 @@ func Generate(r *rand.Rand, s schema.Schema, opts Options) (value []byte, hasMul
 	if opts.MaxItems == 0 {
 		opts.MaxItems = 3
 	}
-	g := &gen{r: r, opts: opts}
+	fin := finiteRecords(s)
+	if !finite(s, fin) {
+		return nil, false // e.g. a record with a required field of its own type
+	}
+	g := &gen{r: r, opts: opts, finite: fin}
 	g.value(s, 0)
 	return g.buf.Bytes(), g.multiKeyMap
+}
+
+// AllFinite reports whether every record reachable from s has a finite
+// value.
+func AllFinite(s schema.Schema) bool {
+	fin := finiteRecords(s)
+	all := true
+	walkRecords(s, func(r *schema.Record) { all = all && fin[r] })
+	return all
+}
+
+// finiteRecords works out, as a fixpoint, which records have a finite
+// value: all their fields do. A record that requires itself has none.
+func finiteRecords(root schema.Schema) map[*schema.Record]bool {
+	var records []*schema.Record
+	walkRecords(root, func(r *schema.Record) { records = append(records, r) })
+	fin := map[*schema.Record]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, r := range records {
+			if fin[r] {
+				continue
+			}
+			ok := true
+			for _, f := range r.Fields {
+				ok = ok && finite(f.Type, fin)
+			}
+			if ok {
+				fin[r], changed = true, true
+			}
+		}
+	}
+	return fin
+}
+
+// finite reports whether s has a finite value, given the finite records.
+// Arrays and maps always do: they can be empty.
+func finite(s schema.Schema, fin map[*schema.Record]bool) bool {
+	switch s := s.(type) {
+	case *schema.Record:
+		return fin[s]
+	case *schema.Union:
+		for _, b := range s.Branches {
+			if finite(b, fin) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 type gen struct {
@@ -46,6 +101,7 @@ type gen struct {
 	opts        Options
 	buf         bytes.Buffer
 	multiKeyMap bool
+	finite      map[*schema.Record]bool
 }
 
 func (g *gen) str(s string) { g.buf.WriteString(strconv.Quote(s)) }
@@ -112,9 +168,17 @@ func (g *gen) value(s schema.Schema, depth int) {
 		g.buf.WriteByte('}')
 	case *schema.Union:
 		b := s.Branches[g.r.IntN(len(s.Branches))]
-		if depth >= g.opts.MaxDepth {
+		if !finite(b, g.finite) || depth >= g.opts.MaxDepth {
+			// Past the depth limit, or on a branch that never ends: prefer
+			// null, then a branch that cannot recurse, then any finite one.
+			b = nil
 			for _, x := range s.Branches {
-				if x.Type() == schema.Null {
+				if _, isRec := x.(*schema.Record); x.Type() == schema.Null || (b == nil && !isRec && finite(x, g.finite)) {
+					b = x
+				}
+			}
+			for _, x := range s.Branches {
+				if b == nil && finite(x, g.finite) {
 					b = x
 				}
 			}
@@ -311,4 +375,32 @@ func (g *gen) randString(n int) string {
 		panic("unreachable")
 	}
 	return s
+}
+
+// walkRecords calls fn once for each record reachable from root.
+func walkRecords(root schema.Schema, fn func(*schema.Record)) {
+	seen := map[schema.Schema]bool{}
+	var walk func(s schema.Schema)
+	walk = func(s schema.Schema) {
+		if seen[s] {
+			return
+		}
+		seen[s] = true
+		switch s := s.(type) {
+		case *schema.Record:
+			fn(s)
+			for _, f := range s.Fields {
+				walk(f.Type)
+			}
+		case *schema.Array:
+			walk(s.Items)
+		case *schema.Map:
+			walk(s.Values)
+		case *schema.Union:
+			for _, b := range s.Branches {
+				walk(b)
+			}
+		}
+	}
+	walk(root)
 }

@@ -15,7 +15,7 @@ import (
 func FuzzRegister(f *testing.F) {
 	for _, s := range []string{
 		body(userV1), body(userV2), body(userBad), body(money), body(`"string"`),
-		body(order, `"references":[{"name":"com.acme.Money","subject":"com.acme.Money","version":1}]`),
+		body(order, `"references":[{"name":"com.acme.Money","subject":"com.acme.Money","version":1}]`), body(orderInline),
 		body(userV1, `"id":3`, `"version":2`), body(`[1,2]`), body(`{"type":"enum","name":"E","symbols":["A","A"]}`),
 		`{"schema":`, `[]`, `null`, `{"schema":"\"int\"","references":[{"name":"x","subject":"","version":-1}]}`,
 	} {
@@ -26,11 +26,13 @@ func FuzzRegister(f *testing.F) {
 		f.Fatal(err)
 	}
 	srv := New(st, Options{})
-	// A referenced type and a subject with history, so references and
+	// A referenced type, a subject with history and one whose version has
+	// references, so references, lookups by parsed schema and
 	// compatibility checks get exercised.
 	for _, req := range []struct{ path, body string }{
 		{"/subjects/com.acme.Money/versions", body(money)},
 		{"/subjects/user-value/versions", body(userV1)},
+		{"/subjects/orders-value/versions", body(order, moneyRef)},
 	} {
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, httptest.NewRequest("POST", req.path, strings.NewReader(req.body)))
@@ -43,6 +45,7 @@ func FuzzRegister(f *testing.F) {
 			"/subjects/user-value/versions",
 			"/subjects/fuzz-norm/versions?normalize=true",
 			"/subjects/user-value",
+			"/subjects/orders-value", // lookup by parsed schema against a version with references
 			"/compatibility/subjects/user-value/versions/latest?verbose=true",
 		} {
 			rec := httptest.NewRecorder()

@@ -69,9 +69,10 @@ func refsExist(st *store.State, refs []store.Reference) error {
 	return nil
 }
 
-// handleRegister is POST /subjects/{subject}/versions. The same schema gets
-// the same ID in every subject; registering a schema the subject already
-// has returns its ID and writes nothing. Everything from the duplicate check
+// handleRegister is POST /subjects/{subject}/versions. The same schema
+// (text and references) gets the same ID in every subject; registering a
+// schema the subject already has, or its equivalent with the references
+// inlined, returns its ID and writes nothing (registeredVersion). Everything from the duplicate check
 // to the append runs under the store's write lock, so concurrent
 // registrations of one schema agree on one ID and one version.
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
@@ -103,7 +104,11 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 		if err := refsExist(st, ps.refs); err != nil {
 			return err
 		}
-		var err error
+		existing, ok, err := s.registeredVersion(st, subject, &req, ps)
+		if err != nil || ok {
+			id = existing
+			return err
+		}
 		if st.EffectiveMode(subject) == "IMPORT" {
 			id, err = s.importSchema(tx, subject, &req, ps)
 		} else {
@@ -196,6 +201,40 @@ func (s *Server) importSchema(tx *store.Tx, subject string, req *registerRequest
 	return id, s.appendRegister(tx, subject, version, id, newID, ps)
 }
 
+// registeredVersion is what Confluent's registerOrForward does before
+// registering: look the schema up in the subject's live versions, by
+// identity and then by parsed schema (equivalentVersion), and when a version
+// matches answer with its ID and write nothing, if the request asks for no
+// version and no other ID (or for exactly that version and ID). So
+// re-registering a referencing schema with its references inlined finds
+// the version that is there instead of adding one.
+func (s *Server) registeredVersion(st *store.State, subject string, req *registerRequest, ps *parsedSchema) (int, bool, error) {
+	sub := st.Subjects[subject]
+	if sub == nil || req.Version == -1 {
+		return 0, false, nil
+	}
+	var match *store.Version
+	if id, known := st.IDFor(ps.key); known {
+		for i := len(sub.Versions) - 1; i >= 0 && match == nil; i-- {
+			if v := &sub.Versions[i]; !v.Deleted && v.ID == id {
+				match = v
+			}
+		}
+	}
+	if match == nil {
+		v, err := s.equivalentVersion(st, sub, ps, false)
+		if err != nil || v == nil {
+			return 0, false, err
+		}
+		match = v
+	}
+	if req.Version <= 0 && (req.ID <= 0 || req.ID == match.ID) ||
+		req.Version == match.Version && req.ID == match.ID {
+		return match.ID, true, nil
+	}
+	return 0, false, nil
+}
+
 func (s *Server) appendRegister(tx *store.Tx, subject string, version, id int, newID bool, ps *parsedSchema) error {
 	e := store.Event{Op: store.OpRegister, Subject: subject, Version: version, ID: id}
 	if newID {
@@ -213,7 +252,8 @@ func (s *Server) appendRegister(tx *store.Tx, subject string, version, id int, n
 }
 
 // handleLookup is POST /subjects/{subject}: is this schema registered
-// under the subject, and as which version?
+// under the subject, and as which version? It matches by identity (text and
+// references), then as Confluent does by parsed schema (equivalentVersion).
 func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	deleted := queryBool(r, "deleted")
@@ -235,19 +275,28 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		id, known := st.IDFor(ps.key)
-		if !known {
-			return errSchemaNotFound()
-		}
-		// The newest live match wins; soft-deleted ones only if asked.
-		for i := len(sub.Versions) - 1; i >= 0; i-- {
-			v := &sub.Versions[i]
-			if (deleted || !v.Deleted) && v.ID == id {
-				resp = versionResponse(st, subject, v)
-				return nil
+		// By identity first: the newest live version with the ID of
+		// this text and these references; soft-deleted ones if asked.
+		if id, known := st.IDFor(ps.key); known {
+			for i := len(sub.Versions) - 1; i >= 0; i-- {
+				v := &sub.Versions[i]
+				if (deleted || !v.Deleted) && v.ID == id {
+					resp = versionResponse(st, subject, v)
+					return nil
+				}
 			}
 		}
-		return errSchemaNotFound()
+		// Then, for a request without references, by parsed schema
+		// against the versions stored with references.
+		v, err := s.equivalentVersion(st, sub, ps, deleted)
+		if err != nil {
+			return err
+		}
+		if v == nil {
+			return errSchemaNotFound()
+		}
+		resp = versionResponse(st, subject, v)
+		return nil
 	})
 	if err != nil {
 		return storeErr(err)
