@@ -1,8 +1,8 @@
 //go:build mage
 
-// The avroctl build. Run targets with `go run mage.go <target>` (no install
-// needed); `go run mage.go -l` lists them.
-//
+// The avroctl build: `go run mage.go <target>`, no install needed.
+package main
+
 // Targets are thin: they build bin/avroctl and run it, so that a laptop and
 // every CI job run the same commands. (Mage caches the compiled magefile by
 // the magefile's own hash only; a magefile that imported gen/ directly would
@@ -15,7 +15,6 @@
 //	REGISTRY_USERNAME/PASSWORD   basic auth for it (or REGISTRY_TOKEN for bearer)
 //	AVROCTL_CONFORMANCE          the conformance folder (default ../shared/conformance)
 //	FUZZTIME                     time per fuzz target in `test` (default 4s)
-package main
 
 import (
 	"bytes"

@@ -118,13 +118,32 @@ func Plan(ctx context.Context, cl *sr.Client, items []Item, _ PlanOptions) (*Reg
 	return p, nil
 }
 
+// ApplyOption tunes Apply.
+type ApplyOption func(*applyOptions)
+
+type applyOptions struct {
+	progress func(done, total int, st *Step)
+}
+
+// WithProgress calls fn before each step, with the number of steps done.
+func WithProgress(fn func(done, total int, st *Step)) ApplyOption {
+	return func(o *applyOptions) { o.progress = fn }
+}
+
 // Apply registers the plan's changed steps in order. It can be re-run after
 // a failure: registration is idempotent, so finished steps come back
 // unchanged and the rest are done. Steps are updated with their ID and
 // version as they complete.
-func Apply(ctx context.Context, cl *sr.Client, p *RegisterPlan) error {
+func Apply(ctx context.Context, cl *sr.Client, p *RegisterPlan, opts ...ApplyOption) error {
+	var o applyOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	for i := range p.Steps {
 		st := &p.Steps[i]
+		if o.progress != nil {
+			o.progress(i, len(p.Steps), st)
+		}
 		for j, ref := range st.References {
 			st.References[j].Version = p.Steps[ref.Step].Version
 		}

@@ -310,7 +310,12 @@ failed halfway can simply be run again. --dry-run only prints the plan.`,
 				}
 			}
 			if !dryRun {
-				if err := registry.Apply(ctx, cl, plan); err != nil {
+				bar := newProgress(s.Err)
+				err := registry.Apply(ctx, cl, plan, registry.WithProgress(func(done, total int, st *registry.Step) {
+					bar.step(done, total, "registering "+st.Subject)
+				}))
+				bar.clear()
+				if err != nil {
 					printPlan(s.Out, plan, asJSON, false)
 					return fmt.Errorf("%w (re-run to finish: registration is idempotent)", err)
 				}
