@@ -595,16 +595,7 @@ func newRegistrySubjectsCmd(s *streams, cf *regClientFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				if subs == nil {
-					subs = []string{}
-				}
-				return writeJSONOut(s.Out, subs)
-			}
-			for _, sub := range subs {
-				fmt.Fprintln(s.Out, sub)
-			}
-			return nil
+			return printList(s.Out, asJSON, subs)
 		},
 	}
 	cmd.Flags().BoolVar(&deleted, regFlagDeleted, false, "include soft-deleted subjects")
@@ -631,16 +622,7 @@ func newRegistryVersionsCmd(s *streams, cf *regClientFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				if vs == nil {
-					vs = []int{}
-				}
-				return writeJSONOut(s.Out, vs)
-			}
-			for _, v := range vs {
-				fmt.Fprintln(s.Out, v)
-			}
-			return nil
+			return printList(s.Out, asJSON, vs)
 		},
 	}
 	cmd.Flags().BoolVar(&deleted, regFlagDeleted, false, "include soft-deleted versions")
@@ -693,4 +675,18 @@ func newRegistryDeleteCmd(s *streams, cf *regClientFlags) *cobra.Command {
 	cmd.Flags().StringVar(&version, regFlagVersion, "", "delete only this version (a number or latest); default: the whole subject")
 	cmd.Flags().BoolVar(&permanent, regFlagPermanent, false, "delete permanently (soft-deletes first when needed)")
 	return cmd
+}
+
+// printList prints one item per line, or a JSON array ([] when empty).
+func printList[T any](w io.Writer, asJSON bool, items []T) error {
+	if asJSON {
+		if items == nil {
+			items = []T{}
+		}
+		return writeJSONOut(w, items)
+	}
+	for _, it := range items {
+		fmt.Fprintln(w, it)
+	}
+	return nil
 }
