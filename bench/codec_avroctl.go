@@ -13,7 +13,7 @@ import (
 // and UnmarshalAvro resets the value and decodes straight-line code.
 //
 // Type mapping: uuid is avro.UUID ([16]byte), timestamp-millis time.Time,
-// decimal avro.Decimal (a *big.Int and a scale), the enum a string type,
+// decimal avro.Decimal (an int64 unscaled value, big.Int only beyond it, and a scale), the enum a string type,
 // ["null","string"] *string.
 type avroctlCodec struct {
 	v orders.Order
@@ -113,11 +113,9 @@ func avroctlCents(d avro.Decimal) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if d.Unscaled == nil {
-		return 0, nil
-	}
-	if !d.Unscaled.IsInt64() {
+	v, ok := d.Int64()
+	if !ok {
 		return 0, fmt.Errorf("decimal %s does not fit in 64 bits", d)
 	}
-	return d.Unscaled.Int64(), nil
+	return v, nil
 }

@@ -1,11 +1,15 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 
 	hamba "github.com/hamba/avro/v2"
 	twmb "github.com/twmb/avro"
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"gitlab.com/acme/avroctl/bench/internal/avroctlgen/orders"
+	"gitlab.com/acme/avroctl/bench/internal/avroctlgen/serde"
 )
 
 // SerdeSchemaID is the registry ID the serde benchmarks frame messages with.
@@ -45,8 +49,12 @@ func SerdeCodecs() ([]Codec, error) {
 			return err
 		}),
 	)
+	withAvroctl, err := newAvroctlSerdeCodec()
+	if err != nil {
+		return nil, err
+	}
 	return []Codec{
-		&avroctlSerdeCodec{},
+		withAvroctl,
 		&srCodec{name: "franz-sr+hamba", serde: withHamba},
 		&srCodec{name: "franz-sr+twmb", serde: withTwmb},
 	}, nil
@@ -76,15 +84,52 @@ func (c *srCodec) Decode(src []byte) error {
 
 func (c *srCodec) Order() (*Order, error) { return c.v.order() }
 
-// avroctlSerdeCodec stands for the serde of avroctl's generated events
-// module (issue 6), which does not exist yet.
-type avroctlSerdeCodec struct{}
-
-func (c *avroctlSerdeCodec) Name() string { return "avroctl" }
-func (c *avroctlSerdeCodec) Skip() string {
-	return "avroctl's events-module serde (issue 6) is not written yet"
+// avroctlSerdeCodec is the serde runtime avroctl copies into generated
+// modules (gen/golang/runtime/serde) around the generated Order: a Codec
+// framing the same AppendAvro/UnmarshalAvro the raw avroctl codec runs. Its
+// registry is static (one schema, SerdeSchemaID), like the franz-go
+// serdes', so the benchmark measures the framing and the schema id and plan
+// lookups of a warm codec, not a registry.
+type avroctlSerdeCodec struct {
+	avroctlCodec
+	codec *serde.Codec[orders.Order, *orders.Order]
 }
-func (c *avroctlSerdeCodec) Load(*Order) error                 { return errNotGenerated }
-func (c *avroctlSerdeCodec) Encode(dst []byte) ([]byte, error) { return dst, errNotGenerated }
-func (c *avroctlSerdeCodec) Decode([]byte) error               { return errNotGenerated }
-func (c *avroctlSerdeCodec) Order() (*Order, error)            { return nil, errNotGenerated }
+
+func newAvroctlSerdeCodec() (*avroctlSerdeCodec, error) {
+	c, err := serde.NewCodec[orders.Order](serde.New(staticRegistry{}), serde.CodecOptions{Subject: "orders-value"})
+	if err != nil {
+		return nil, codecError("avroctl", "serde codec", err)
+	}
+	return &avroctlSerdeCodec{codec: c}, nil
+}
+
+func (c *avroctlSerdeCodec) Encode(dst []byte) ([]byte, error) {
+	return c.codec.AppendEncode(context.Background(), dst, &c.v)
+}
+
+func (c *avroctlSerdeCodec) Decode(src []byte) error {
+	return c.codec.Decode(context.Background(), src, &c.v)
+}
+
+// staticRegistry is a Schema Registry holding OrderSchema as
+// SerdeSchemaID under every subject.
+type staticRegistry struct{}
+
+func (staticRegistry) SchemaByID(_ context.Context, id int) (serde.SubjectSchema, error) {
+	if id != SerdeSchemaID {
+		return serde.SubjectSchema{}, fmt.Errorf("schema id %d not found", id)
+	}
+	return serde.SubjectSchema{ID: id, Schema: OrderSchema}, nil
+}
+
+func (staticRegistry) SchemaByVersion(_ context.Context, subject string, version int) (serde.SubjectSchema, error) {
+	return serde.SubjectSchema{Subject: subject, Version: 1, ID: SerdeSchemaID, Schema: OrderSchema}, nil
+}
+
+func (r staticRegistry) LookupSchema(ctx context.Context, subject string, _ serde.Schema) (serde.SubjectSchema, error) {
+	return r.SchemaByVersion(ctx, subject, 1)
+}
+
+func (staticRegistry) RegisterSchema(context.Context, string, serde.Schema) (int, error) {
+	return SerdeSchemaID, nil
+}

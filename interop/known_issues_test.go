@@ -2,8 +2,6 @@ package interop
 
 import (
 	"flag"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -22,41 +20,10 @@ type knownIssue struct {
 	match   func(disagreement string) bool
 }
 
-var knownIssues = []knownIssue{
-	{
-		id:    "GEN-UNUSED-ERR",
-		owner: "gen/golang",
-		summary: `the generated code for a record with a union of two or more non-null primitive branches declares an ` +
-			`err variable it never uses, so it does not compile ` +
-			`({"type":"record","name":"R","namespace":"m","fields":[{"name":"a","type":["boolean","bytes"]}]})`,
-		match: func(d string) bool { return strings.Contains(d, "declared and not used: err") },
-	},
-	{
-		id:    "GEN-RECORD-REQUIRES-ITSELF",
-		owner: "gen/golang",
-		summary: `a record with a required field of its own type (no finite value exists; Java accepts the schema) ` +
-			`becomes an invalid recursive Go struct instead of a located error or a pointer`,
-		match: func(d string) bool { return strings.Contains(d, "invalid recursive type") },
-	},
-	{
-		id:    "RESOLVE-NAMED-TYPE-RENAMED",
-		owner: "gen/golang/runtime/avro",
-		summary: `Java's resolving reader (org.apache.avro.Resolver) ignores record names outside unions, so a record ` +
-			`renamed without an alias still reads, and compares only the simple names of enums and fixeds; ` +
-			`avroctl's UnmarshalAvroFrom refuses "writer type record A cannot be read as record B"`,
-		match: func(d string) bool {
-			m := renamedType.FindStringSubmatch(d)
-			if m == nil || m[2] == m[3] {
-				return false
-			}
-			return m[1] == "record" || simpleName(m[2]) == simpleName(m[3])
-		},
-	},
-}
-
-var renamedType = regexp.MustCompile(`writer type (record|enum|fixed) (\S+) cannot be read as (?:record|enum|fixed) (\S+)`)
-
-func simpleName(full string) string { return full[strings.LastIndexByte(full, '.')+1:] }
+// knownIssues is empty: GEN-UNUSED-ERR, GEN-RECORD-REQUIRES-ITSELF and
+// RESOLVE-NAMED-TYPE-RENAMED were fixed in gen/golang (see its
+// testdata/shapes, testdata/cyclic and runtime/avro/resolve_match.go).
+var knownIssues = []knownIssue{}
 
 var knownSeen struct {
 	sync.Mutex

@@ -16,7 +16,7 @@
 //
 // Logical types map to Go as follows:
 //
-//	decimal (bytes, fixed)          Decimal: unscaled big integer + scale, exact
+//	decimal (bytes, fixed)          Decimal: exact; int64 unscaled value (big.Int beyond) + scale
 //	uuid (string, fixed 16)         UUID: [16]byte, text form is 8-4-4-4-12 hex
 //	date                            time.Time at midnight UTC
 //	time-millis, time-micros        time.Duration since midnight

@@ -5,6 +5,7 @@ package avro
 
 import (
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -36,3 +37,55 @@ func (k *Keys) Release() {
 }
 
 func sortStrings(s []string) { slices.Sort(s) }
+
+// Entry is one key/value pair of a map being encoded.
+type Entry[V any] struct {
+	Key   string
+	Value V
+}
+
+// EntryPool lends slices of a map's entries sorted by key. Generated code
+// declares one per map field and encodes maps in key order (deterministic
+// output) from the sorted pairs, so that no value is looked up again and,
+// in steady state, nothing is allocated. The zero value is ready to use.
+type EntryPool[V any] struct {
+	pool sync.Pool
+}
+
+// Entries is a sorted entry slice borrowed from an EntryPool.
+type Entries[V any] struct {
+	List []Entry[V]
+	pool *EntryPool[V]
+}
+
+// Sorted returns the entries of m in ascending key order. Call Release
+// when done.
+func (p *EntryPool[V]) Sorted(m map[string]V) *Entries[V] {
+	e, _ := p.pool.Get().(*Entries[V])
+	if e == nil {
+		e = &Entries[V]{pool: p}
+	}
+	for k, v := range m {
+		e.List = append(e.List, Entry[V]{Key: k, Value: v})
+	}
+	list := e.List
+	if len(list) <= 12 {
+		// Insertion sort: maps in events are small, and this avoids the
+		// indirect comparison calls of a generic sort.
+		for i := 1; i < len(list); i++ {
+			for j := i; j > 0 && list[j].Key < list[j-1].Key; j-- {
+				list[j], list[j-1] = list[j-1], list[j]
+			}
+		}
+	} else {
+		slices.SortFunc(list, func(a, b Entry[V]) int { return strings.Compare(a.Key, b.Key) })
+	}
+	return e
+}
+
+// Release returns e to its pool; e must not be used afterwards.
+func (e *Entries[V]) Release() {
+	clear(e.List) // do not pin keys and values
+	e.List = e.List[:0]
+	e.pool.pool.Put(e)
+}

@@ -43,8 +43,8 @@ func (OrderCancelled) AvroFingerprint() uint64 { return OrderCancelledAvroFinger
 func (x *OrderCancelled) MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }
 
 // AppendAvro appends the Avro binary encoding of x to dst. It does not
-// allocate when dst has room (maps with more than one key borrow a pooled
-// key slice to encode in sorted, deterministic order).
+// allocate when dst has room (maps borrow a pooled entry slice to encode
+// in sorted, deterministic order).
 func (x *OrderCancelled) AppendAvro(dst []byte) ([]byte, error) {
 	var err error
 	if dst, err = x.Metadata.AppendAvro(dst); err != nil {

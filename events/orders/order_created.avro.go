@@ -50,9 +50,12 @@ func (OrderCreated) AvroFingerprint() uint64 { return OrderCreatedAvroFingerprin
 // MarshalAvro returns the Avro binary encoding of x.
 func (x *OrderCreated) MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }
 
+// _OrderCreated_entries1 lends sorted entries to encode a map field in key order.
+var _OrderCreated_entries1 avro.EntryPool[string]
+
 // AppendAvro appends the Avro binary encoding of x to dst. It does not
-// allocate when dst has room (maps with more than one key borrow a pooled
-// key slice to encode in sorted, deterministic order).
+// allocate when dst has room (maps borrow a pooled entry slice to encode
+// in sorted, deterministic order).
 func (x *OrderCreated) AppendAvro(dst []byte) ([]byte, error) {
 	var err error
 	if dst, err = x.Metadata.AppendAvro(dst); err != nil {
@@ -77,13 +80,12 @@ func (x *OrderCreated) AppendAvro(dst []byte) ([]byte, error) {
 	}
 	if len(x.Attributes) > 0 {
 		dst = avro.AppendLong(dst, int64(len(x.Attributes)))
-		ks2 := avro.SortedKeys(x.Attributes)
-		for _, k3 := range ks2.List {
-			dst = avro.AppendString(dst, k3)
-			v4 := x.Attributes[k3]
-			dst = avro.AppendString(dst, v4)
+		es2 := _OrderCreated_entries1.Sorted(x.Attributes)
+		for e3 := range es2.List {
+			dst = avro.AppendString(dst, es2.List[e3].Key)
+			dst = avro.AppendString(dst, es2.List[e3].Value)
 		}
-		ks2.Release()
+		es2.Release()
 	}
 	dst = append(dst, 0)
 	if x.Coupon == nil {
@@ -144,15 +146,13 @@ func (x *OrderCreated) DecodeAvro(d *avro.Decoder) {
 	case 0:
 		x.Coupon = nil
 	case 1:
-		x.Coupon = new(string)
-		(*x.Coupon) = d.String()
+		x.Coupon = d.StringPtr()
 	}
 	switch d.UnionIndex(2) {
 	case 0:
 		x.Channel = nil
 	case 1:
-		x.Channel = new(string)
-		(*x.Channel) = d.String()
+		x.Channel = d.StringPtr()
 	}
 }
 

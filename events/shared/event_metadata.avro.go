@@ -51,8 +51,8 @@ func (EventMetadata) AvroFingerprint() uint64 { return EventMetadataAvroFingerpr
 func (x *EventMetadata) MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }
 
 // AppendAvro appends the Avro binary encoding of x to dst. It does not
-// allocate when dst has room (maps with more than one key borrow a pooled
-// key slice to encode in sorted, deterministic order).
+// allocate when dst has room (maps borrow a pooled entry slice to encode
+// in sorted, deterministic order).
 func (x *EventMetadata) AppendAvro(dst []byte) ([]byte, error) {
 	dst = avro.AppendUUIDString(dst, x.EventID)
 	dst = avro.AppendString(dst, x.EventType)
@@ -94,8 +94,7 @@ func (x *EventMetadata) DecodeAvro(d *avro.Decoder) {
 	case 0:
 		x.CorrelationID = nil
 	case 1:
-		x.CorrelationID = new(string)
-		(*x.CorrelationID) = d.String()
+		x.CorrelationID = d.StringPtr()
 	}
 	switch d.UnionIndex(2) {
 	case 0:

@@ -41,8 +41,8 @@ func (Money) AvroFingerprint() uint64 { return MoneyAvroFingerprint }
 func (x *Money) MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }
 
 // AppendAvro appends the Avro binary encoding of x to dst. It does not
-// allocate when dst has room (maps with more than one key borrow a pooled
-// key slice to encode in sorted, deterministic order).
+// allocate when dst has room (maps borrow a pooled entry slice to encode
+// in sorted, deterministic order).
 func (x *Money) AppendAvro(dst []byte) ([]byte, error) {
 	var err error
 	if dst, err = avro.AppendDecimalBytes(dst, x.Amount, 18, 2); err != nil {

@@ -18,9 +18,22 @@ type body struct {
 	buf     bytes.Buffer
 	n       int
 	usesErr bool
+	// prefix names the package-level variables the body declares.
+	prefix string
+	decls  []string // "name type" of package-level variables
 }
 
-func newBody(m *model, g *generatedFile) *body { return &body{m: m, g: g} }
+func newBody(m *model, g *generatedFile, prefix string) *body {
+	return &body{m: m, g: g, prefix: prefix}
+}
+
+// decl declares a package-level variable of type typ for the body and
+// returns its name.
+func (b *body) decl(what, typ string) string {
+	name := b.prefix + what + strconv.Itoa(len(b.decls)+1)
+	b.decls = append(b.decls, name+" "+typ)
+	return name
+}
 
 func (b *body) P(args ...any) {
 	for _, a := range args {
@@ -72,18 +85,21 @@ func (b *body) encode(s schema.Schema, expr, path string) {
 		b.P("}")
 		b.P("dst = append(dst, 0)")
 	case *schema.Map:
-		ks, k, v := b.tmp("ks"), b.tmp("k"), b.tmp("v")
+		// Entries are sorted by key for deterministic output, as pairs, so
+		// that no value is looked up again; the slice comes from a pool
+		// declared for this map field.
+		es, e := b.tmp("es"), b.tmp("e")
+		pool := b.decl("entries", b.rt("EntryPool")+"["+b.m.goType(b.g, s.Values)+"]")
 		b.P("if len(", expr, ") > 0 {")
 		b.P("dst = ", b.rt("AppendLong"), "(dst, int64(len(", expr, ")))")
-		b.P(ks, " := ", b.rt("SortedKeys"), "(", expr, ")")
-		b.P("for _, ", k, " := range ", ks, ".List {")
-		b.P("dst = ", b.rt("AppendString"), "(dst, ", k, ")")
+		b.P(es, " := ", pool, ".Sorted(", expr, ")")
+		b.P("for ", e, " := range ", es, ".List {")
+		b.P("dst = ", b.rt("AppendString"), "(dst, ", es, ".List[", e, "].Key)")
 		if !encodesNothing(s.Values) {
-			b.P(v, " := ", expr, "[", k, "]")
-			b.encode(s.Values, v, path+"{}")
+			b.encode(s.Values, es+".List["+e+"].Value", path+"{}")
 		}
 		b.P("}")
-		b.P(ks, ".Release()")
+		b.P(es, ".Release()")
 		b.P("}")
 		b.P("dst = append(dst, 0)")
 	case *schema.Union:
@@ -91,6 +107,26 @@ func (b *body) encode(s schema.Schema, expr, path string) {
 	default:
 		panic("unreachable")
 	}
+}
+
+// encodeCyclic encodes a field generated as a pointer because its record
+// type requires itself (see cycles.go): nil is an error naming the field.
+func (b *body) encodeCyclic(expr, path string) {
+	b.usesErr = true
+	b.P("if ", expr, " == nil {")
+	b.P("return dst, ", b.rt("Errorf"), "(", strconv.Quote(path), ", \"required field is nil (its type requires itself, so no finite value exists)\")")
+	b.P("}")
+	b.P("if dst, err = ", expr, ".AppendAvro(dst); err != nil {")
+	b.P("return dst, err")
+	b.P("}")
+}
+
+// decodeCyclic emits the decoding of a field whose record type requires
+// itself: no finite input holds such a value, and recursing could loop
+// forever without consuming input, so it fails at once.
+func (b *body) decodeCyclic(s schema.Schema, path string) {
+	full := s.(schema.NamedSchema).Names().FullName()
+	b.P("d.Failf(\"%s: type %s requires a value of its own type, so no finite value exists\", ", strconv.Quote(path), ", ", strconv.Quote(full), ")")
 }
 
 func (b *body) encodeUnion(s *schema.Union, expr, path string) {
@@ -109,7 +145,9 @@ func (b *body) encodeUnion(s *schema.Union, expr, path string) {
 		b.P("}")
 		return
 	}
-	b.usesErr = true
+	// The switch itself needs no err: only branches that call AppendAvro
+	// (records, enums) or decimals set usesErr, so that a union of
+	// primitives does not declare an unused variable.
 	uv := b.tmp("u")
 	b.P("switch ", uv, " := ", expr, ".(type) {")
 	b.P("case nil:")
@@ -237,6 +275,12 @@ func (b *body) decodeUnion(s *schema.Union, target string) {
 			b.P(target, " = ", b.m.goType(b.g, v), "{}")
 			b.decode(v, target)
 		default:
+			if v.Type() == schema.String && schema.LogicalOf(v).Name == "" {
+				// Optional strings come from the decoder's slab: one
+				// allocation for several of them.
+				b.P(target, " = d.StringPtr()")
+				break
+			}
 			b.P(target, " = new(", b.m.goType(b.g, v), ")")
 			b.decode(v, "(*"+target+")")
 		}

@@ -48,7 +48,17 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 		for _, l := range docLines(f.Doc) {
 			g.P(l)
 		}
-		g.P(t.fields[i], " ", m.goType(g, f.Type), " `avro:", strconv.Quote(f.Name), "`")
+		typ := m.goType(g, f.Type)
+		if m.cyclic[f] {
+			if f.Doc != nil {
+				g.P("//")
+			}
+			g.P("// ", t.fields[i], " is a pointer only because its type requires a value of")
+			g.P("// ", r.Name, "'s type again, so no finite value exists: encoding a nil")
+			g.P("// ", t.fields[i], " is an error naming the field, and decoding always fails.")
+			typ = "*" + typ
+		}
+		g.P(t.fields[i], " ", typ, " `avro:", strconv.Quote(f.Name), "`")
 	}
 	g.P("}")
 	g.P()
@@ -78,13 +88,22 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 	g.P("func (x *", t.goName, ") MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }")
 	g.P()
 
-	enc := newBody(m, g)
+	enc := newBody(m, g, "_"+t.goName+"_")
 	for i, f := range r.Fields {
+		if m.cyclic[f] {
+			enc.encodeCyclic("x."+t.fields[i], r.Name+"."+f.Name)
+			continue
+		}
 		enc.encode(f.Type, "x."+t.fields[i], r.Name+"."+f.Name)
 	}
+	for _, d := range enc.decls {
+		g.P("// ", strings.Fields(d)[0], " lends sorted entries to encode a map field in key order.")
+		g.P("var ", d)
+		g.P()
+	}
 	g.P("// AppendAvro appends the Avro binary encoding of x to dst. It does not")
-	g.P("// allocate when dst has room (maps with more than one key borrow a pooled")
-	g.P("// key slice to encode in sorted, deterministic order).")
+	g.P("// allocate when dst has room (maps borrow a pooled entry slice to encode")
+	g.P("// in sorted, deterministic order).")
 	g.P("func (x *", t.goName, ") AppendAvro(dst []byte) ([]byte, error) {")
 	if enc.usesErr {
 		g.P("var err error")
@@ -104,13 +123,24 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 	g.P("return d.Finish()")
 	g.P("}")
 	g.P()
-	dec := newBody(m, g)
+	dec := newBody(m, g, "_"+t.goName+"_dec_")
 	for i, f := range r.Fields {
+		if m.cyclic[f] {
+			dec.decodeCyclic(f.Type, r.Name+"."+f.Name)
+			continue
+		}
 		dec.decode(f.Type, "x."+t.fields[i])
 	}
 	g.P("// DecodeAvro decodes x from d; errors are recorded in d. It is used by")
 	g.P("// the types that contain ", t.goName, ".")
 	g.P("func (x *", t.goName, ") DecodeAvro(d *", rt("Decoder"), ") {")
+	if m.recursive[r] {
+		g.P("// ", t.goName, " can contain itself: bound the nesting (see avro.MaxRecursionDepth).")
+		g.P("if !d.Enter() {")
+		g.P("return")
+		g.P("}")
+		g.P("defer d.Leave()")
+	}
 	g.buf.Write(dec.buf.Bytes())
 	g.P("}")
 	g.P()

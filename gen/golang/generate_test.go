@@ -83,3 +83,50 @@ func TestGenerateImportCycle(t *testing.T) {
 		t.Errorf("merged: %v", err)
 	}
 }
+
+// GEN-UNUSED-ERR: a union of primitives needs no err variable; declaring
+// one anyway did not compile. TestGeneratedCodeRuns builds every union
+// shape (testdata/shapes); this pins the repro.
+func TestGenerateUnionOfPrimitivesDeclaresNoErr(t *testing.T) {
+	s := parseOne(t, `{"type":"record","name":"R","namespace":"m","fields":[{"name":"a","type":["boolean","bytes"]}]}`)
+	files, err := Generate([]schema.NamedSchema{s}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := files.Get("m/r.avro.go")
+	if f == nil {
+		t.Fatal("no m/r.avro.go")
+	}
+	if strings.Contains(string(f.Content), "var err error") {
+		t.Errorf("unused err declared:\n%s", f.Content)
+	}
+}
+
+// GEN-RECORD-REQUIRES-ITSELF: fields on a cycle of required records become
+// pointers; fields that only reach the cycle stay values.
+func TestGenerateRequiredCycleUsesPointers(t *testing.T) {
+	s := parseOne(t, `{"type":"record","name":"Top","namespace":"m","fields":[
+		{"name":"a","type":{"type":"record","name":"A","fields":[
+			{"name":"b","type":{"type":"record","name":"B","fields":[{"name":"a","type":"A"},{"name":"n","type":"int"}]}}]}},
+		{"name":"self","type":{"type":"record","name":"S","fields":[{"name":"s","type":"S"}]}}]}`)
+	files, err := Generate([]schema.NamedSchema{s}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string][]string{
+		"m/top.avro.go": {"A    A ", "Self S "},
+		"m/a.avro.go":   {"B *B "},
+		"m/b.avro.go":   {"A *A ", "no finite value"},
+		"m/s.avro.go":   {"S *S "},
+	} {
+		f := files.Get(path)
+		if f == nil {
+			t.Fatalf("no %s", path)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(f.Content), w) {
+				t.Errorf("%s: missing %q in\n%s", path, w, f.Content)
+			}
+		}
+	}
+}

@@ -149,7 +149,10 @@ func genModuleDoc(m *model, opts Options) (File, error) {
 // TAvroFingerprintSHA256. Nullable unions are pointers (nil slices and maps
 // for arrays and maps); other unions are sealed interfaces with one wrapper
 // type and one constructor per branch; enums are string types with
-// constants, String and Valid.
+// constants, String and Valid. A field whose record type requires the
+// field's own record again (a cycle of required records, legal Avro without
+// any finite value) is a pointer that encoding rejects when nil. Decimals
+// are avro.Decimal: exact, int64-backed up to precision 18.
 `)
 	fmt.Fprintf(&b, "package %s\n", m.rootPkg.name)
 	src, err := format.Source([]byte(b.String()))

@@ -57,6 +57,11 @@ type model struct {
 	pkgs    map[string]*goPackage // by namespace
 	pkgList []*goPackage
 	rootPkg *goPackage
+	// cyclic marks record fields generated as pointers to break a cycle of
+	// required record fields (see cycles.go).
+	cyclic map[*schema.Field]bool
+	// recursive marks records whose values can nest values of themselves.
+	recursive map[*schema.Record]bool
 }
 
 // recordMethods are the method names generated on records; a field may not
@@ -227,6 +232,8 @@ func buildModel(schemas []schema.NamedSchema, opts Options) (*model, error) {
 	if err := m.checkImportCycles(); err != nil {
 		return nil, err
 	}
+	m.findRequiredCycles()
+	m.findRecursive()
 	return m, nil
 }
 

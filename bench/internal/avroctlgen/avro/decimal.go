@@ -7,21 +7,79 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
+	"strconv"
 	"strings"
 )
 
-// Decimal is an exact decimal number: Unscaled × 10^-Scale. It is what the
-// Avro decimal logical type means, so no float ever takes part. A nil
-// Unscaled is zero. Treat a Decimal as immutable: copies share Unscaled.
+// Decimal is an exact decimal number: unscaled × 10^-scale. It is what the
+// Avro decimal logical type means, so no float ever takes part.
+//
+// The unscaled value is held in an int64 when it fits, which covers every
+// decimal of precision 18 or less, so that decoding and encoding such
+// values allocates nothing; a *big.Int is used only for larger values. The
+// zero value is 0 with scale 0. A Decimal is immutable: its methods return
+// new values and never share a big.Int with the caller.
 type Decimal struct {
-	Unscaled *big.Int
-	Scale    int32
+	small int64
+	big   *big.Int // non-nil only when the unscaled value does not fit small
+	scale int32
 }
 
 // NewDecimal returns unscaled × 10^-scale.
 func NewDecimal(unscaled int64, scale int32) Decimal {
-	return Decimal{Unscaled: big.NewInt(unscaled), Scale: scale}
+	return Decimal{small: unscaled, scale: scale}
 }
+
+// NewDecimalBig returns unscaled × 10^-scale. It copies unscaled; nil is 0.
+func NewDecimalBig(unscaled *big.Int, scale int32) Decimal {
+	if unscaled == nil || unscaled.IsInt64() {
+		var v int64
+		if unscaled != nil {
+			v = unscaled.Int64()
+		}
+		return Decimal{small: v, scale: scale}
+	}
+	return Decimal{big: new(big.Int).Set(unscaled), scale: scale}
+}
+
+// Scale returns the number of digits after the decimal point (negative
+// scales multiply by powers of ten).
+func (d Decimal) Scale() int32 { return d.scale }
+
+// Unscaled returns the unscaled value as a new big.Int.
+func (d Decimal) Unscaled() *big.Int {
+	if d.big != nil {
+		return new(big.Int).Set(d.big)
+	}
+	return big.NewInt(d.small)
+}
+
+// Int64 returns the unscaled value and true when it fits an int64.
+func (d Decimal) Int64() (int64, bool) {
+	if d.big != nil {
+		return 0, false
+	}
+	return d.small, true
+}
+
+// Sign returns -1, 0 or +1.
+func (d Decimal) Sign() int {
+	if d.big != nil {
+		return d.big.Sign()
+	}
+	switch {
+	case d.small < 0:
+		return -1
+	case d.small > 0:
+		return 1
+	}
+	return 0
+}
+
+// Cmp compares the values of d and e (not their representation: 1.50 and
+// 1.5 are equal) and returns -1, 0 or +1.
+func (d Decimal) Cmp(e Decimal) int { return d.Rat().Cmp(e.Rat()) }
 
 // ParseDecimal parses a plain decimal literal such as "-12.340". The scale
 // is the number of digits after the point.
@@ -42,6 +100,16 @@ func ParseDecimal(s string) (Decimal, error) {
 			return Decimal{}, fmt.Errorf("avro: invalid decimal %q", s)
 		}
 	}
+	if len(frac) > math.MaxInt32 {
+		return Decimal{}, fmt.Errorf("avro: invalid decimal %q", s)
+	}
+	scale := int32(len(frac))
+	if v, err := strconv.ParseInt(digits, 10, 64); err == nil {
+		if neg {
+			v = -v
+		}
+		return Decimal{small: v, scale: scale}, nil
+	}
 	u, ok := new(big.Int).SetString(digits, 10)
 	if !ok {
 		return Decimal{}, fmt.Errorf("avro: invalid decimal %q", s)
@@ -49,52 +117,65 @@ func ParseDecimal(s string) (Decimal, error) {
 	if neg {
 		u.Neg(u)
 	}
-	return Decimal{Unscaled: u, Scale: int32(len(frac))}, nil
+	return NewDecimalBig(u, scale), nil
 }
 
-func (d Decimal) unscaled() *big.Int {
-	if d.Unscaled == nil {
-		return new(big.Int)
+// MarshalText returns the plain decimal form, as String does.
+func (d Decimal) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses a plain decimal literal, as ParseDecimal does.
+func (d *Decimal) UnmarshalText(b []byte) error {
+	v, err := ParseDecimal(string(b))
+	if err != nil {
+		return err
 	}
-	return d.Unscaled
+	*d = v
+	return nil
 }
 
 // String returns the plain decimal form, e.g. "-12.340".
 func (d Decimal) String() string {
-	u := d.unscaled()
-	if d.Scale <= 0 {
-		s := u.String()
-		if u.Sign() != 0 && d.Scale < 0 {
-			s += strings.Repeat("0", int(-d.Scale))
+	var digits string // of the absolute unscaled value
+	neg := d.Sign() < 0
+	switch {
+	case d.big != nil:
+		digits = new(big.Int).Abs(d.big).String()
+	case d.small < 0:
+		digits = strconv.FormatUint(-uint64(d.small), 10)
+	default:
+		digits = strconv.FormatUint(uint64(d.small), 10)
+	}
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	if d.scale <= 0 {
+		if digits != "0" && d.scale < 0 {
+			digits += strings.Repeat("0", int(-int64(d.scale)))
 		}
-		return s
+		return sign + digits
 	}
-	digits := new(big.Int).Abs(u).String()
-	if len(digits) <= int(d.Scale) {
-		digits = strings.Repeat("0", int(d.Scale)-len(digits)+1) + digits
+	if len(digits) <= int(d.scale) {
+		digits = strings.Repeat("0", int(d.scale)-len(digits)+1) + digits
 	}
-	p := len(digits) - int(d.Scale)
-	s := digits[:p] + "." + digits[p:]
-	if u.Sign() < 0 {
-		s = "-" + s
-	}
-	return s
+	p := len(digits) - int(d.scale)
+	return sign + digits[:p] + "." + digits[p:]
 }
 
 // Rat returns the value as a big.Rat.
 func (d Decimal) Rat() *big.Rat {
-	r := new(big.Rat).SetInt(d.unscaled())
-	if d.Scale == 0 {
+	r := new(big.Rat).SetInt(d.Unscaled())
+	if d.scale == 0 {
 		return r
 	}
-	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs32(d.Scale))), nil)
-	if d.Scale > 0 {
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(abs64(int64(d.scale))), nil)
+	if d.scale > 0 {
 		return r.Quo(r, new(big.Rat).SetInt(p))
 	}
 	return r.Mul(r, new(big.Rat).SetInt(p))
 }
 
-func abs32(v int32) int32 {
+func abs64(v int64) int64 {
 	if v < 0 {
 		return -v
 	}
@@ -105,47 +186,73 @@ func abs32(v int32) int32 {
 // decreasing it is an error unless the dropped digits are zero, because a
 // silent rounding would change the value.
 func (d Decimal) Rescale(scale int32) (Decimal, error) {
-	if d.Scale == scale {
+	if d.scale == scale {
 		return d, nil
 	}
-	u := d.unscaled()
-	if scale > d.Scale {
-		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale-d.Scale)), nil)
-		return Decimal{Unscaled: p.Mul(p, u), Scale: scale}, nil
+	if d.big == nil {
+		if v, ok := rescaleInt64(d.small, int64(scale)-int64(d.scale)); ok {
+			return Decimal{small: v, scale: scale}, nil
+		}
+		if scale < d.scale && -int64(scale)+int64(d.scale) < int64(len(pow10)) {
+			// The division was inexact: no larger representation helps.
+			return Decimal{}, fmt.Errorf("avro: decimal %s does not fit scale %d without rounding", d, scale)
+		}
 	}
-	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.Scale-scale)), nil)
+	u := d.Unscaled()
+	if scale > d.scale {
+		p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)-int64(d.scale)), nil)
+		return NewDecimalBig(p.Mul(p, u), scale), nil
+	}
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.scale)-int64(scale)), nil)
 	q, r := new(big.Int).QuoRem(u, p, new(big.Int))
 	if r.Sign() != 0 {
 		return Decimal{}, fmt.Errorf("avro: decimal %s does not fit scale %d without rounding", d, scale)
 	}
-	return Decimal{Unscaled: q, Scale: scale}, nil
+	return NewDecimalBig(q, scale), nil
 }
 
-// pow10 holds 10^0 .. 10^18, the precisions an int64 can be checked against.
+// rescaleInt64 multiplies v by 10^shift (shift > 0) or divides it exactly
+// by 10^-shift; false means it overflows or is inexact.
+func rescaleInt64(v int64, shift int64) (int64, bool) {
+	if shift >= int64(len(pow10)) || -shift >= int64(len(pow10)) {
+		return 0, v == 0
+	}
+	if shift < 0 {
+		p := pow10[-shift]
+		if v%p != 0 {
+			return 0, false
+		}
+		return v / p, true
+	}
+	p := pow10[shift]
+	hi, lo := bits.Mul64(uint64(abs64(v)), uint64(p))
+	if v == math.MinInt64 || hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	if v < 0 {
+		return -int64(lo), true
+	}
+	return int64(lo), true
+}
+
+// pow10 holds 10^0 .. 10^18, the powers an int64 can hold.
 var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // decimalBytes returns the minimal big-endian two's-complement bytes of d at
-// the schema's scale, after checking the precision. For values that fit an
-// int64 at the right scale it uses buf and does not allocate.
+// the schema's scale, after checking the precision. For values held in an
+// int64 it uses buf and does not allocate.
 func decimalBytes(buf *[8]byte, d Decimal, precision, scale int32) ([]byte, error) {
-	if d.Scale != scale {
+	if d.scale != scale {
 		var err error
 		if d, err = d.Rescale(scale); err != nil {
 			return nil, err
 		}
 	}
-	u := d.unscaled()
-	if u.IsInt64() {
-		v := u.Int64()
-		if precision < int32(len(pow10)) && v != math.MinInt64 {
-			a := v
-			if a < 0 {
-				a = -a
-			}
-			if a >= pow10[precision] {
-				return nil, fmt.Errorf("avro: decimal %s has more than %d digits", d, precision)
-			}
+	if d.big == nil {
+		v := d.small
+		if precision < int32(len(pow10)) && (v == math.MinInt64 || abs64(v) >= pow10[precision]) {
+			return nil, fmt.Errorf("avro: decimal %s has more than %d digits", d, precision)
 		}
 		for i := 0; i < 8; i++ {
 			buf[i] = byte(uint64(v) >> (56 - 8*i))
@@ -157,6 +264,7 @@ func decimalBytes(buf *[8]byte, d Decimal, precision, scale int32) ([]byte, erro
 		}
 		return b, nil
 	}
+	u := d.big
 	if digits := len(new(big.Int).Abs(u).String()); digits > int(precision) {
 		return nil, fmt.Errorf("avro: decimal %s has more than %d digits", d, precision)
 	}
@@ -181,9 +289,33 @@ func decimalBytes(buf *[8]byte, d Decimal, precision, scale int32) ([]byte, erro
 	return b, nil
 }
 
+// smallFits reports whether d is held in an int64 at the schema's scale and
+// has at most precision digits: the case the fast paths handle.
+func smallFits(d Decimal, precision, scale int32) bool {
+	if d.big != nil || d.scale != scale {
+		return false
+	}
+	return precision >= int32(len(pow10)) || d.small != math.MinInt64 && abs64(d.small) < pow10[precision]
+}
+
+// smallLen is the number of bytes of the minimal two's-complement form of
+// v: its significant bits plus a sign bit.
+func smallLen(v int64) int {
+	return bits.Len64(uint64(v^(v>>63)))/8 + 1
+}
+
 // AppendDecimalBytes appends d as a decimal on bytes with the schema's
 // precision and scale.
 func AppendDecimalBytes(dst []byte, d Decimal, precision, scale int32) ([]byte, error) {
+	if smallFits(d, precision, scale) {
+		v := d.small
+		n := smallLen(v)
+		dst = append(dst, byte(n<<1)) // the zig-zag length; n <= 8
+		for i := n - 1; i >= 0; i-- {
+			dst = append(dst, byte(v>>(8*i)))
+		}
+		return dst, nil
+	}
 	var buf [8]byte
 	b, err := decimalBytes(&buf, d, precision, scale)
 	if err != nil {
@@ -195,6 +327,17 @@ func AppendDecimalBytes(dst []byte, d Decimal, precision, scale int32) ([]byte, 
 // AppendDecimalFixed appends d as a decimal on a fixed of size bytes,
 // sign-extended to the full size.
 func AppendDecimalFixed(dst []byte, d Decimal, precision, scale int32, size int) ([]byte, error) {
+	if smallFits(d, precision, scale) && smallLen(d.small) <= size {
+		v := d.small
+		for i := size - 1; i >= 0; i-- {
+			if i >= 8 {
+				dst = append(dst, byte(v>>63)) // sign extension
+				continue
+			}
+			dst = append(dst, byte(v>>(8*i)))
+		}
+		return dst, nil
+	}
 	var buf [8]byte
 	b, err := decimalBytes(&buf, d, precision, scale)
 	if err != nil {
@@ -214,21 +357,22 @@ func AppendDecimalFixed(dst []byte, d Decimal, precision, scale int32, size int)
 }
 
 // DecimalFromBytes interprets b as a big-endian two's-complement unscaled
-// value with the given scale.
+// value with the given scale. Up to 8 bytes (every value of precision 18 or
+// less) it does not allocate.
 func DecimalFromBytes(b []byte, scale int32) Decimal {
 	if len(b) == 0 {
-		return Decimal{Unscaled: new(big.Int), Scale: scale}
+		return Decimal{scale: scale}
 	}
 	if len(b) <= 8 {
 		v := int64(int8(b[0]))
 		for _, c := range b[1:] {
 			v = v<<8 | int64(c)
 		}
-		return Decimal{Unscaled: big.NewInt(v), Scale: scale}
+		return Decimal{small: v, scale: scale}
 	}
 	u := new(big.Int).SetBytes(b)
 	if b[0]&0x80 != 0 {
 		u.Sub(u, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
 	}
-	return Decimal{Unscaled: u, Scale: scale}
+	return NewDecimalBig(u, scale)
 }

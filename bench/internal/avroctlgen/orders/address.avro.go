@@ -40,8 +40,8 @@ func (Address) AvroFingerprint() uint64 { return AddressAvroFingerprint }
 func (x *Address) MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }
 
 // AppendAvro appends the Avro binary encoding of x to dst. It does not
-// allocate when dst has room (maps with more than one key borrow a pooled
-// key slice to encode in sorted, deterministic order).
+// allocate when dst has room (maps borrow a pooled entry slice to encode
+// in sorted, deterministic order).
 func (x *Address) AppendAvro(dst []byte) ([]byte, error) {
 	dst = avro.AppendString(dst, x.Line1)
 	if x.Line2 == nil {
@@ -74,8 +74,7 @@ func (x *Address) DecodeAvro(d *avro.Decoder) {
 	case 0:
 		x.Line2 = nil
 	case 1:
-		x.Line2 = new(string)
-		(*x.Line2) = d.String()
+		x.Line2 = d.StringPtr()
 	}
 	x.City = d.String()
 	x.PostalCode = d.String()

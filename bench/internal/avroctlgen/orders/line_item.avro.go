@@ -40,8 +40,8 @@ func (LineItem) AvroFingerprint() uint64 { return LineItemAvroFingerprint }
 func (x *LineItem) MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }
 
 // AppendAvro appends the Avro binary encoding of x to dst. It does not
-// allocate when dst has room (maps with more than one key borrow a pooled
-// key slice to encode in sorted, deterministic order).
+// allocate when dst has room (maps borrow a pooled entry slice to encode
+// in sorted, deterministic order).
 func (x *LineItem) AppendAvro(dst []byte) ([]byte, error) {
 	var err error
 	dst = avro.AppendString(dst, x.SKU)

@@ -50,9 +50,12 @@ func (Order) AvroFingerprint() uint64 { return OrderAvroFingerprint }
 // MarshalAvro returns the Avro binary encoding of x.
 func (x *Order) MarshalAvro() ([]byte, error) { return x.AppendAvro(nil) }
 
+// _Order_entries1 lends sorted entries to encode a map field in key order.
+var _Order_entries1 avro.EntryPool[string]
+
 // AppendAvro appends the Avro binary encoding of x to dst. It does not
-// allocate when dst has room (maps with more than one key borrow a pooled
-// key slice to encode in sorted, deterministic order).
+// allocate when dst has room (maps borrow a pooled entry slice to encode
+// in sorted, deterministic order).
 func (x *Order) AppendAvro(dst []byte) ([]byte, error) {
 	var err error
 	dst = avro.AppendUUIDString(dst, x.OrderID)
@@ -79,13 +82,12 @@ func (x *Order) AppendAvro(dst []byte) ([]byte, error) {
 	}
 	if len(x.Attributes) > 0 {
 		dst = avro.AppendLong(dst, int64(len(x.Attributes)))
-		ks2 := avro.SortedKeys(x.Attributes)
-		for _, k3 := range ks2.List {
-			dst = avro.AppendString(dst, k3)
-			v4 := x.Attributes[k3]
-			dst = avro.AppendString(dst, v4)
+		es2 := _Order_entries1.Sorted(x.Attributes)
+		for e3 := range es2.List {
+			dst = avro.AppendString(dst, es2.List[e3].Key)
+			dst = avro.AppendString(dst, es2.List[e3].Value)
 		}
-		ks2.Release()
+		es2.Release()
 	}
 	dst = append(dst, 0)
 	dst = avro.AppendDouble(dst, x.WeightKg)
@@ -150,15 +152,13 @@ func (x *Order) DecodeAvro(d *avro.Decoder) {
 	case 0:
 		x.Coupon = nil
 	case 1:
-		x.Coupon = new(string)
-		(*x.Coupon) = d.String()
+		x.Coupon = d.StringPtr()
 	}
 	switch d.UnionIndex(2) {
 	case 0:
 		x.Note = nil
 	case 1:
-		x.Note = new(string)
-		(*x.Note) = d.String()
+		x.Note = d.StringPtr()
 	}
 }
 

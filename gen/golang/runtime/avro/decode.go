@@ -23,7 +23,48 @@ type Decoder struct {
 	buf []byte
 	off int
 	err error
+	// depth counts nested recursive records (see Enter).
+	depth int
+	// str is a string copy of buf, made by the first String call on a
+	// small input: every decoded string is then a substring of it, so a
+	// record with many strings costs one allocation instead of one each.
+	str string
+	// strs is a slab that StringPtr hands out pointers from.
+	strs []string
 }
+
+// sharedStringLimit is the largest input whose strings share one copy of
+// it. A retained string keeps that copy alive, so larger inputs (which
+// might hold one short string beside a large byte array) copy each string
+// on its own.
+const sharedStringLimit = 8 << 10
+
+// stringSlab is how many strings StringPtr allocates at a time.
+const stringSlab = 8
+
+// MaxRecursionDepth bounds how deeply values of recursive record types
+// nest. Without it, crafted input (a long run of "next element" union
+// indexes) could grow the goroutine stack past Go's limit, which is a fatal
+// error rather than a panic; and a record that requires itself recurses
+// without consuming input at all. Java's reader overflows its default
+// stack at a smaller depth.
+const MaxRecursionDepth = 1 << 14
+
+// Enter records one more level of nesting of a recursive record; false
+// means MaxRecursionDepth is reached and an error is recorded. Each Enter
+// that returned true must be paired with a Leave. Generated DecodeAvro
+// methods of recursive types call it.
+func (d *Decoder) Enter() bool {
+	if d.depth >= MaxRecursionDepth {
+		d.failAt(d.off, fmt.Sprintf("recursive records nest deeper than %d levels", MaxRecursionDepth), nil)
+		return false
+	}
+	d.depth++
+	return true
+}
+
+// Leave ends a level of nesting started by Enter.
+func (d *Decoder) Leave() { d.depth-- }
 
 // NewDecoder returns a Decoder reading b.
 func NewDecoder(b []byte) Decoder { return Decoder{buf: b} }
@@ -183,9 +224,32 @@ func (d *Decoder) Bytes() []byte {
 	return append([]byte{}, b...)
 }
 
-// String reads a length-prefixed string.
+// String reads a length-prefixed string. Strings decoded from an input of
+// up to 8 KiB share one copy of the input (see sharedStringLimit).
 func (d *Decoder) String() string {
-	return string(d.BytesNoCopy())
+	b := d.BytesNoCopy()
+	if len(b) == 0 {
+		return ""
+	}
+	if len(d.buf) > sharedStringLimit {
+		return string(b)
+	}
+	if d.str == "" {
+		d.str = string(d.buf)
+	}
+	return d.str[d.off-len(b) : d.off]
+}
+
+// StringPtr reads a string and returns a pointer to it, as a nullable
+// string field holds it. The pointers come from slabs of stringSlab
+// strings, so several optional strings cost one allocation.
+func (d *Decoder) StringPtr() *string {
+	s := d.String()
+	if len(d.strs) == cap(d.strs) {
+		d.strs = make([]string, 0, stringSlab)
+	}
+	d.strs = append(d.strs, s)
+	return &d.strs[len(d.strs)-1]
 }
 
 // Fixed fills dst with the next len(dst) bytes.

@@ -2,7 +2,9 @@ package avro
 
 import (
 	"bytes"
+	"math"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 )
@@ -22,8 +24,11 @@ func TestDecimalBytes(t *testing.T) {
 		{NewDecimal(12345, 2), []byte{0x30, 0x39}},
 		{NewDecimal(1, 0), []byte{0x64}},       // rescaled to 100
 		{NewDecimal(2, 0), []byte{0x00, 0xc8}}, // rescaled to 200
-		{Decimal{Unscaled: new(big.Int).Lsh(big.NewInt(1), 70), Scale: 2}, append([]byte{0x40}, make([]byte, 8)...)},
-		{Decimal{Unscaled: new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 70)), Scale: 2}, append([]byte{0xc0}, make([]byte, 8)...)},
+		{NewDecimalBig(new(big.Int).Lsh(big.NewInt(1), 70), 2), append([]byte{0x40}, make([]byte, 8)...)},
+		{NewDecimalBig(new(big.Int).Neg(new(big.Int).Lsh(big.NewInt(1), 70)), 2), append([]byte{0xc0}, make([]byte, 8)...)},
+		{NewDecimal(math.MaxInt64, 2), []byte{0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
+		{NewDecimal(math.MinInt64, 2), []byte{0x80, 0, 0, 0, 0, 0, 0, 0}},
+		{NewDecimal(math.MaxInt64/10+1, 1), []byte{0x00, 0x80, 0, 0, 0, 0, 0, 0, 0x02}}, // rescaling leaves int64
 	}
 	for _, c := range cases {
 		got, err := AppendDecimalBytes(nil, c.d, 30, 2)
@@ -38,7 +43,7 @@ func TestDecimalBytes(t *testing.T) {
 		d := NewDecoder(got)
 		back := DecimalFromBytes(d.BytesNoCopy(), 2)
 		r, _ := c.d.Rescale(2)
-		if back.Unscaled.Cmp(r.Unscaled) != 0 {
+		if back.Unscaled().Cmp(r.Unscaled()) != 0 || back.Scale() != 2 {
 			t.Errorf("%s: decoded %s", c.d, back)
 		}
 	}
@@ -74,6 +79,19 @@ func TestDecimalText(t *testing.T) {
 		if _, err := ParseDecimal(s); err == nil {
 			t.Errorf("ParseDecimal(%q): no error", s)
 		}
+	}
+	for _, d := range []Decimal{NewDecimal(0, 2), NewDecimal(5, -2), NewDecimal(math.MinInt64, 0), NewDecimal(-5, 3)} {
+		back, err := ParseDecimal(d.String())
+		if err != nil || back.Cmp(d) != 0 {
+			t.Errorf("%s: parsed back as %s, %v", d, back, err)
+		}
+	}
+	var txt Decimal
+	if err := txt.UnmarshalText([]byte("-1.25")); err != nil || txt.String() != "-1.25" {
+		t.Errorf("UnmarshalText: %s %v", txt, err)
+	}
+	if b, _ := NewDecimal(-125, 2).MarshalText(); string(b) != "-1.25" {
+		t.Errorf("MarshalText = %s", b)
 	}
 	if r := NewDecimal(-150, 2).Rat(); r.String() != "-3/2" {
 		t.Errorf("Rat = %s", r)
@@ -155,4 +173,50 @@ func TestSortedKeys(t *testing.T) {
 		t.Errorf("got %v", k.List)
 	}
 	k.Release()
+}
+
+func TestDecimalRescale(t *testing.T) {
+	for _, c := range []struct {
+		d     Decimal
+		scale int32
+		want  string // "" = error
+	}{
+		{NewDecimal(150, 2), 1, "1.5"},
+		{NewDecimal(155, 2), 1, ""},
+		{NewDecimal(15, 1), 4, "1.5000"},
+		{NewDecimal(math.MaxInt64, 0), 2, "9223372036854775807.00"}, // leaves int64
+		{NewDecimal(7, 0), 40, "7." + strings.Repeat("0", 40)},
+		{NewDecimal(7, 40), 0, ""},
+		{NewDecimal(0, 40), 0, "0"},
+		{NewDecimalBig(new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 70), big.NewInt(1)), 3), 2, ""},
+		{NewDecimalBig(new(big.Int).Lsh(big.NewInt(10), 70), 3), 2, "11805916207174113034.24"},
+	} {
+		got, err := c.d.Rescale(c.scale)
+		if c.want == "" {
+			if err == nil {
+				t.Errorf("%s rescaled to %d: %s, want an error", c.d, c.scale, got)
+			}
+			continue
+		}
+		if err != nil || got.String() != c.want || got.Scale() != c.scale {
+			t.Errorf("%s rescaled to %d: %s, %v; want %s", c.d, c.scale, got, err, c.want)
+		}
+	}
+}
+
+// Values of precision 18 or less decode and encode without allocating.
+func TestDecimalSmallDoesNotAllocate(t *testing.T) {
+	enc, _ := AppendDecimalBytes(nil, NewDecimal(-123456789012345678, 4), 18, 4)
+	buf := make([]byte, 0, 64)
+	allocs := testing.AllocsPerRun(100, func() {
+		d := NewDecoder(enc)
+		v := DecimalFromBytes(d.BytesNoCopy(), 4)
+		buf, _ = AppendDecimalBytes(buf[:0], v, 18, 4)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per decode and encode", allocs)
+	}
+	if !bytes.Equal(buf, enc) {
+		t.Errorf("round trip %x, want %x", buf, enc)
+	}
 }

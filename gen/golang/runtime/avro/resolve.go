@@ -99,6 +99,7 @@ func (r *Resolver) Plan(w *WriterSchema) (func(d *Decoder, dst []byte) []byte, e
 		p = v.(*planResult)
 	} else {
 		b := &planBuilder{memo: map[[2]*node]*op{}, skipMemo: map[*node]*op{}}
+		b.aliases, b.fieldAliases = readerAliases(r.reader.root)
 		o, err := b.resolve(w.root, r.reader.root, "")
 		v, _ := r.plans.LoadOrStore(w.fp, &planResult{op: o, err: err})
 		p = v.(*planResult)
@@ -113,6 +114,11 @@ type op = func(d *Decoder, dst []byte) []byte
 type planBuilder struct {
 	memo     map[[2]*node]*op // for recursive records
 	skipMemo map[*node]*op
+	// aliases maps a reader type alias (a full name) to the reader type's
+	// full name; fieldAliases maps a reader record's full name to its field
+	// aliases (see resolve_match.go).
+	aliases      map[string]string
+	fieldAliases map[string]map[string]string
 }
 
 // ResolutionError says why a writer schema cannot be read with the reader.
@@ -139,93 +145,90 @@ func describe(n *node) string {
 	return n.kind.String()
 }
 
-// namesMatch implements the spec's rule for named types: the reader's full
-// name or one of its aliases equals the writer's full name. Unqualified
-// names are also accepted, as Java's SchemaCompatibility does.
-func namesMatch(w, r *node) bool {
-	if w.name == r.name || shortName(w.name) == shortName(r.name) {
-		return true
-	}
-	for _, a := range r.aliases {
-		if a == w.name || shortName(a) == shortName(w.name) {
-			return true
-		}
-	}
-	return false
-}
-
-func shortName(full string) string {
-	for i := len(full) - 1; i >= 0; i-- {
-		if full[i] == '.' {
-			return full[i+1:]
-		}
-	}
-	return full
-}
-
 func (b *planBuilder) resolve(w, r *node, path string) (op, error) {
+	// The order of the cases is Java's Resolver.resolve.
+	if w.kind == kUnion {
+		return b.resolveWriterUnion(w, r, path)
+	}
+	if w.kind == r.kind {
+		switch w.kind {
+		case kRecord:
+			return b.resolveRecord(w, r, path)
+		case kEnum:
+			if !b.simpleNamesMatch(w, r) {
+				return nil, mismatch(path, w, r)
+			}
+			return resolveEnum(w, r, path)
+		case kFixed:
+			if !b.simpleNamesMatch(w, r) || w.size != r.size {
+				return nil, mismatch(path, w, r)
+			}
+			size := w.size
+			return func(d *Decoder, dst []byte) []byte { return append(dst, d.FixedNoCopy(size)...) }, nil
+		case kArray:
+			// Like Java, an unresolvable item type fails only when an item
+			// is read: an empty array still reads.
+			item, err := b.resolve(w.items, r.items, path+"[]")
+			if err != nil {
+				item = failOp(err)
+			}
+			return blocks(item, false, minWriterSize(w.items)), nil
+		case kMap:
+			val, err := b.resolve(w.items, r.items, path+"{}")
+			if err != nil {
+				val = failOp(err)
+			}
+			return blocks(val, true, 1+minWriterSize(w.items)), nil
+		}
+		return resolvePrimitive(w, r, path)
+	}
 	if r.kind == kUnion {
 		return b.resolveToUnion(w, r, path)
 	}
-	if w.kind == kUnion {
-		// Each writer branch must resolve against the reader (checked
-		// lazily: only an unresolvable branch actually written fails).
-		ops := make([]op, len(w.branches))
-		errs := make([]error, len(w.branches))
-		for i, wb := range w.branches {
+	return resolvePrimitive(w, r, path)
+}
+
+// failOp is the op of a resolution error that Java reports lazily: it
+// fails when a value reaches it.
+func failOp(err error) op {
+	return func(d *Decoder, dst []byte) []byte {
+		d.Fail(err)
+		d.off = len(d.buf) // stop reading, as failAt does
+		return dst
+	}
+}
+
+// resolveWriterUnion resolves each writer branch (lazily: only a branch
+// that is actually written and cannot be resolved fails). Against an
+// equivalent reader union, branch i is read as reader branch i.
+func (b *planBuilder) resolveWriterUnion(w, r *node, path string) (op, error) {
+	equiv := r.kind == kUnion && b.unionEquiv(w, r, map[[2]*node]bool{})
+	ops := make([]op, len(w.branches))
+	errs := make([]error, len(w.branches))
+	for i, wb := range w.branches {
+		if !equiv {
 			ops[i], errs[i] = b.resolve(wb, r, path)
+			continue
 		}
-		return func(d *Decoder, dst []byte) []byte {
-			i := d.UnionIndex(len(ops))
-			if d.err != nil {
-				return dst
-			}
-			if errs[i] != nil {
-				d.Fail(errs[i])
-				return dst
-			}
-			return ops[i](d, dst)
-		}, nil
-	}
-	switch r.kind {
-	case kNull, kBoolean, kFloat, kDouble, kInt, kLong, kBytes, kString:
-		return resolvePrimitive(w, r, path)
-	case kRecord:
-		if w.kind != kRecord || !namesMatch(w, r) {
-			return nil, mismatch(path, w, r)
-		}
-		return b.resolveRecord(w, r, path)
-	case kEnum:
-		if w.kind != kEnum || !namesMatch(w, r) {
-			return nil, mismatch(path, w, r)
-		}
-		return resolveEnum(w, r, path)
-	case kFixed:
-		if w.kind != kFixed || !namesMatch(w, r) || w.size != r.size {
-			return nil, mismatch(path, w, r)
-		}
-		size := w.size
-		return func(d *Decoder, dst []byte) []byte { return append(dst, d.FixedNoCopy(size)...) }, nil
-	case kArray:
-		if w.kind != kArray {
-			return nil, mismatch(path, w, r)
-		}
-		item, err := b.resolve(w.items, r.items, path+"[]")
+		inner, err := b.resolve(wb, r.branches[i], path)
 		if err != nil {
-			return nil, err
+			errs[i] = err
+			continue
 		}
-		return blocks(item, false, minWriterSize(w.items)), nil
-	case kMap:
-		if w.kind != kMap {
-			return nil, mismatch(path, w, r)
-		}
-		val, err := b.resolve(w.items, r.items, path+"{}")
-		if err != nil {
-			return nil, err
-		}
-		return blocks(val, true, 1+minWriterSize(w.items)), nil
+		idx := int64(i)
+		ops[i] = func(d *Decoder, dst []byte) []byte { return inner(d, AppendLong(dst, idx)) }
 	}
-	return nil, mismatch(path, w, r)
+	return func(d *Decoder, dst []byte) []byte {
+		i := d.UnionIndex(len(ops))
+		if d.err != nil {
+			return dst
+		}
+		if errs[i] != nil {
+			d.Fail(errs[i])
+			return dst
+		}
+		return ops[i](d, dst)
+	}, nil
 }
 
 // minWriterSize is the fewest bytes one writer value can take.
@@ -297,29 +300,10 @@ func resolvePrimitive(w, r *node, path string) (op, error) {
 
 func copyBytes(d *Decoder, dst []byte) []byte { return AppendBytes(dst, d.BytesNoCopy()) }
 
-// resolveToUnion handles a reader union: a writer union maps branch by
-// branch, any other writer type goes to the first reader branch that
-// matches it (exactly first, then by promotion, as Java does).
+// resolveToUnion reads a non-union writer type as the reader union branch
+// Java's firstMatchingBranch picks.
 func (b *planBuilder) resolveToUnion(w, r *node, path string) (op, error) {
-	if w.kind == kUnion {
-		ops := make([]op, len(w.branches))
-		errs := make([]error, len(w.branches))
-		for i, wb := range w.branches {
-			ops[i], errs[i] = b.resolveToUnion(wb, r, path)
-		}
-		return func(d *Decoder, dst []byte) []byte {
-			i := d.UnionIndex(len(ops))
-			if d.err != nil {
-				return dst
-			}
-			if errs[i] != nil {
-				d.Fail(errs[i])
-				return dst
-			}
-			return ops[i](d, dst)
-		}, nil
-	}
-	j := bestBranch(w, r)
+	j := b.firstMatchingBranch(w, r, map[[2]*node]bool{})
 	if j < 0 {
 		return nil, &ResolutionError{Path: path, Msg: fmt.Sprintf("writer type %s matches no branch of the reader union", describe(w))}
 	}
@@ -329,22 +313,6 @@ func (b *planBuilder) resolveToUnion(w, r *node, path string) (op, error) {
 	}
 	idx := int64(j)
 	return func(d *Decoder, dst []byte) []byte { return inner(d, AppendLong(dst, idx)) }, nil
-}
-
-func bestBranch(w *node, r *node) int {
-	// Same kind and name first.
-	for j, rb := range r.branches {
-		if rb.kind == w.kind && (rb.name == "" || namesMatch(w, rb)) {
-			return j
-		}
-	}
-	// Then promotions.
-	for j, rb := range r.branches {
-		if _, err := resolvePrimitive(w, rb, ""); err == nil && rb.kind <= kString && w.kind <= kString {
-			return j
-		}
-	}
-	return -1
 }
 
 func resolveEnum(w, r *node, path string) (op, error) {
@@ -398,13 +366,15 @@ type recordStep struct {
 // identical reports whether values of w are encoded exactly as values of r,
 // so they can be copied without re-encoding. in tracks record pairs being
 // compared, which are assumed identical (recursion).
-func identical(w, r *node, in map[[2]*node]bool) bool {
+func (b *planBuilder) identical(w, r *node, in map[[2]*node]bool) bool {
 	if w.kind != r.kind {
 		return false
 	}
 	switch w.kind {
 	case kEnum:
-		if len(w.symbols) != len(r.symbols) || !namesMatch(w, r) {
+		// Names matter: a nested name mismatch is a lazy resolution error
+		// (failOp) that a raw copy would skip.
+		if len(w.symbols) != len(r.symbols) || !b.simpleNamesMatch(w, r) {
 			return false
 		}
 		for i := range w.symbols {
@@ -413,15 +383,17 @@ func identical(w, r *node, in map[[2]*node]bool) bool {
 			}
 		}
 	case kFixed:
-		return w.size == r.size && namesMatch(w, r)
+		return w.size == r.size && b.simpleNamesMatch(w, r)
 	case kArray, kMap:
-		return identical(w.items, r.items, in)
+		return b.identical(w.items, r.items, in)
 	case kUnion:
-		if len(w.branches) != len(r.branches) {
+		// Branch indexes carry over only between equivalent unions; other
+		// unions are matched branch by branch by name (resolveWriterUnion).
+		if len(w.branches) != len(r.branches) || !b.unionEquiv(w, r, map[[2]*node]bool{}) {
 			return false
 		}
 		for i := range w.branches {
-			if !identical(w.branches[i], r.branches[i], in) {
+			if !b.identical(w.branches[i], r.branches[i], in) {
 				return false
 			}
 		}
@@ -430,12 +402,12 @@ func identical(w, r *node, in map[[2]*node]bool) bool {
 		if in[key] {
 			return true
 		}
-		if len(w.fields) != len(r.fields) || !namesMatch(w, r) {
+		if len(w.fields) != len(r.fields) {
 			return false
 		}
 		in[key] = true
 		for i, wf := range w.fields {
-			if matchField(wf, r) != i || !identical(wf.typ, r.fields[i].typ, in) {
+			if b.matchField(w, wf, r) != i || !b.identical(wf.typ, r.fields[i].typ, in) {
 				return false
 			}
 		}
@@ -443,13 +415,29 @@ func identical(w, r *node, in map[[2]*node]bool) bool {
 	return true
 }
 
-func (b *planBuilder) resolveRecord(w, r *node, path string) (op, error) {
+func (b *planBuilder) resolveRecord(w, r *node, path string) (o op, err error) {
 	key := [2]*node{w, r}
 	if p, ok := b.memo[key]; ok {
-		return func(d *Decoder, dst []byte) []byte { return (*p)(d, dst) }, nil
+		// A recursive reference: bound the depth, since a record that
+		// requires itself recurses without consuming input.
+		return func(d *Decoder, dst []byte) []byte {
+			if !d.Enter() {
+				return dst
+			}
+			dst = (*p)(d, dst)
+			d.Leave()
+			return dst
+		}, nil
 	}
 	slot := new(op)
 	b.memo[key] = slot
+	defer func() {
+		// Recursive references to this pair may already hold the slot,
+		// and later ones find it in memo: an error must fail there too.
+		if err != nil {
+			*slot = failOp(err)
+		}
+	}()
 	prefix := path
 	if prefix != "" {
 		prefix += "."
@@ -459,7 +447,7 @@ func (b *planBuilder) resolveRecord(w, r *node, path string) (op, error) {
 	inOrder := true
 	last := -1
 	for _, wf := range w.fields {
-		j := matchField(wf, r)
+		j := b.matchField(w, wf, r)
 		if j < 0 {
 			steps = append(steps, recordStep{skip: b.skipper(wf.typ), readerI: -1})
 			continue
@@ -474,7 +462,7 @@ func (b *planBuilder) resolveRecord(w, r *node, path string) (op, error) {
 		}
 		last = j
 		st := recordStep{read: o, readerI: j}
-		if identical(wf.typ, r.fields[j].typ, map[[2]*node]bool{}) {
+		if b.identical(wf.typ, r.fields[j].typ, map[[2]*node]bool{}) {
 			st.raw = b.skipper(wf.typ)
 		}
 		steps = append(steps, st)
@@ -585,24 +573,6 @@ func (b *planBuilder) resolveRecord(w, r *node, path string) (op, error) {
 	return run, nil
 }
 
-// matchField finds the reader field for a writer field: by name, then by
-// reader field aliases.
-func matchField(wf *field, r *node) int {
-	for j, rf := range r.fields {
-		if rf.name == wf.name {
-			return j
-		}
-	}
-	for j, rf := range r.fields {
-		for _, a := range rf.aliases {
-			if a == wf.name {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
 // skipper returns an op that reads and discards a writer value. It is
 // built eagerly (plans are shared by goroutines and never mutated after
 // construction); recursive records go through skipMemo.
@@ -669,7 +639,14 @@ func (b *planBuilder) skipper(n *node) op {
 		}
 	case kRecord:
 		if p, ok := b.skipMemo[n]; ok {
-			return func(d *Decoder, dst []byte) []byte { return (*p)(d, dst) }
+			return func(d *Decoder, dst []byte) []byte {
+				if !d.Enter() {
+					return dst
+				}
+				dst = (*p)(d, dst)
+				d.Leave()
+				return dst
+			}
 		}
 		slot := new(op)
 		b.skipMemo[n] = slot

@@ -2,6 +2,7 @@ package avro
 
 import (
 	"errors"
+	"slices"
 )
 
 // UUID is a 128-bit UUID. On an Avro string it is written in the canonical
@@ -12,12 +13,9 @@ const hexDigits = "0123456789abcdef"
 
 // AppendText appends the canonical text form of u.
 func (u UUID) AppendText(dst []byte) ([]byte, error) {
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
-		}
-		dst = append(dst, hexDigits[c>>4], hexDigits[c&0xf])
-	}
+	n := len(dst)
+	dst = slices.Grow(dst, 36)[:n+36]
+	putUUIDText((*[36]byte)(dst[n:]), &u)
 	return dst, nil
 }
 
@@ -80,11 +78,28 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// AppendUUIDString appends u as an Avro string (length 36 + text).
+// AppendUUIDString appends u as an Avro string (length 36 + text). It
+// grows dst once and fills the text by index, which is several times
+// faster than appending byte by byte.
 func AppendUUIDString(dst []byte, u UUID) []byte {
-	dst = append(dst, 72) // zig-zag varint of 36
-	dst, _ = u.AppendText(dst)
+	n := len(dst)
+	dst = slices.Grow(dst, 37)[:n+37]
+	b := dst[n : n+37]
+	b[0] = 72 // zig-zag varint of 36
+	putUUIDText((*[36]byte)(b[1:]), &u)
 	return dst
+}
+
+// uuidTextPos is where the two hex digits of each byte go in the text.
+var uuidTextPos = [16]uint8{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+
+func putUUIDText(b *[36]byte, u *UUID) {
+	b[8], b[13], b[18], b[23] = '-', '-', '-', '-'
+	for i, c := range u {
+		p := uuidTextPos[i]
+		b[p] = hexDigits[c>>4]
+		b[p+1] = hexDigits[c&0xf]
+	}
 }
 
 // UUID reads a uuid on an Avro string.
