@@ -2,7 +2,6 @@ package bench
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 )
 
@@ -63,6 +62,3 @@ func Codecs() ([]Codec, error) {
 func codecError(name, op string, err error) error {
 	return fmt.Errorf("%s: %s: %w", name, op, err)
 }
-
-// errNotGenerated is returned by a codec whose code does not exist yet.
-var errNotGenerated = errors.New("not written yet")
