@@ -35,6 +35,9 @@ type Options struct {
 	TagPrefix string
 	// ModulePath is the events module's current path (from avroctl.yaml).
 	ModulePath string
+	// ModuleDir is the events module's folder relative to the repo root;
+	// when set, the exported API of its runtime is diffed too.
+	ModuleDir string
 	// Initial is the first version when there is no tag yet.
 	Initial Version
 }
@@ -68,6 +71,13 @@ func Compute(opts Options) (*Plan, error) {
 			return nil, err
 		}
 		p.Changes = Diff(old, current)
+		if opts.ModuleDir != "" {
+			apiChanges, err := runtimeAPIChanges(opts, last)
+			if err != nil {
+				return nil, err
+			}
+			p.Changes = append(p.Changes, apiChanges...)
+		}
 		p.Bump = Summarize(p.Changes)
 		p.Version = lastV.Next(p.Bump)
 	}
@@ -194,4 +204,31 @@ func WriteChangelog(path, tag, entry string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// runtimeAPIChanges diffs the exported API of the events module's runtime
+// at the last tag with the working tree's.
+func runtimeAPIChanges(opts Options, last string) ([]Change, error) {
+	oldFiles, err := opts.Repo.ReadDir(last, opts.ModuleDir, ".go")
+	if err != nil {
+		return nil, err
+	}
+	newFiles := map[string][]byte{}
+	root := filepath.Join(opts.Repo.Dir, opts.ModuleDir)
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		newFiles[filepath.ToSlash(rel)] = data
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return DiffGoAPI(RuntimeAPI(oldFiles), RuntimeAPI(newFiles)), nil
 }

@@ -62,7 +62,7 @@ func releaseRun(s *streams, o *releaseOptions) error {
 	repo := gitref.Repo{Dir: cfg.Dir}
 	plan, err := release.Compute(release.Options{
 		Repo: repo, SchemasDir: cfg.Schemas, TagPrefix: cfg.Release.TagPrefix,
-		ModulePath: cfg.Go.Module, Initial: initial,
+		ModulePath: cfg.Go.Module, ModuleDir: cfg.Go.Out, Initial: initial,
 	})
 	if err != nil {
 		return err
@@ -100,6 +100,11 @@ func releaseRun(s *streams, o *releaseOptions) error {
 		return nil
 	}
 	if plan.Bump == release.Major && plan.Version.Major >= 2 && plan.ModulePath != cfg.Go.Module {
+		if !o.write && !o.tag {
+			fmt.Fprintf(s.Err, "note: %s needs the module path %s: set go.module in %s and run `avroctl generate` before releasing\n",
+				plan.Next, plan.ModulePath, configPath)
+			return nil
+		}
 		return usageErrorf("%s is a major release: set go.module in %s to %s, run `avroctl generate`, commit, then release again",
 			plan.Next, configPath, plan.ModulePath)
 	}
