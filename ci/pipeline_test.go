@@ -17,7 +17,8 @@ const gitlabCILocal = "gitlab-ci-local@4.70.1"
 // clone of this repository:
 //   - a deliberately breaking schema change must fail test-compatibility,
 //     with the finding in the junit report;
-//   - a compatible change must make release choose the next minor version.
+//   - a compatible change must make release choose the next minor version
+//     (baseline events/v2.0.0, so v2.1.0).
 func TestGitLabPipeline(t *testing.T) {
 	for _, tool := range []string{"git", "npx", "rsync", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -43,21 +44,21 @@ func TestGitLabPipeline(t *testing.T) {
 		}
 	})
 
-	t.Run("compatible change releases a minor version", func(t *testing.T) {
+	t.Run("compatible change releases the next minor version", func(t *testing.T) {
 		dir := scratchClone(t, top)
 		// Start from a known baseline: the clone's own release tags go.
 		for _, tag := range strings.Fields(run(t, dir, "git", "tag", "--list", "events/*")) {
 			run(t, dir, "git", "tag", "-d", tag)
 		}
-		run(t, dir, "git", "tag", "-a", "events/v1.0.0", "-m", "test baseline")
+		run(t, dir, "git", "tag", "-a", "events/v2.0.0", "-m", "test baseline")
 		applyFixture(t, dir, "compatible")
 		out, err := gitlabJob(t, dir, "release", "")
 		if err != nil {
 			t.Fatalf("release failed: %v\n%s", err, out)
 		}
 		tags := run(t, dir, "git", "tag", "--list", "events/*")
-		if !strings.Contains(tags, "events/v1.1.0") {
-			t.Fatalf("release did not tag events/v1.1.0; tags:\n%s\njob output:\n%s", tags, out)
+		if !strings.Contains(tags, "events/v2.1.0") {
+			t.Fatalf("release did not tag events/v2.1.0; tags:\n%s\njob output:\n%s", tags, out)
 		}
 	})
 }

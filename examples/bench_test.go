@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/acme/avroctl/events/avro"
-	"gitlab.com/acme/avroctl/events/payments"
-	"gitlab.com/acme/avroctl/events/shared"
+	"gitlab.com/acme/avroctl/events/v2/avro"
+	"gitlab.com/acme/avroctl/events/v2/payments"
+	"gitlab.com/acme/avroctl/events/v2/shared"
 	"gitlab.com/acme/avroctl/gen/golang/runtime/serde"
 )
 

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
-	"gitlab.com/acme/avroctl/events/avro"
-	"gitlab.com/acme/avroctl/events/payments"
+	"gitlab.com/acme/avroctl/events/v2/avro"
+	"gitlab.com/acme/avroctl/events/v2/payments"
 	"gitlab.com/acme/avroctl/gen/golang/runtime/serde"
 )
 

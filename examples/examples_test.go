@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"gitlab.com/acme/avroctl/events/orders"
-	"gitlab.com/acme/avroctl/events/payments"
+	"gitlab.com/acme/avroctl/events/v2/orders"
+	"gitlab.com/acme/avroctl/events/v2/payments"
 	"gitlab.com/acme/avroctl/examples/internal/order"
 	"gitlab.com/acme/avroctl/examples/internal/payment"
 	"gitlab.com/acme/avroctl/examples/internal/topic"

@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gitlab.com/acme/avroctl/events/orders"
-	"gitlab.com/acme/avroctl/events/payments"
-	"gitlab.com/acme/avroctl/events/shared"
+	"gitlab.com/acme/avroctl/events/v2/orders"
+	"gitlab.com/acme/avroctl/events/v2/payments"
+	"gitlab.com/acme/avroctl/events/v2/shared"
 	"gitlab.com/acme/avroctl/examples/internal/order"
 	"gitlab.com/acme/avroctl/examples/internal/payment"
 	"gitlab.com/acme/avroctl/gen/registry"

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -77,7 +78,7 @@ func writeDriver(dir string, modules []genModule, types []recordType) error {
 	var mod bytes.Buffer
 	mod.WriteString("module wiredriver\n\ngo 1.24\n\n")
 	for _, m := range modules {
-		fmt.Fprintf(&mod, "require %s v0.0.0\n", m.path)
+		fmt.Fprintf(&mod, "require %s %s\n", m.path, placeholderVersion(m.path))
 		fmt.Fprintf(&mod, "replace %s => %s\n", m.path, m.dir)
 	}
 	var src bytes.Buffer
@@ -345,4 +346,15 @@ func (d *driver) encode(t *testing.T, op, name, writer string, data []byte) ([]b
 		t.Fatal(err)
 	}
 	return out, ""
+}
+
+// placeholderVersion is a version the replaced module may be required at:
+// a module path ending in /vN (N >= 2) needs a vN.x.y version.
+func placeholderVersion(modulePath string) string {
+	if i := strings.LastIndex(modulePath, "/v"); i >= 0 {
+		if n, err := strconv.Atoi(modulePath[i+2:]); err == nil && n >= 2 {
+			return fmt.Sprintf("v%d.0.0", n)
+		}
+	}
+	return "v0.0.0"
 }

@@ -6,8 +6,8 @@ package loyalty
 import (
 	"time"
 
-	"gitlab.com/acme/avroctl/events/avro"
-	"gitlab.com/acme/avroctl/events/shared"
+	"gitlab.com/acme/avroctl/events/v2/avro"
+	"gitlab.com/acme/avroctl/events/v2/shared"
 )
 
 // LoyaltyPointsAdded is the Avro record com.acme.events.loyalty.LoyaltyPointsAdded.

@@ -4,7 +4,7 @@
 package loyalty
 
 import (
-	"gitlab.com/acme/avroctl/events/avro"
+	"gitlab.com/acme/avroctl/events/v2/avro"
 )
 
 // Tier is the Avro enum com.acme.events.loyalty.Tier.

@@ -4,7 +4,7 @@
 package orders
 
 import (
-	"gitlab.com/acme/avroctl/events/avro"
+	"gitlab.com/acme/avroctl/events/v2/avro"
 )
 
 // Address is the Avro record com.acme.events.orders.Address.

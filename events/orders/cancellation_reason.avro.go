@@ -4,7 +4,7 @@
 package orders
 
 import (
-	"gitlab.com/acme/avroctl/events/avro"
+	"gitlab.com/acme/avroctl/events/v2/avro"
 )
 
 // CancellationReason is the Avro enum com.acme.events.orders.CancellationReason.

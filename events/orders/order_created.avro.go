@@ -4,8 +4,8 @@
 package orders
 
 import (
-	"gitlab.com/acme/avroctl/events/avro"
-	"gitlab.com/acme/avroctl/events/shared"
+	"gitlab.com/acme/avroctl/events/v2/avro"
+	"gitlab.com/acme/avroctl/events/v2/shared"
 )
 
 // OrderCreated is the Avro record com.acme.events.orders.OrderCreated.

@@ -4,7 +4,7 @@
 package payments
 
 import (
-	"gitlab.com/acme/avroctl/events/avro"
+	"gitlab.com/acme/avroctl/events/v2/avro"
 )
 
 // PaymentMethod is the Avro enum com.acme.events.payments.PaymentMethod.

@@ -4,8 +4,8 @@
 package payments
 
 import (
-	"gitlab.com/acme/avroctl/events/avro"
-	"gitlab.com/acme/avroctl/events/shared"
+	"gitlab.com/acme/avroctl/events/v2/avro"
+	"gitlab.com/acme/avroctl/events/v2/shared"
 )
 
 // PaymentValidated is the Avro record com.acme.events.payments.PaymentValidated.

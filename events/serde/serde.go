@@ -10,7 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gitlab.com/acme/avroctl/events/avro"
+	"gitlab.com/acme/avroctl/events/v2/avro"
 )
 
 // Serde frames and unframes Avro values in the Confluent wire format over a

@@ -6,7 +6,7 @@ package shared
 import (
 	"time"
 
-	"gitlab.com/acme/avroctl/events/avro"
+	"gitlab.com/acme/avroctl/events/v2/avro"
 )
 
 // EventMetadata is the Avro record com.acme.events.shared.EventMetadata.

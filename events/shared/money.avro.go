@@ -4,7 +4,7 @@
 package shared
 
 import (
-	"gitlab.com/acme/avroctl/events/avro"
+	"gitlab.com/acme/avroctl/events/v2/avro"
 )
 
 // Money is the Avro record com.acme.events.shared.Money.
