@@ -89,7 +89,7 @@ func releaseRun(s *streams, o *releaseOptions) error {
 		}
 	case "text":
 		if plan.Next == "" {
-			fmt.Fprintf(s.Out, "No schema change since %s: nothing to release.\n", plan.Last)
+			fmt.Fprintf(s.Out, "Nothing changed since %s (schemas, runtime Go API): nothing to release.\n", plan.Last)
 			return nil
 		}
 		fmt.Fprint(s.Out, entry)
