@@ -81,7 +81,7 @@ func Verify() error {
 // for a short bounded time (FUZZTIME, default 4s).
 func Test() error {
 	mg.Deps(Build)
-	for _, dir := range []string{".", "events", "bench"} {
+	for _, dir := range []string{".", "events", "examples", "bench"} {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 			continue
 		}
