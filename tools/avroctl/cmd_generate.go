@@ -137,6 +137,11 @@ func generateRun(s *streams, o *generateOptions) error {
 	}
 	var schemas []schema.NamedSchema
 	var err error
+	for flag, dir := range map[string]string{"idl": o.idlDir, "schemas": o.schemasDir} {
+		if fi, statErr := os.Stat(dir); dir != "" && (statErr != nil || !fi.IsDir()) {
+			return usageErrorf("%s: not a folder; set it with --%s DIR (or in %s)", dir, flag, configPath)
+		}
+	}
 	if o.idlDir != "" {
 		schemas, err = loadIDL(o.idlDir, o.importDirs)
 	} else {
