@@ -60,7 +60,7 @@ func (f *regClientFlags) bind(cmd *cobra.Command) {
 	env := registry.ClientOptionsFromEnv(nil)
 	f.opts = env
 	fl := cmd.PersistentFlags()
-	fl.StringVar(&f.opts.URL, regFlagURL, env.URL, "registry URL (default $"+registry.EnvURL+" or "+registry.DefaultURL+")")
+	fl.StringVar(&f.opts.URL, regFlagURL, env.URL, "registry URL ($"+registry.EnvURL+" when set)")
 	fl.StringVar(&f.opts.Username, regFlagUsername, env.Username, "basic auth user (default $"+registry.EnvUsername+"; password from $"+registry.EnvPassword+")")
 	fl.StringVar(&f.opts.Token, regFlagToken, "", "bearer token (prefer $"+registry.EnvToken+": flags show up in process lists)")
 	fl.StringVar(&f.opts.CertFile, regFlagCert, env.CertFile, "mTLS client certificate (PEM; default $"+registry.EnvCertFile+")")
