@@ -122,6 +122,8 @@ type compiler struct {
 	// refs are placeholders for references to types not (yet) declared,
 	// replaced once everything is read.
 	refs map[*schema.Record]schema.Position
+	// forward are the slots that held a placeholder, once resolved.
+	forward map[*schema.Schema]bool
 
 	unions   []*schema.Union
 	optional map[*schema.Union]bool // unions written as T?
@@ -139,6 +141,7 @@ func newCompiler(opts Options) *compiler {
 		read:     map[string]bool{},
 		byName:   map[string]schema.NamedSchema{},
 		refs:     map[*schema.Record]schema.Position{},
+		forward:  map[*schema.Schema]bool{},
 		optional: map[*schema.Union]bool{},
 	}
 }

@@ -46,7 +46,11 @@ func (b *fileBuilder) importFile(d *importDecl) {
 			}
 		}
 	case SCHEMA:
-		// References in the .avsc resolve against the types known so far.
+		// References in the .avsc resolve against the types known so far;
+		// a name not known yet (even one the .avsc defines further down)
+		// gets a placeholder resolved with the IDL file's own, as Java
+		// parses the .avsc with the IDL file's ParseContext. So the .avsc
+		// may use a type the IDL file declares later.
 		names := schema.NewNames()
 		for _, t := range c.types {
 			if r, ok := t.(*schema.Record); ok && c.isRef(r) {
@@ -55,7 +59,7 @@ func (b *fileBuilder) importFile(d *importDecl) {
 			_ = names.Add(t)
 		}
 		before := names.Len()
-		root, err := schema.Parse(data, schema.ParseOptions{Filename: name, Names: names})
+		root, err := schema.Parse(data, schema.ParseOptions{Filename: name, Names: names, Forward: c.lookup})
 		if err != nil {
 			c.addError(d.PathPos, err)
 			return

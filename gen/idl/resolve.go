@@ -7,48 +7,54 @@ import (
 // resolveAll replaces every placeholder reachable from the registered types
 // (and the given messages and main schema) by the type it names, as
 // ParseContext.resolveAllSchemas does. A name nobody declared is an error.
+// The slots that held a placeholder are kept in c.forward: Java's second
+// check of defaults treats them differently from direct references.
 func (c *compiler) resolveAll(messages []*schema.Message, main *schema.Schema) {
 	visited := map[schema.Schema]bool{}
 	reported := map[string]bool{}
-	var fix func(s schema.Schema) schema.Schema
-	fix = func(s schema.Schema) schema.Schema {
-		if r, ok := s.(*schema.Record); ok {
+	var walk func(s schema.Schema)
+	fix := func(slot *schema.Schema) {
+		if r, ok := (*slot).(*schema.Record); ok {
 			if pos, isRef := c.refs[r]; isRef {
 				full := r.FullName()
 				if t, ok := c.byName[full]; ok {
-					return t
-				}
-				if !reported[full] {
+					*slot = t
+					c.forward[slot] = true
+				} else if !reported[full] {
 					reported[full] = true
 					c.errorf(pos, "Undefined schema: %s (declare it, or import the file that declares it)", full)
 				}
-				return s
+				return
 			}
 		}
+		walk(*slot)
+	}
+	walk = func(s schema.Schema) {
 		if visited[s] {
-			return s
+			return
 		}
 		visited[s] = true
 		switch s := s.(type) {
 		case *schema.Record:
 			for _, f := range s.Fields {
-				f.Type = fix(f.Type)
+				fix(&f.Type)
 			}
 		case *schema.Array:
-			s.Items = fix(s.Items)
+			fix(&s.Items)
 		case *schema.Map:
-			s.Values = fix(s.Values)
+			fix(&s.Values)
 		case *schema.Union:
-			for i, b := range s.Branches {
-				s.Branches[i] = fix(b)
+			for i := range s.Branches {
+				fix(&s.Branches[i])
 			}
 		}
-		return s
 	}
 	types := c.types[:0]
 	seen := map[string]bool{}
 	for _, t := range c.types {
-		t := fix(t).(schema.NamedSchema)
+		slot := schema.Schema(t)
+		fix(&slot)
+		t := slot.(schema.NamedSchema)
 		if full := t.Names().FullName(); !seen[full] {
 			seen[full] = true
 			types = append(types, t)
@@ -57,15 +63,15 @@ func (c *compiler) resolveAll(messages []*schema.Message, main *schema.Schema) {
 	c.types = types
 	for _, m := range messages {
 		for _, f := range m.Request {
-			f.Type = fix(f.Type)
+			fix(&f.Type)
 		}
-		m.Response = fix(m.Response)
-		for i, e := range m.Errors {
-			m.Errors[i] = fix(e)
+		fix(&m.Response)
+		for i := range m.Errors {
+			fix(&m.Errors[i])
 		}
 	}
 	if main != nil && *main != nil {
-		*main = fix(*main)
+		fix(main)
 	}
 }
 
@@ -97,12 +103,42 @@ func (c *compiler) checkUnions() {
 }
 
 // checkDefaults validates field defaults against the resolved types, as the
-// reference does when it copies fields during resolution.
-func (c *compiler) checkDefaults() {
+// reference does when it copies fields during resolution. Every invalid
+// default of the IDL file is reported; then Java's resolving walk is
+// replayed over all types, imported ones included (whose defaults Java
+// checks again there too), which adds the defaults that go through a record
+// whose copy is still being built ("Schema fields not set yet").
+//
+// A protocol is resolved twice: IdlReader resolves its ParseContext and
+// hands the copies to Protocol.setTypes, whose own ParseContext resolves
+// them again when the types are asked for (Protocol.getTypes, toString:
+// avro-tools idl, the Maven plugin, SpecificCompiler). That second walk
+// sees no placeholders, only direct references, so it can fail where the
+// first passed. (avro-tools idl2schemata asks only for the named schemas
+// and skips it; avroctl, like avro-tools idl, rejects the file.)
+func (c *compiler) checkDefaults(protocol bool) {
 	for _, fc := range c.fields {
 		f := fc.field
-		if !isValidDefault(f.Type, maybeValue{f.Default, true}) {
+		ok, tooDeep := isValidDefault(f.Type, maybeValue{f.Default, true})
+		switch {
+		case tooDeep:
+			c.errorf(f.Pos, "Invalid default for field %s: checking it runs through the defaults of left-out fields without end (Java: StackOverflowError); give the nested records every field explicitly", f.Name)
+		case !ok:
 			c.errorf(f.Pos, "Invalid default for field %s: %s not a %s", f.Name, compactJSON(f.Default), schema.Marshal(f.Type))
+		}
+	}
+	if len(c.errs) > 0 {
+		return
+	}
+	if err := schema.CheckDefaultsAsResolved(c.types, c.forward); err != nil {
+		c.errs = append(c.errs, err)
+		return
+	}
+	if protocol {
+		if err := schema.CheckDefaultsAsResolved(c.types, nil); err != nil {
+			e := *err
+			e.Msg += "; Java finds this when it resolves the protocol's types a second time (Protocol.getTypes, as avro-tools idl and the Maven plugin do)"
+			c.errs = append(c.errs, &e)
 		}
 	}
 }
@@ -114,7 +150,7 @@ func (c *compiler) finish(b *fileBuilder) *File {
 		return nil
 	}
 	c.checkUnions()
-	c.checkDefaults()
+	c.checkDefaults(b.protocol != nil)
 	if len(c.errs) > 0 {
 		return nil
 	}

@@ -115,7 +115,7 @@ func (s *scanner) scan() token {
 		c := s.src[s.off]
 		switch {
 		case c == '/' && s.peekByte(1) == '/':
-			s.skipLineComment()
+			s.skipLineComment(pos)
 			continue
 		case c == '/' && s.peekByte(1) == '*':
 			if t, ok := s.blockComment(pos); ok {
@@ -192,12 +192,17 @@ func (s *scanner) scan() token {
 	}
 }
 
-func (s *scanner) skipLineComment() {
-	// Idl.g4 wants a line end after //; a comment on the last line without
-	// one is accepted here all the same.
+func (s *scanner) skipLineComment(pos schema.Position) {
 	i := s.off + 2
 	for i < len(s.src) && s.src[i] != '\n' && s.src[i] != '\r' {
 		i++
+	}
+	if i == len(s.src) {
+		// Idl.g4 wants a line end after //, so the reference's lexer fails
+		// on a comment that ends the file: it prints "token recognition
+		// error" (its lexer keeps ANTLR's console listener) and drops the
+		// text, and the file still compiles. Same here, with a warning.
+		s.warn(pos, "comment on the last line has no line end: the reference's lexer reports a token recognition error and drops it; end the file with a newline")
 	}
 	s.advance(i - s.off)
 }

@@ -119,10 +119,30 @@ type maybeValue struct {
 	ok bool
 }
 
+// maxDefaultDepth bounds isValidDefault. A record default that leaves a
+// field out is checked with that field's own default, which may hold the
+// same record leaving the same field out: Java recurses until its stack
+// overflows (StackOverflowError, the file is rejected); here the check
+// stops and reports the default as invalid.
+const maxDefaultDepth = 200
+
 // isValidDefault is Schema.isValidDefault of Avro 1.12: a union default may
-// match any branch.
-func isValidDefault(s schema.Schema, mv maybeValue) bool {
+// match any branch. tooDeep reports that the check gave up at
+// maxDefaultDepth (the default is then invalid).
+func isValidDefault(s schema.Schema, mv maybeValue) (ok, tooDeep bool) {
+	c := defaultCheck{}
+	ok = c.valid(s, mv, 0)
+	return ok, c.tooDeep
+}
+
+type defaultCheck struct{ tooDeep bool }
+
+func (c *defaultCheck) valid(s schema.Schema, mv maybeValue, depth int) bool {
 	if !mv.ok {
+		return false
+	}
+	if depth > maxDefaultDepth {
+		c.tooDeep = true
 		return false
 	}
 	v := mv.v
@@ -164,7 +184,7 @@ func isValidDefault(s schema.Schema, mv maybeValue) bool {
 			return false
 		}
 		for _, e := range a {
-			if !isValidDefault(s.Items, maybeValue{e, true}) {
+			if !c.valid(s.Items, maybeValue{e, true}, depth+1) {
 				return false
 			}
 		}
@@ -175,15 +195,18 @@ func isValidDefault(s schema.Schema, mv maybeValue) bool {
 			return false
 		}
 		for _, m := range o.Members {
-			if !isValidDefault(s.Values, maybeValue{m.Value, true}) {
+			if !c.valid(s.Values, maybeValue{m.Value, true}, depth+1) {
 				return false
 			}
 		}
 		return true
 	case *schema.Union:
 		for _, b := range s.Branches {
-			if isValidDefault(b, mv) {
+			if c.valid(b, mv, depth+1) {
 				return true
+			}
+			if c.tooDeep {
+				return false
 			}
 		}
 		return false
@@ -198,7 +221,7 @@ func isValidDefault(s schema.Schema, mv maybeValue) bool {
 			if !present {
 				mv = maybeValue{f.Default, f.HasDefault}
 			}
-			if !isValidDefault(f.Type, mv) {
+			if !c.valid(f.Type, mv, depth+1) {
 				return false
 			}
 		}

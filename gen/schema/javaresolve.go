@@ -28,7 +28,9 @@ import "fmt"
 // forward reference (unresolvedRef) stand for Java's placeholders, every
 // other pointer for Java's shared object. Types from other inputs
 // (ParseOptions.Names) were checked when they were parsed and count as
-// complete. One difference is left: a type defined twice identically is one
+// complete; so do a ParseOptions.Forward caller's placeholders, which that
+// caller resolves and checks again (CheckDefaultsAsResolved) once it has
+// read everything. One difference is left: a type defined twice identically is one
 // object here and two in Java (whose second copy is never registered).
 //
 // Because the order of the walk follows where types are defined, writing a
@@ -43,6 +45,7 @@ const stillBeingDefined = "which is still being defined"
 // resolveCheck is one replay of Java's resolving visit over a reader's
 // types.
 type resolveCheck struct {
+	types    []NamedSchema
 	forward  map[*Schema]bool // slots that held a forward reference
 	local    map[*Record]bool // records this input defines
 	copied   map[*Record]bool // Java's replace map holds a copy
@@ -56,7 +59,50 @@ type resolveCheck struct {
 // checkDefaultsAsResolved runs the second default check in Java's order. It
 // reports the first failure (Java stops there) and whether all passed.
 func (r *reader) checkDefaultsAsResolved(forward map[*Schema]bool) bool {
+	rc := newResolveCheck(forward, r.local.All(), &r.errs)
+	for _, d := range r.defaults {
+		rc.at[d.field] = d.pos
+	}
+	if !rc.run() {
+		return false
+	}
+	// Message parameters are rebuilt after all types, which are complete
+	// by then: a plain check.
+	for _, d := range r.defaults {
+		if !rc.checked[d.field] && !ValidDefault(d.field.Type, d.field.Default) {
+			r.errs.Add(d.pos, invalidDefault(d.field))
+			return false
+		}
+	}
+	return true
+}
+
+// CheckDefaultsAsResolved is the second default check for a caller that
+// resolves forward references itself: the IDL compiler, whose reference
+// (IdlReader, IdlFile) resolves its ParseContext with the same
+// SchemaResolver walk once the whole file is read
+// (ParseContext.resolveAllSchemas), over every type the file defines or
+// imports.
+//
+// types are those named types, in the order their definitions completed
+// (the order of the ParseContext); all of them are rebuilt, so each counts
+// as being defined until its copy has its fields. forward holds the slots
+// (a field's Type, an array's Items, a map's Values, a union's branch)
+// that held a reference to a name not defined yet where it was used, now
+// resolved. It returns the first failure, at the field's Pos, or nil.
+func CheckDefaultsAsResolved(types []NamedSchema, forward map[*Schema]bool) *Error {
+	var errs ErrorList
+	if !newResolveCheck(forward, types, &errs).run() {
+		return errs[0]
+	}
+	return nil
+}
+
+// newResolveCheck prepares a replay over types, every record of which is
+// rebuilt (local); other records count as complete.
+func newResolveCheck(forward map[*Schema]bool, types []NamedSchema, errs *ErrorList) *resolveCheck {
 	rc := &resolveCheck{
+		types:    types,
 		forward:  forward,
 		local:    map[*Record]bool{},
 		copied:   map[*Record]bool{},
@@ -64,27 +110,20 @@ func (r *reader) checkDefaultsAsResolved(forward map[*Schema]bool) bool {
 		refDone:  map[*Schema]bool{},
 		checked:  map[*Field]bool{},
 		at:       map[*Field]Position{},
-		errs:     &r.errs,
+		errs:     errs,
 	}
-	for _, d := range r.defaults {
-		rc.at[d.field] = d.pos
-	}
-	types := r.local.All()
 	for _, t := range types {
 		if rec, ok := t.(*Record); ok {
 			rc.local[rec] = true
 		}
 	}
-	for _, t := range types {
+	return rc
+}
+
+// run walks every type in order (ParseContext.ensureSchemasAreResolved).
+func (rc *resolveCheck) run() bool {
+	for _, t := range rc.types {
 		if !rc.walk(t) {
-			return false
-		}
-	}
-	// Message parameters are rebuilt after all types, which are complete
-	// by then: a plain check.
-	for _, d := range r.defaults {
-		if !rc.checked[d.field] && !ValidDefault(d.field.Type, d.field.Default) {
-			r.errs.Add(d.pos, invalidDefault(d.field))
 			return false
 		}
 	}
@@ -169,7 +208,10 @@ func (rc *resolveCheck) checkField(f *Field) bool {
 	if c.valid(f.Type, f.Default, 0) {
 		return true
 	}
-	pos := rc.at[f]
+	pos, ok := rc.at[f]
+	if !ok {
+		pos = f.Pos
+	}
 	if c.unset != nil {
 		rc.errs.Add(pos, fmt.Sprintf("Invalid default for field %s: %s goes through record %s, "+stillBeingDefined+
 			" (Java: \"Schema fields not set yet\"); use a default that does not need %s's fields, such as null with \"null\" as the union's first branch",

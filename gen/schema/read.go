@@ -14,6 +14,17 @@ type ParseOptions struct {
 	// registry references); the named types the input defines are added to it
 	// when parsing succeeds. When nil, the input stands alone.
 	Names *Names
+	// Forward, when set, stands in for every name that is not defined at
+	// the point of use (neither in Names nor earlier in the input): its
+	// result takes the reference's place, and resolving it is left to the
+	// caller, who must also check again the defaults that go through it
+	// (see CheckDefaultsAsResolved). This is how Java's IdlReader reads an
+	// imported .avsc: through the IDL file's ParseContext, whose find
+	// returns a placeholder for an unknown name that is resolved only when
+	// the whole IDL file is read, so the .avsc may use a type the IDL file
+	// declares later. When nil, such a name must be defined later in the
+	// same input ("Undefined schema" otherwise).
+	Forward func(full string, pos Position) Schema
 }
 
 // Parse reads an .avsc schema with the semantics of Java 1.12.2's
@@ -66,7 +77,9 @@ type reader struct {
 	lines []int // offsets of line starts, built on first use
 	ext   *Names
 	local *Names
-	errs  ErrorList
+	// forward is ParseOptions.Forward.
+	forward func(full string, pos Position) Schema
+	errs    ErrorList
 	// declared lists the named types in the order their definitions start
 	// (outer before nested), which is the order of the source and of the
 	// IDL tools' output; Java's own context order is the reverse nesting.
@@ -101,7 +114,7 @@ func (*unresolvedRef) isSchema() {}
 func (*unresolvedRef) Type() Type { return RecordType }
 
 func newReader(data []byte, opts ParseOptions) *reader {
-	return &reader{file: opts.Filename, src: data, ext: opts.Names, local: NewNames()}
+	return &reader{file: opts.Filename, src: data, ext: opts.Names, local: NewNames(), forward: opts.Forward}
 }
 
 func (r *reader) failed() bool { return len(r.errs) > 0 }
@@ -159,6 +172,11 @@ func (r *reader) find(name string, ns string, n *jsonNode) Schema {
 	}
 	for _, names := range []*Names{r.ext, r.local} {
 		if s := names.Lookup(name); s != nil {
+			return s
+		}
+	}
+	if r.forward != nil {
+		if s := r.forward(full, r.pos(n.off)); s != nil {
 			return s
 		}
 	}
