@@ -135,7 +135,7 @@ func diffNamed(name string, o, n schema.NamedSchema, add addFunc) {
 	if !sameStrings(on.Aliases, nn.Aliases) {
 		add(Other, name, "aliases of %s changed to [%s]", name, strings.Join(nn.Aliases, ", "))
 	}
-	if string(propsJSON(&on.Props)) != string(propsJSON(&nn.Props)) {
+	if !propsEqual(&on.Props, &nn.Props) {
 		add(Other, name, "properties of %s changed", name)
 	}
 	switch o := o.(type) {
@@ -176,15 +176,15 @@ func diffRecord(name string, o, n *schema.Record, add addFunc) {
 		if docOf(of.Doc) != docOf(nf.Doc) {
 			add(DocsOnly, name, "documentation of field %s.%s changed", name, of.Name)
 		}
-		if of.HasDefault != nf.HasDefault || string(valueJSON(of.Default)) != string(valueJSON(nf.Default)) {
+		if of.HasDefault != nf.HasDefault || (of.HasDefault && !schema.ValueEqual(of.Default, nf.Default)) {
 			switch {
 			case !nf.HasDefault:
 				add(Other, name, "field %s.%s no longer has a default", name, of.Name)
 			default:
-				add(Other, name, "default of field %s.%s is now %s", name, of.Name, valueJSON(nf.Default))
+				add(Other, name, "default of field %s.%s is now %s", name, of.Name, schema.MarshalValue(nf.Default))
 			}
 		}
-		if of.Order != nf.Order || !sameStrings(of.Aliases, nf.Aliases) || string(propsJSON(&of.Props)) != string(propsJSON(&nf.Props)) {
+		if of.Order != nf.Order || !sameStrings(of.Aliases, nf.Aliases) || !propsEqual(&of.Props, &nf.Props) {
 			add(Other, name, "order, aliases or properties of field %s.%s changed", name, of.Name)
 		}
 	}
@@ -279,72 +279,31 @@ func unionKeys(a, b map[string]schema.NamedSchema) []string {
 	return keys
 }
 
-// propsJSON and valueJSON give comparable spellings of property sets and
-// values (formatting only matters for equality here).
-func propsJSON(p *schema.Props) string {
-	var b strings.Builder
-	for _, m := range p.List {
-		fmt.Fprintf(&b, "%q:%s,", m.Key, valueJSON(m.Value))
+// propsEqual compares property sets as Java's maps do: the same keys with
+// equal values, whatever the order.
+func propsEqual(a, b *schema.Props) bool {
+	if a.Len() != b.Len() {
+		return false
 	}
-	return b.String()
-}
-
-func valueJSON(v schema.Value) string {
-	switch v := v.(type) {
-	case nil:
-		return "null"
-	case bool, string:
-		return fmt.Sprintf("%q", fmt.Sprint(v))
-	case schema.Number:
-		return v.Text
-	case []schema.Value:
-		parts := make([]string, len(v))
-		for i, e := range v {
-			parts[i] = valueJSON(e)
+	for _, m := range a.List {
+		v, ok := b.Get(m.Key)
+		if !ok || !schema.ValueEqual(m.Value, v) {
+			return false
 		}
-		return "[" + strings.Join(parts, ",") + "]"
-	case *schema.Object:
-		var b strings.Builder
-		b.WriteString("{")
-		for _, m := range v.Members {
-			fmt.Fprintf(&b, "%q:%s,", m.Key, valueJSON(m.Value))
-		}
-		b.WriteString("}")
-		return b.String()
 	}
-	return fmt.Sprintf("%v", v)
+	return true
 }
 
 // reachable adds every named type that the given ones use, so that a type
 // defined inline (an enum inside a record) is diffed too.
 func reachable(top map[string]schema.NamedSchema) map[string]schema.NamedSchema {
 	out := make(map[string]schema.NamedSchema, len(top))
-	var walk func(s schema.Schema)
-	walk = func(s schema.Schema) {
-		switch s := s.(type) {
-		case schema.NamedSchema:
-			name := s.Names().FullName()
-			if _, seen := out[name]; seen {
-				return
-			}
-			out[name] = s
-			if r, ok := s.(*schema.Record); ok {
-				for _, f := range r.Fields {
-					walk(f.Type)
-				}
-			}
-		case *schema.Array:
-			walk(s.Items)
-		case *schema.Map:
-			walk(s.Values)
-		case *schema.Union:
-			for _, b := range s.Branches {
-				walk(b)
-			}
-		}
-	}
 	for _, name := range sortedNames(top) {
-		walk(top[name])
+		schema.Walk(top[name], func(n schema.NamedSchema) {
+			if _, seen := out[n.Names().FullName()]; !seen {
+				out[n.Names().FullName()] = n
+			}
+		})
 	}
 	return out
 }

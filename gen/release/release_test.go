@@ -36,6 +36,7 @@ func TestDiffBumps(t *testing.T) {
 		{"doc", strings.Replace(v1, "An order.", "An order was placed.", 1), Patch, "documentation of com.acme.OrderCreated changed"},
 		{"optional field", strings.Replace(v1, `{"name":"qty","type":"int"},`, `{"name":"qty","type":"int"},{"name":"coupon","type":["null","string"],"default":null},`, 1), Minor, "optional field com.acme.OrderCreated.coupon added"},
 		{"enum symbol added", strings.Replace(v1, `["A","B"]`, `["A","B","C"]`, 1), Minor, "enum symbol com.acme.Status.C added"},
+		{"default changed", strings.Replace(v1, `{"name":"qty","type":"int"},`, `{"name":"qty","type":"int"},{"name":"gift","type":"boolean","default":false},`, 1), Minor, "optional field com.acme.OrderCreated.gift added"},
 		{"field removed", strings.Replace(v1, `{"name":"qty","type":"int"},`, ``, 1), Major, "field com.acme.OrderCreated.qty removed"},
 		{"promotion changes Go type", strings.Replace(v1, `"qty","type":"int"`, `"qty","type":"long"`, 1), Major, "changed Go type (int → long)"},
 		{"required field added", strings.Replace(v1, `{"name":"qty","type":"int"},`, `{"name":"qty","type":"int"},{"name":"note","type":"string"},`, 1), Major, "READER_FIELD_MISSING_DEFAULT_VALUE"},
@@ -53,6 +54,18 @@ func TestDiffBumps(t *testing.T) {
 				t.Errorf("changes %q do not mention %q", texts, tc.text)
 			}
 		})
+	}
+}
+
+// TestDefaultChangeIsPatch checks that a changed default is a patch and is
+// spelled as JSON (true, not "true").
+func TestDefaultChangeIsPatch(t *testing.T) {
+	withDefault := func(d string) string {
+		return strings.Replace(v1, `{"name":"qty","type":"int"},`, `{"name":"qty","type":"int"},{"name":"gift","type":"boolean","default":`+d+`},`, 1)
+	}
+	changes := Diff(parseNamed(t, withDefault("false")), parseNamed(t, withDefault("true")))
+	if Summarize(changes) != Patch || len(changes) != 1 || changes[0].Text != "default of field com.acme.OrderCreated.gift is now true" {
+		t.Fatalf("changes = %+v", changes)
 	}
 }
 

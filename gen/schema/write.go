@@ -9,6 +9,14 @@ func Marshal(s Schema) []byte {
 	return w.buf
 }
 
+// MarshalValue returns a default or property value as compact JSON, spelled
+// as the schema writer spells it (Java number forms, NaN as a string).
+func MarshalValue(v Value) []byte {
+	w := newJSONWriter(false)
+	w.value(v)
+	return w.buf
+}
+
 // MarshalPretty returns the JSON Java's Schema.toString(true) prints, which
 // is what avro-tools idl2schemata writes into each .avsc file (without a
 // final newline).
