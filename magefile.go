@@ -273,9 +273,6 @@ func runIn(dir, name string, args ...string) error {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if dir != "." && strings.HasPrefix(name, "bin/") {
-		cmd.Path, _ = filepath.Abs(name)
-	}
 	err := cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {

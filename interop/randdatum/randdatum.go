@@ -379,28 +379,9 @@ func (g *gen) randString(n int) string {
 
 // walkRecords calls fn once for each record reachable from root.
 func walkRecords(root schema.Schema, fn func(*schema.Record)) {
-	seen := map[schema.Schema]bool{}
-	var walk func(s schema.Schema)
-	walk = func(s schema.Schema) {
-		if seen[s] {
-			return
+	schema.Walk(root, func(n schema.NamedSchema) {
+		if r, ok := n.(*schema.Record); ok {
+			fn(r)
 		}
-		seen[s] = true
-		switch s := s.(type) {
-		case *schema.Record:
-			fn(s)
-			for _, f := range s.Fields {
-				walk(f.Type)
-			}
-		case *schema.Array:
-			walk(s.Items)
-		case *schema.Map:
-			walk(s.Values)
-		case *schema.Union:
-			for _, b := range s.Branches {
-				walk(b)
-			}
-		}
-	}
-	walk(root)
+	})
 }

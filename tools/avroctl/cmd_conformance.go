@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -31,17 +32,11 @@ It exits 1 when any case fails.`,
 			failed := 0
 			for _, suite := range []struct {
 				name string
-				run  func(string, interface{ Write([]byte) (int, error) }) (conformance.Summary, error)
+				run  func(root string, w io.Writer) (conformance.Summary, error)
 			}{
-				{"idl", func(d string, w interface{ Write([]byte) (int, error) }) (conformance.Summary, error) {
-					return conformance.RunIDL(d, w)
-				}},
-				{"idl-realworld", func(d string, w interface{ Write([]byte) (int, error) }) (conformance.Summary, error) {
-					return conformance.RunIDL(d, w)
-				}},
-				{"compat", func(d string, w interface{ Write([]byte) (int, error) }) (conformance.Summary, error) {
-					return conformance.RunCompat(d, w)
-				}},
+				{"idl", conformance.RunIDL},
+				{"idl-realworld", conformance.RunIDL},
+				{"compat", conformance.RunCompat},
 			} {
 				fmt.Fprintf(s.Out, "== %s\n", suite.name)
 				sum, err := suite.run(filepath.Join(dir, suite.name), s.Out)
