@@ -17,6 +17,7 @@ const (
 	OpDeleteSubject Op = "delete_subject" // soft (or Permanent) delete of every version of Subject
 	OpSetLevel      Op = "set_level"      // Level for Subject ("" subject: global); Level "" clears
 	OpSetMode       Op = "set_mode"       // Mode for Subject ("" subject: global); Mode "" clears
+	OpSchema        Op = "schema"         // Schema kept under ID, whether or not a version uses it (compaction writes these)
 )
 
 // Event is one change to the State.
@@ -63,15 +64,16 @@ func (st *State) Apply(e Event) error {
 			}
 		}
 		if e.Schema != nil {
-			sc := *e.Schema
-			st.Schemas[e.ID] = &sc
-			if _, ok := st.byKey[sc.Key()]; !ok {
-				st.byKey[sc.Key()] = e.ID
-			}
+			st.putSchema(e.Schema)
 		}
-		if e.ID > st.MaxID {
-			st.MaxID = e.ID
+	case OpSchema:
+		if e.Schema == nil || e.ID <= 0 || e.Schema.ID != e.ID {
+			return fmt.Errorf("schema event needs a schema and its id")
 		}
+		if old, ok := st.Schemas[e.ID]; ok && old.Key() != e.Schema.Key() {
+			return fmt.Errorf("schema event: id %d already holds another schema", e.ID)
+		}
+		st.putSchema(e.Schema)
 	case OpDeleteVersion:
 		s := st.Subjects[e.Subject]
 		if s == nil {
@@ -118,4 +120,17 @@ func (st *State) Apply(e Event) error {
 		return fmt.Errorf("unknown event %q", e.Op)
 	}
 	return nil
+}
+
+// putSchema stores a copy of sc under its ID. An identity already held by
+// another ID keeps that ID (the first one seen wins, as on the live path).
+func (st *State) putSchema(sc *Schema) {
+	c := *sc
+	st.Schemas[c.ID] = &c
+	if _, ok := st.byKey[c.Key()]; !ok {
+		st.byKey[c.Key()] = c.ID
+	}
+	if c.ID > st.MaxID {
+		st.MaxID = c.ID
+	}
 }

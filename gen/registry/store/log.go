@@ -27,7 +27,11 @@ var ErrNotALog = errors.New("not an avroctl registry log (bad magic)")
 
 // log is an append-only file of framed records with group commit.
 type log struct {
-	f *os.File
+	f    *os.File
+	path string
+	// size is the file's length in bytes. Appends and compaction change it
+	// under the store's write lock.
+	size int64
 
 	// written counts records handed to the OS; synced counts records covered
 	// by a completed fsync. Both only grow.
@@ -68,7 +72,7 @@ func openLog(path string, fn func(payload []byte) error) (*log, int64, error) {
 			f.Close()
 			return nil, 0, err
 		}
-		return &log{f: f}, int64(len(data)), nil
+		return &log{f: f, path: path, size: int64(len(logMagic))}, int64(len(data)), nil
 	}
 	if string(data[:len(logMagic)]) != logMagic {
 		f.Close()
@@ -94,7 +98,7 @@ func openLog(path string, fn func(payload []byte) error) (*log, int64, error) {
 		f.Close()
 		return nil, 0, err
 	}
-	return &log{f: f}, truncated, nil
+	return &log{f: f, path: path, size: int64(good)}, truncated, nil
 }
 
 // scanRecords walks the records after the magic and returns the offset just
@@ -155,10 +159,12 @@ func (l *log) append(payload []byte) (uint64, error) {
 	if len(payload) > maxRecordSize {
 		return 0, fmt.Errorf("record of %d bytes exceeds the %d byte limit", len(payload), maxRecordSize)
 	}
-	if _, err := l.f.Write(frame(payload)); err != nil {
+	b := frame(payload)
+	if _, err := l.f.Write(b); err != nil {
 		l.fail(err)
 		return 0, err
 	}
+	l.size += int64(len(b))
 	return l.written.Add(1), nil
 }
 

@@ -24,27 +24,56 @@ type Store struct {
 	unlock func() error
 	closed bool
 
+	// records counts the records in the log file; baseSize is the file's
+	// size after the last compaction (or at open), the yardstick for the
+	// next one. Both change under mu.
+	records     int
+	baseSize    int64
+	compactMin  int64
+	compactions int
+	compactErr  error
+
 	// Recovered describes what Open did, for the server to report.
 	Recovered OpenInfo
 }
 
 // OpenInfo says what Open found on disk.
 type OpenInfo struct {
-	Records        int   // records replayed
-	TruncatedBytes int64 // bytes of torn tail removed
+	Records        int          // records replayed
+	TruncatedBytes int64        // bytes of torn tail removed
+	Compacted      *CompactInfo // set when Open compacted the log
 }
 
 // Stats are counters for tests and benchmarks.
 type Stats struct {
-	Records uint64 // records appended since open
-	Fsyncs  uint64 // fsyncs done since open
+	Records     uint64 // records appended since open
+	Fsyncs      uint64 // fsyncs done since open
+	LogBytes    int64  // size of the log file now
+	Compactions int    // compactions done since open
+	// CompactErr is the last automatic compaction's error, if it failed
+	// (the old log stays in use then).
+	CompactErr error
 }
 
-// Open opens the store kept in dir, creating dir if needed. An empty dir
+// Options tune a store. The zero value is the default.
+type Options struct {
+	// CompactMinBytes is the log size below which it is never compacted
+	// (0: DefaultCompactMinBytes). Tests lower it to compact often.
+	CompactMinBytes int64
+}
+
+// Open opens the store kept in dir with default options; see OpenWith.
+func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens the store kept in dir, creating dir if needed. An empty dir
 // gives a store that lives only in memory (for tests and throwaway servers).
-// A second Open of the same dir while the first is open fails.
-func Open(dir string) (*Store, error) {
-	s := &Store{st: NewState()}
+// A second Open of the same dir while the first is open fails. A log that
+// has grown well past what its state needs is compacted first.
+func OpenWith(dir string, opts Options) (*Store, error) {
+	s := &Store{st: NewState(), compactMin: opts.CompactMinBytes}
+	if s.compactMin <= 0 {
+		s.compactMin = DefaultCompactMinBytes
+	}
 	if dir == "" {
 		return s, nil
 	}
@@ -58,15 +87,15 @@ func Open(dir string) (*Store, error) {
 	s.unlock = unlock
 	path := filepath.Join(dir, LogFile)
 	_, statErr := os.Stat(path)
+	// A compaction interrupted before its rename leaves this behind; the
+	// log itself is intact.
+	if err := os.Remove(path + compactSuffix); err != nil && !os.IsNotExist(err) {
+		unlock()
+		return nil, err
+	}
 	l, truncated, err := openLog(path, func(payload []byte) error {
-		var batch []Event
-		if err := json.Unmarshal(payload, &batch); err != nil {
+		if err := replayRecord(s.st, payload); err != nil {
 			return fmt.Errorf("record %d: %v", s.Recovered.Records+1, err)
-		}
-		for _, e := range batch {
-			if err := s.st.Apply(e); err != nil {
-				return fmt.Errorf("record %d: %v", s.Recovered.Records+1, err)
-			}
 		}
 		s.Recovered.Records++
 		return nil
@@ -84,7 +113,29 @@ func Open(dir string) (*Store, error) {
 		}
 	}
 	s.log = l
+	s.records = s.Recovered.Records
+	s.baseSize = l.size
 	s.Recovered.TruncatedBytes = truncated
+	if l.size >= s.compactMin {
+		// Compact at open when the log is at least twice what the state
+		// needs; either way the minimal size is the next yardstick.
+		data, records, err := encodeSnapshot(s.st.Snapshot())
+		if err == nil && 2*int64(len(data)) <= l.size {
+			var info CompactInfo
+			info, err = s.compactLocked(data, records)
+			if err == nil {
+				s.Recovered.Compacted = &info
+			}
+		}
+		if err == nil {
+			s.baseSize = int64(len(data))
+		} else if lerr := l.err(); lerr != nil {
+			s.Close()
+			return nil, lerr
+		} else {
+			s.compactErr = err
+		}
+	}
 	return s, nil
 }
 
@@ -153,6 +204,7 @@ func (s *Store) Update(fn func(tx *Tx) error) error {
 			payload, merr := json.Marshal(tx.events)
 			if merr == nil {
 				seq, merr = s.log.append(payload)
+				s.records++
 			}
 			if merr != nil {
 				// The events are applied in memory but not logged: the
@@ -168,11 +220,15 @@ func (s *Store) Update(fn func(tx *Tx) error) error {
 			seq = s.log.written.Load()
 		}
 	}
+	compact := s.log != nil && s.shouldCompact()
 	s.mu.Unlock()
 	if s.log != nil {
 		if serr := s.log.sync(seq); serr != nil {
 			return serr
 		}
+	}
+	if compact {
+		s.maybeCompact()
 	}
 	return err
 }
@@ -182,7 +238,10 @@ func (s *Store) Stats() Stats {
 	if s.log == nil {
 		return Stats{}
 	}
-	return Stats{Records: s.log.written.Load(), Fsyncs: s.log.fsyncs.Load()}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return Stats{Records: s.log.written.Load(), Fsyncs: s.log.fsyncs.Load(),
+		LogBytes: s.log.size, Compactions: s.compactions, CompactErr: s.compactErr}
 }
 
 // Close closes the log and releases the directory lock.
