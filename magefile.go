@@ -42,7 +42,7 @@ const avroctl = "bin/avroctl"
 // then registration and a compatibility test on the embedded registry
 // (or on REGISTRY_URL when set).
 func All() error {
-	mg.SerialDeps(Generate, Compat)
+	mg.SerialDeps(Generate, Lint, Compat)
 	return withRegistry(func(url string) error {
 		if err := run(avroctl, "registry", "test", "--url", url); err != nil {
 			return err
@@ -130,6 +130,12 @@ func Compat() error {
 		return nil
 	}
 	return run(avroctl, "breaking", "--against", ref)
+}
+
+// Lint checks idl/ against the lint rules avroctl.yaml selects.
+func Lint() error {
+	mg.Deps(Build)
+	return run(avroctl, "lint")
 }
 
 // Register registers schemas/ on REGISTRY_URL, or on the embedded registry.

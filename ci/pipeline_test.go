@@ -17,6 +17,8 @@ const gitlabCILocal = "gitlab-ci-local@4.70.1"
 // clone of this repository:
 //   - a deliberately breaking schema change must fail test-compatibility,
 //     with the finding in the junit report;
+//   - an optional field without a default must fail lint, with the finding
+//     in the Code Quality report;
 //   - a compatible change must make release choose the next minor version
 //     (baseline events/v2.0.0, so v2.1.0).
 func TestGitLabPipeline(t *testing.T) {
@@ -41,6 +43,22 @@ func TestGitLabPipeline(t *testing.T) {
 		}
 		if !bytes.Contains(junit, []byte("READER_FIELD_MISSING_DEFAULT_VALUE")) || !bytes.Contains(junit, []byte("<failure")) {
 			t.Fatalf("junit report lacks the finding:\n%s", junit)
+		}
+	})
+
+	t.Run("lint finding fails the lint job", func(t *testing.T) {
+		dir := scratchClone(t, top)
+		applyFixture(t, dir, "lint")
+		out, err := gitlabJob(t, dir, "lint", "")
+		if err == nil {
+			t.Fatalf("lint passed on an optional field without a default:\n%s", out)
+		}
+		cq, rerr := os.ReadFile(filepath.Join(dir, "reports", "gl-code-quality-lint.json"))
+		if rerr != nil {
+			t.Fatalf("no code quality report: %v\n%s", rerr, out)
+		}
+		if !bytes.Contains(cq, []byte(`"check_name": "OPTIONAL_FIELD_DEFAULT"`)) || !bytes.Contains(cq, []byte(`"path": "idl/orders/orders.avdl"`)) {
+			t.Fatalf("code quality report lacks the located finding:\n%s", cq)
 		}
 	})
 
@@ -80,6 +98,8 @@ func scratchClone(t *testing.T, top string) string {
 var fixtures = map[string]string{
 	// Consumers on the new schema cannot read old events.
 	"breaking": "  /** Deliberately breaking (test fixture): required, no default. */\n  string salesRegion;\n",
+	// An optional field without a default: OPTIONAL_FIELD_DEFAULT.
+	"lint": "  /** Lint fixture: optional, but no default. */\n  string? couponCode;\n",
 	// An optional field: compatible both ways, a minor release.
 	"compatible": "  /** Compatible change (test fixture). */\n  string? giftMessage = null;\n",
 }

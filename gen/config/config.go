@@ -13,9 +13,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"gitlab.com/acme/avroctl/gen/lint"
 )
 
 // FileName is the configuration file's conventional name.
@@ -36,6 +39,7 @@ type Config struct {
 	Go       Go       `yaml:"go"`
 	Registry Registry `yaml:"registry"`
 	Release  Release  `yaml:"release"`
+	Lint     Lint     `yaml:"lint"`
 
 	// Dir is the folder the file was read from; paths above are relative to it.
 	Dir string `yaml:"-"`
@@ -74,6 +78,19 @@ type Release struct {
 	TagPrefix string `yaml:"tag_prefix"`
 	// Changelog is the changelog file (default "<go.out>/CHANGELOG.md").
 	Changelog string `yaml:"changelog"`
+}
+
+// Lint configures `avroctl lint`, with buf's keys. Rule IDs and category
+// names are those `avroctl lint --list-rules` prints.
+type Lint struct {
+	// Use lists the rules and categories to run (default DEFAULT).
+	Use []string `yaml:"use"`
+	// Except removes rules or categories from Use.
+	Except []string `yaml:"except"`
+	// Ignore lists files or folders (relative to this file) no rule checks.
+	Ignore []string `yaml:"ignore"`
+	// IgnoreOnly maps a rule or category to files or folders it skips.
+	IgnoreOnly map[string][]string `yaml:"ignore_only"`
 }
 
 // Error is a configuration error located in the file.
@@ -202,6 +219,25 @@ func (c *Config) validate(filename string, doc *yaml.Node) error {
 			at([]string{"registry", "topics", name}, "%q is not a full Avro name (namespace.Name)", name)
 		}
 	}
+	known := map[string]bool{}
+	for _, id := range lint.IDs() {
+		known[id] = true
+	}
+	for i, id := range c.Lint.Use {
+		if !known[id] {
+			at([]string{"lint", "use", fmt.Sprint(i)}, "unknown lint rule or category %q (see avroctl lint --list-rules)", id)
+		}
+	}
+	for i, id := range c.Lint.Except {
+		if !known[id] {
+			at([]string{"lint", "except", fmt.Sprint(i)}, "unknown lint rule or category %q (see avroctl lint --list-rules)", id)
+		}
+	}
+	for _, id := range sortedKeys(c.Lint.IgnoreOnly) {
+		if !known[id] {
+			at([]string{"lint", "ignore_only", id}, "unknown lint rule or category %q (see avroctl lint --list-rules)", id)
+		}
+	}
 	if c.Registry.Strategy != "record" && len(c.Registry.Topics) == 0 {
 		at([]string{"registry", "strategy"}, "the %s strategy needs registry.topics (record full name -> topic)", c.Registry.Strategy)
 	}
@@ -227,7 +263,27 @@ func (c *Config) Path(p string) string {
 	return filepath.Join(c.Dir, p)
 }
 
-func sortedKeys(m map[string]string) []string {
+// LintConfig returns the lint section with its paths resolved against the
+// file's folder.
+func (c *Config) LintConfig() lint.Config {
+	paths := func(ps []string) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = c.Path(p)
+		}
+		return out
+	}
+	lc := lint.Config{Use: c.Lint.Use, Except: c.Lint.Except, Ignore: paths(c.Lint.Ignore)}
+	if len(c.Lint.IgnoreOnly) > 0 {
+		lc.IgnoreOnly = map[string][]string{}
+		for k, ps := range c.Lint.IgnoreOnly {
+			lc.IgnoreOnly[k] = paths(ps)
+		}
+	}
+	return lc
+}
+
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -252,11 +308,18 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 // nodeAt follows a key path; for the last key it returns the key's value.
 func nodeAt(n *yaml.Node, path []string) *yaml.Node {
 	for _, k := range path {
-		if next := mappingValue(n, k); next != nil {
-			n = next
+		var next *yaml.Node
+		if i, err := strconv.Atoi(k); err == nil && n.Kind == yaml.SequenceNode {
+			if i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+			}
 		} else {
+			next = mappingValue(n, k)
+		}
+		if next == nil {
 			return n
 		}
+		n = next
 	}
 	return n
 }

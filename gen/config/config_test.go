@@ -45,6 +45,8 @@ func TestParseBad(t *testing.T) {
 		{"bad module", "version: 1\ngo:\n  module: Not A Path\nregistry:\n  strategy: record\n", "avroctl.yaml:3:11: go.module:"},
 		{"topics needed", "version: 1\n", "registry.strategy: the topic-record strategy needs registry.topics"},
 		{"bad yaml", "version: 1\n  x: [\n", "avroctl.yaml:2:1:"},
+		{"unknown lint rule", "version: 1\nregistry:\n  strategy: record\nlint:\n  use: [DEFAULT, ENUM_DEFALT]\n", "avroctl.yaml:5:18: lint.use.1: unknown lint rule or category \"ENUM_DEFALT\""},
+		{"unknown ignore_only rule", "version: 1\nregistry:\n  strategy: record\nlint:\n  ignore_only:\n    NOPE: [idl]\n", "avroctl.yaml:6:11: lint.ignore_only.NOPE: unknown lint rule"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("avroctl.yaml", []byte(tc.src))
@@ -59,6 +61,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\nregistry:\n  strategy: record\n"))
 	f.Add([]byte("version: 1\ngo:\n  packages:\n    a.b: c\n"))
 	f.Add([]byte("version: [\n"))
+	f.Add([]byte("version: 1\nregistry:\n  strategy: record\nlint:\n  use: [MINIMAL]\n  ignore_only:\n    ENUM_DEFAULT: [idl/a.avdl]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("f.yaml", data)
 		if err == nil && c.Version != 1 {

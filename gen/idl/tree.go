@@ -38,28 +38,42 @@ func CheckTree(idlDir, outDir string, opts Options) (TreeResult, error) {
 	return compileTree(idlDir, outDir, opts, true)
 }
 
-func compileTree(idlDir, outDir string, opts Options, dryRun bool) (TreeResult, error) {
-	var res TreeResult
+// Tree is every named type compiled from a folder of .avdl files.
+type Tree struct {
+	Sources  []string // the .avdl files, in walk order
+	Warnings []Warning
+	// Types are the named types, one per full name (a type imported by
+	// several files is compiled once per importer and must come out the
+	// same), sorted by full name. Positions point into the .avdl sources.
+	Types []schema.NamedSchema
+	// pretty holds each type's .avsc text, by full name.
+	pretty map[string][]byte
+}
+
+// LoadTree compiles every .avdl under idlDir in memory. The error lists
+// every problem of every file.
+func LoadTree(idlDir string, opts Options) (*Tree, error) {
+	t := &Tree{pretty: map[string][]byte{}}
 	if fi, err := os.Stat(idlDir); err != nil || !fi.IsDir() {
-		return res, fmt.Errorf("%s: not an IDL folder (set it with --idl DIR)", idlDir)
+		return t, fmt.Errorf("%s: not an IDL folder (set it with --idl DIR)", idlDir)
 	}
 	err := filepath.WalkDir(idlDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() && strings.HasSuffix(path, ".avdl") {
-			res.Sources = append(res.Sources, path)
+			t.Sources = append(t.Sources, path)
 		}
 		return nil
 	})
 	if err != nil {
-		return res, err
+		return t, err
 	}
 	var errs schema.ErrorList
-	outputs := map[string][]byte{}
 	origin := map[string]string{}
+	byName := map[string]schema.NamedSchema{}
 	warned := map[Warning]bool{}
-	for _, src := range res.Sources {
+	for _, src := range t.Sources {
 		f, err := Compile(src, opts)
 		if err != nil {
 			var el schema.ErrorList
@@ -74,23 +88,47 @@ func compileTree(idlDir, outDir string, opts Options, dryRun bool) (TreeResult, 
 			// Files imported by several roots would warn once per root.
 			if !warned[w] {
 				warned[w] = true
-				res.Warnings = append(res.Warnings, w)
+				t.Warnings = append(t.Warnings, w)
 			}
 		}
 		for _, s := range f.Schemata() {
-			name := s.Names().FullName() + ".avsc"
+			name := s.Names().FullName()
 			data := append(schema.MarshalPretty(s), '\n')
-			if old, ok := outputs[name]; ok && !bytes.Equal(old, data) {
-				errs.Add(s.Names().Pos, fmt.Sprintf("type %s differs from its definition compiled from %s; one name, one definition", s.Names().FullName(), origin[name]))
+			if old, ok := t.pretty[name]; ok {
+				if !bytes.Equal(old, data) {
+					errs.Add(s.Names().Pos, fmt.Sprintf("type %s differs from its definition compiled from %s; one name, one definition", name, origin[name]))
+				}
 				continue
 			}
-			outputs[name] = data
+			t.pretty[name] = data
 			origin[name] = src
+			byName[name] = s
 		}
 	}
 	if len(errs) > 0 {
 		errs.Sort()
-		return res, dedupe(errs)
+		return t, dedupe(errs)
+	}
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t.Types = append(t.Types, byName[n])
+	}
+	return t, nil
+}
+
+func compileTree(idlDir, outDir string, opts Options, dryRun bool) (TreeResult, error) {
+	tree, err := LoadTree(idlDir, opts)
+	res := TreeResult{Sources: tree.Sources, Warnings: tree.Warnings}
+	if err != nil {
+		return res, err
+	}
+	outputs := map[string][]byte{}
+	for name, data := range tree.pretty {
+		outputs[name+".avsc"] = data
 	}
 	if !dryRun {
 		if err := os.MkdirAll(outDir, 0o755); err != nil {

@@ -46,7 +46,13 @@ func printText(w io.Writer, r Report) error {
 			fmt.Fprintf(&b, "    fix: %s\n", f.Fix)
 		}
 	}
-	if r.Compatible {
+	if r.Kind == KindLint {
+		if r.Compatible {
+			fmt.Fprintf(&b, "no lint findings (%s checked)\n", r.Checked)
+		} else {
+			fmt.Fprintf(&b, "%d lint finding(s)\n", len(r.Findings))
+		}
+	} else if r.Compatible {
 		if len(r.Subjects) > 0 {
 			fmt.Fprintf(&b, "compatible: %d subject(s) checked\n", len(r.Subjects))
 		} else {
@@ -90,9 +96,32 @@ type jsonSubject struct {
 	Status  string `json:"status"`
 }
 
+type jsonLintReport struct {
+	Findings []jsonLintFinding `json:"findings"`
+}
+
+type jsonLintFinding struct {
+	Rule     string `json:"rule"`
+	Location string `json:"location"`
+	Source   string `json:"source"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix"`
+}
+
 // printJSON writes {"compatible":bool,"incompatibilities":[...]}; a
 // multi-subject report adds "subject" to each finding and a "subjects" list.
+// A lint report is {"findings":[{"rule", ...}]}.
 func printJSON(w io.Writer, r Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if r.Kind == KindLint {
+		out := jsonLintReport{Findings: []jsonLintFinding{}}
+		for _, f := range r.Findings {
+			out.Findings = append(out.Findings, jsonLintFinding{f.Type, f.Location, f.where(), f.Message, f.Fix})
+		}
+		return enc.Encode(out)
+	}
 	out := jsonReport{Compatible: r.Compatible, Incompatibilities: []jsonFinding{}}
 	for _, f := range r.Findings {
 		src := f.where()
@@ -107,9 +136,6 @@ func printJSON(w io.Writer, r Report) error {
 	for _, s := range r.Subjects {
 		out.Subjects = append(out.Subjects, jsonSubject{s.Name, s.Path, s.Status})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
 
@@ -145,6 +171,10 @@ type junitFailure struct {
 // for a clean single check).
 func printJUnit(w io.Writer, r Report) error {
 	suite := junitSuite{Name: "avroctl compatibility"}
+	clean, class := "compatible", "compat"
+	if r.Kind == KindLint {
+		suite.Name, clean, class = "avroctl lint", "no lint findings", "lint"
+	}
 	failed := map[string]bool{}
 	for _, f := range r.Findings {
 		class := f.Subject
@@ -173,7 +203,7 @@ func printJUnit(w io.Writer, r Report) error {
 		}
 	}
 	if len(r.Subjects) == 0 && len(r.Findings) == 0 {
-		suite.Cases = append(suite.Cases, junitCase{Name: "compatible", ClassName: "compat"})
+		suite.Cases = append(suite.Cases, junitCase{Name: clean, ClassName: class})
 	}
 	suite.Tests = len(suite.Cases)
 	doc := junitSuites{Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
@@ -216,9 +246,13 @@ func printCodeQuality(w io.Writer, r Report) error {
 		if line < 1 {
 			line = 1
 		}
-		severity := "major"
-		if f.Type == SubjectRemoved {
+		severity := f.Severity
+		switch {
+		case severity != "":
+		case f.Type == SubjectRemoved:
 			severity = "critical"
+		default:
+			severity = "major"
 		}
 		issues = append(issues, codeQualityIssue{
 			Description: f.Type + " " + f.Location + ": " + f.Message,

@@ -24,6 +24,8 @@ type Finding struct {
 	// Explanation and Fix are avroctl's plain-language additions.
 	Explanation string
 	Fix         string
+	// Severity is the GitLab Code Quality severity ("" picks one by Type).
+	Severity string
 }
 
 // SubjectRemoved is the rule ID for a subject that exists at the base
@@ -39,10 +41,22 @@ type Subject struct {
 	Status string
 }
 
+// Kinds of report: they change the summary wording only.
+const (
+	KindCompat = ""     // compatibility: "compatible" / "incompatible"
+	KindLint   = "lint" // lint: "no lint findings" / "N lint finding(s)"
+)
+
 // Report is everything one command prints.
 type Report struct {
+	Kind string
+	// Compatible is set when there is nothing to report (for lint: no
+	// findings).
 	Compatible bool
-	Findings   []Finding
+	// Checked is what a clean lint run reports having looked at, e.g.
+	// "13 types"; unused for compatibility.
+	Checked  string
+	Findings []Finding
 	// Subjects is empty for a single reader/writer or level check.
 	Subjects []Subject
 }
