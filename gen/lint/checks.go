@@ -319,9 +319,11 @@ func checkOptionalDefault(c *checker, t schema.NamedSchema) {
 }
 
 // moneyWords are the words of a field name that mean an amount of money.
+// Generic words ("total", "charge") are left out: on real schemas they name
+// counts and physical quantities far more often than money.
 var moneyWords = map[string]bool{
-	"amount": true, "price": true, "cost": true, "total": true, "subtotal": true, "balance": true,
-	"fee": true, "tax": true, "revenue": true, "refund": true, "charge": true, "money": true,
+	"amount": true, "price": true, "cost": true, "subtotal": true, "balance": true,
+	"fee": true, "tax": true, "revenue": true, "refund": true, "money": true,
 }
 
 // ratioWords mark a field as a ratio even when it also names money.
