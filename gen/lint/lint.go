@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -100,11 +101,12 @@ func Run(types []schema.NamedSchema, cfg Config) (Result, error) {
 			r.check(c, t)
 		}
 	}
-	// Drop what the configuration exempts.
+	// Drop what the configuration and the sources exempt.
+	comments := ignoreComments{}
 	kept := c.findings[:0]
 	for _, f := range c.findings {
 		file := f.Pos.Filename
-		if underAny(file, cfg.Ignore) || underAny(file, ignoreOnly[f.Rule]) {
+		if underAny(file, cfg.Ignore) || underAny(file, ignoreOnly[f.Rule]) || comments.ignores(f) {
 			continue
 		}
 		kept = append(kept, f)
@@ -203,4 +205,63 @@ func (r Result) Report() report.Report {
 		})
 	}
 	return rep
+}
+
+// IgnoreMarker, followed by rule IDs, in a comment on a finding's line or
+// among the comments and annotations just above it silences those rules
+// there, as buf's `// buf:lint:ignore` does:
+//
+//	// avroctl:lint:ignore FIELD_LOWER_CAMEL_CASE (the legacy consumers need it)
+//	string legacy_id;
+const IgnoreMarker = "avroctl:lint:ignore"
+
+// ignoreComments reads source files once each to find ignore markers.
+type ignoreComments map[string][]string
+
+func (ic ignoreComments) ignores(f Finding) bool {
+	file, line := f.Pos.Filename, f.Pos.Line
+	if file == "" || line < 1 || !strings.HasSuffix(file, ".avdl") {
+		return false
+	}
+	lines, ok := ic[file]
+	if !ok {
+		data, err := os.ReadFile(file)
+		if err == nil {
+			lines = strings.Split(string(data), "\n")
+		}
+		ic[file] = lines
+	}
+	if line > len(lines) {
+		return false
+	}
+	if markerNames(lines[line-1], f.Rule) {
+		return true
+	}
+	// Then the comments and annotations right above the element.
+	for n := line - 2; n >= 0; n-- {
+		t := strings.TrimSpace(lines[n])
+		if !(strings.HasPrefix(t, "//") || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "@")) {
+			return false
+		}
+		if markerNames(t, f.Rule) {
+			return true
+		}
+	}
+	return false
+}
+
+// markerNames reports whether line has an ignore marker naming rule.
+func markerNames(line, rule string) bool {
+	i := strings.Index(line, IgnoreMarker)
+	if i < 0 {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(line[i+len(IgnoreMarker):], func(r rune) bool {
+		return r == ' ' || r == '\t' || r == ',' || r == '*' || r == '/'
+	}) {
+		if w == rule {
+			return true
+		}
+	}
+	return false
 }

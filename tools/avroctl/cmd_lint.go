@@ -44,6 +44,10 @@ avroctl.yaml's lint section selects rules, as buf's does:
     ignore_only:
       ENUM_DEFAULT: [idl/orders/v1.avdl]
 
+In .avdl sources, a comment "// avroctl:lint:ignore RULE_ID..." on the
+element's line or just above it (among its comments and annotations)
+silences those rules for that element.
+
 --use and --except override the file's lists.
 Exit codes: 0 no findings, 1 findings, 2 bad input.`,
 		Example: `  avroctl lint
