@@ -40,6 +40,11 @@ func (o Options) readFile(name string) ([]byte, error) {
 type Warning struct {
 	Pos schema.Position
 	Msg string
+	// Lexical is set for text the lexer skipped (a stray character or
+	// backtick, a comment without a line end). The reference's lexer prints
+	// these on the console as "token recognition error" instead of
+	// returning them with IdlFile's warnings.
+	Lexical bool
 }
 
 // String formats the warning as "file:line:col: warning: msg".
@@ -57,7 +62,8 @@ type File struct {
 	// NamedSchemas are every named type the file defines or imports, in the
 	// reference's order (IdlFile.getNamedSchemas).
 	NamedSchemas []schema.NamedSchema
-	// Warnings are the reference's out-of-place doc comment warnings.
+	// Warnings are the reference's out-of-place doc comment warnings, and
+	// the lexer's (Lexical) ones.
 	Warnings []Warning
 }
 

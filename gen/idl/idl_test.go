@@ -194,6 +194,50 @@ func TestImportDirs(t *testing.T) {
 	}
 }
 
+// TestImportDirsDotDot: the reference looks imports up in its import dirs
+// through a class loader, which refuses a name whose ".." leaves the dir;
+// next to the importing file, ".." may go anywhere.
+func TestImportDirsDotDot(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"src", "inc/sub", "other"} {
+		os.MkdirAll(filepath.Join(dir, d), 0o755)
+	}
+	os.WriteFile(filepath.Join(dir, "other", "t.avdl"), []byte("namespace o; record T { int x; }"), 0o644)
+	os.WriteFile(filepath.Join(dir, "inc", "u.avdl"), []byte("namespace o; record U { int x; }"), 0o644)
+	inc := filepath.Join(dir, "inc")
+	for _, tc := range []struct {
+		src string
+		ok  bool
+	}{
+		{`namespace m; schema o.T; import idl "../other/t.avdl";`, true},    // next to src/: fine
+		{`namespace m; schema o.T; import idl "../../other/t.avdl";`, false}, // only via inc/, escaping it
+		{`namespace m; schema o.U; import idl "sub/../u.avdl";`, true},       // via inc/, staying inside
+	} {
+		main := filepath.Join(dir, "src", "main.avdl")
+		os.WriteFile(main, []byte(tc.src), 0o644)
+		_, err := Compile(main, Options{ImportDirs: []string{filepath.Join(inc, "sub")}})
+		if tc.src == `namespace m; schema o.U; import idl "sub/../u.avdl";` {
+			_, err = Compile(main, Options{ImportDirs: []string{inc}})
+		}
+		if (err == nil) != tc.ok {
+			t.Errorf("%s: err = %v, want ok=%v", tc.src, err, tc.ok)
+		}
+	}
+}
+
+// TestColumnsCountCharacters: columns count characters, as the reference's
+// lexer (and editors) do, so a warning after a Cyrillic name lands where
+// Java puts it.
+func TestColumnsCountCharacters(t *testing.T) {
+	f, err := CompileSource("t.avdl", []byte("protocol P { record R { float Строковый/** d */ ; string x; } }"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Warnings) != 1 || f.Warnings[0].Pos.Line != 1 || f.Warnings[0].Pos.Column != 40 || f.Warnings[0].Pos.Offset != 48 {
+		t.Fatalf("warnings %+v, want one at 1:40 (byte offset 48)", f.Warnings)
+	}
+}
+
 func TestStripIndents(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"single line", "single line"},

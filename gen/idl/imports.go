@@ -2,6 +2,7 @@ package idl
 
 import (
 	"path/filepath"
+	"strings"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -86,12 +87,21 @@ func (c *compiler) addError(pos schema.Position, err error) {
 // findImport looks for an import next to the importing file, then in the
 // import dirs (the reference's classpath). It returns the path to use in
 // positions and the file's contents.
+//
+// Next to the file, ".." may lead anywhere (the reference resolves a URI).
+// In an import dir it may not leave the dir: the reference asks a class
+// loader, and Java's URLClassPath refuses a resource name whose ".."
+// climbs out of its classpath folder.
 func (b *fileBuilder) findImport(path string) (string, []byte, bool) {
 	candidates := []string{path}
 	if !filepath.IsAbs(path) {
 		candidates[0] = filepath.Join(b.dir, path)
 		for _, dir := range b.c.opts.ImportDirs {
-			candidates = append(candidates, filepath.Join(dir, path))
+			name := filepath.Join(dir, path)
+			if rel, err := filepath.Rel(dir, name); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				continue
+			}
+			candidates = append(candidates, name)
 		}
 	}
 	for _, name := range candidates {

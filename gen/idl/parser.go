@@ -42,7 +42,7 @@ func parseFile(filename string, src []byte) (*fileNode, []Warning, schema.ErrorL
 		p.errors.Add(pos, msg)
 	})
 	sc.warnh = func(pos schema.Position, msg string) {
-		p.warnings = append(p.warnings, Warning{Pos: pos, Msg: msg})
+		p.warnings = append(p.warnings, Warning{Pos: pos, Msg: msg, Lexical: true})
 	}
 	all := sc.scanAll()
 	p.toks = make([]token, 0, len(all))

@@ -60,7 +60,7 @@ func (s *scanner) scanAll() []token {
 // posAt returns the position of off, which must be on the current line
 // (token starts are: the scanner computes them before moving on).
 func (s *scanner) posAt(off int) schema.Position {
-	return schema.Position{Filename: s.filename, Offset: off, Line: s.line, Column: off - s.lineOff + 1}
+	return schema.Position{Filename: s.filename, Offset: off, Line: s.line, Column: schema.Column(s.src[s.lineOff:off])}
 }
 
 // advance moves past n bytes, keeping line bookkeeping. A line ends at
@@ -304,7 +304,7 @@ func (s *scanner) posAtOffset(off int) schema.Position {
 			lineOff = i + 1
 		}
 	}
-	return schema.Position{Filename: s.filename, Offset: off, Line: line, Column: off - lineOff + 1}
+	return schema.Position{Filename: s.filename, Offset: off, Line: line, Column: schema.Column(s.src[lineOff:off])}
 }
 
 // unescape decodes one Java escape sequence at the start of b (which starts
@@ -437,10 +437,27 @@ func (s *scanner) identLen() int {
 func (s *scanner) ident(pos schema.Position) token {
 	n := s.identLen()
 	if n == 0 {
-		// A backtick that does not quote a word.
-		s.advance(1)
-		s.warn(pos, "stray backtick ignored: a backtick must quote a single word, as in `record`")
-		return token{tok: ILLEGAL, lit: "`", pos: pos}
+		// A backtick that does not quote a word. The reference's ANTLR
+		// lexer consumes what still fits a quoted word, fails on the next
+		// character, reports the text up to and including that character
+		// and skips it all: "`R." of "`R.S`" (the name is then S), "`(" of
+		// "@`(". The same text is dropped here.
+		i := s.off + 1
+		if r, size := utf8.DecodeRune(s.src[i:]); i < len(s.src) && isIdentStart(r) {
+			for i += size; i < len(s.src); i += size {
+				if r, size = utf8.DecodeRune(s.src[i:]); !isIdentContinue(r) {
+					break
+				}
+			}
+		}
+		if i < len(s.src) {
+			_, size := utf8.DecodeRune(s.src[i:])
+			i += size
+		}
+		dropped := string(s.src[s.off:i])
+		s.advance(i - s.off)
+		s.warn(pos, fmt.Sprintf("%q ignored: a backtick must quote a single word, as in `record` (the reference's lexer skips this text too)", dropped))
+		return token{tok: ILLEGAL, lit: dropped, pos: pos}
 	}
 	text := string(s.src[s.off : s.off+n])
 	s.advance(n)

@@ -17,6 +17,7 @@ package schema
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Type is the Avro type of a schema node.
@@ -73,12 +74,25 @@ func PrimitiveType(name string) (Type, bool) {
 }
 
 // Position is a place in a source file. Line and Column are 1-based; Column
-// counts bytes, like go/token. The zero Position means "unknown".
+// counts characters (Unicode code points), as the reference's ANTLR lexer
+// and most editors do, not bytes. Offset is in bytes. The zero Position
+// means "unknown".
 type Position struct {
 	Filename string
 	Offset   int
 	Line     int
 	Column   int
+}
+
+// Column returns the 1-based column just after lineStart, the text from
+// the start of a line to a position on it.
+func Column(lineStart []byte) int {
+	for _, c := range lineStart {
+		if c >= utf8.RuneSelf {
+			return utf8.RuneCount(lineStart) + 1
+		}
+	}
+	return len(lineStart) + 1
 }
 
 // IsValid reports whether the position is known.

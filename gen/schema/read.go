@@ -133,7 +133,7 @@ func (r *reader) pos(off int) Position {
 	if line < 0 {
 		line = 0
 	}
-	return Position{Filename: r.file, Offset: off, Line: line + 1, Column: off - r.lines[line] + 1}
+	return Position{Filename: r.file, Offset: off, Line: line + 1, Column: Column(r.src[r.lines[line]:off])}
 }
 
 func (r *reader) errorAt(off int, msg string) {
