@@ -51,45 +51,8 @@ func TestIDLMatchesJava(t *testing.T) {
 			name = rel
 		}
 		ok := t.Run(name, func(t *testing.T) {
-			java, jerr := h.IDL(in.file, in.importDirs)
-			f, gerr, done := compileWithDeadline(in)
-			if !done {
-				hung = true
-				t.Fatalf("avroctl's idl.Compile did not finish within %v (a hang or a loop); the remaining files are not tested", idlDeadline)
-			}
-			switch {
-			case jerr != nil && gerr != nil:
+			if compareIDLWithJava(t, h, in, &hung) {
 				rejected++
-				checkLocated(t, gerr)
-				return
-			case jerr != nil:
-				t.Fatalf("Java rejects the file (%v) but avroctl accepts it", jerr)
-			case gerr != nil:
-				t.Fatalf("avroctl rejects the file but Java accepts it:\n%v", gerr)
-			}
-			if java.Output != "" {
-				if got := string(f.OutputJSON(true)); got != java.Output {
-					t.Errorf("idl output differs from avro-tools idl:\n%s", lineDiff(java.Output, got))
-				}
-			} else if got := string(f.OutputJSON(false)); got != java.Compact {
-				t.Errorf("named-schema list differs from IdlFile.outputString:\n%s", lineDiff(java.Compact, got))
-			}
-			got := map[string]string{}
-			for _, s := range f.Schemata() {
-				got[s.Names().Name+".avsc"] = string(schema.MarshalPretty(s)) + "\n"
-			}
-			for _, file := range java.SchemataNames() {
-				if g, ok := got[file]; !ok {
-					t.Errorf("idl2schemata: avroctl writes no %s", file)
-				} else if g != java.Schemata[file] {
-					t.Errorf("idl2schemata %s differs:\n%s", file, lineDiff(java.Schemata[file], g))
-				}
-			}
-			if len(got) != len(java.Schemata) {
-				t.Errorf("idl2schemata: avroctl writes %d files, Java %d", len(got), len(java.Schemata))
-			}
-			if jw, gw := javaWarningPlaces(java.Warnings, in.file), goWarningPlaces(f.Warnings); !slices.Equal(jw, gw) {
-				t.Errorf("warnings differ (file:line:col of each):\n java    %q\n avroctl %q", jw, gw)
 			}
 		})
 		if ok {
@@ -97,6 +60,54 @@ func TestIDLMatchesJava(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d IDL files agree with Java's IdlReader (%d rejected by both)", agree, len(inputs), rejected)
+}
+
+// compareIDLWithJava compiles in with avroctl and with Java's IdlReader and
+// fails t on any difference: the accept/reject decision, the idl output,
+// the idl2schemata files, the warnings' places. It reports whether both
+// rejected the file, and sets *hung when avroctl did not finish in time.
+func compareIDLWithJava(t *testing.T, h *javaharness.Harness, in idlInput, hung *bool) (bothRejected bool) {
+	t.Helper()
+	java, jerr := h.IDL(in.file, in.importDirs)
+	f, gerr, done := compileWithDeadline(in)
+	if !done {
+		*hung = true
+		t.Fatalf("avroctl's idl.Compile did not finish within %v (a hang or a loop); the remaining files are not tested", idlDeadline)
+	}
+	switch {
+	case jerr != nil && gerr != nil:
+		checkLocated(t, gerr)
+		return true
+	case jerr != nil:
+		t.Fatalf("Java rejects the file (%v) but avroctl accepts it", jerr)
+	case gerr != nil:
+		t.Fatalf("avroctl rejects the file but Java accepts it:\n%v", gerr)
+	}
+	if java.Output != "" {
+		if got := string(f.OutputJSON(true)); got != java.Output {
+			t.Errorf("idl output differs from avro-tools idl:\n%s", lineDiff(java.Output, got))
+		}
+	} else if got := string(f.OutputJSON(false)); got != java.Compact {
+		t.Errorf("named-schema list differs from IdlFile.outputString:\n%s", lineDiff(java.Compact, got))
+	}
+	got := map[string]string{}
+	for _, s := range f.Schemata() {
+		got[s.Names().Name+".avsc"] = string(schema.MarshalPretty(s)) + "\n"
+	}
+	for _, file := range java.SchemataNames() {
+		if g, ok := got[file]; !ok {
+			t.Errorf("idl2schemata: avroctl writes no %s", file)
+		} else if g != java.Schemata[file] {
+			t.Errorf("idl2schemata %s differs:\n%s", file, lineDiff(java.Schemata[file], g))
+		}
+	}
+	if len(got) != len(java.Schemata) {
+		t.Errorf("idl2schemata: avroctl writes %d files, Java %d", len(got), len(java.Schemata))
+	}
+	if jw, gw := javaWarningPlaces(java.Warnings, in.file), goWarningPlaces(f.Warnings); !slices.Equal(jw, gw) {
+		t.Errorf("warnings differ (file:line:col of each):\n java    %q\n avroctl %q", jw, gw)
+	}
+	return false
 }
 
 // idlDeadline bounds one idl.Compile call. A compiler that loops must
@@ -161,9 +172,14 @@ func javaWarningPlaces(warnings []string, file string) []string {
 // the inner file's name ("commonInterpreted.avdl" for CommonInterpreted.avdl).
 func placeName(file string) string { return strings.ToLower(filepath.Base(file)) }
 
+// goWarningPlaces is the Go side of javaWarningPlaces. Lexical warnings
+// are left out: Java's lexer prints those on the console, not as warnings.
 func goWarningPlaces(warnings []idl.Warning) []string {
 	places := []string{}
 	for _, w := range warnings {
+		if w.Lexical {
+			continue
+		}
 		places = append(places, fmt.Sprintf("%s:%d:%d", placeName(w.Pos.Filename), w.Pos.Line, w.Pos.Column))
 	}
 	slices.Sort(places)
