@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"gitlab.com/acme/avroctl/gen/idl"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -47,7 +48,7 @@ func explain(in *Incompatibility, r roles) (explanation, fix string) {
 		if r.readerEditable() {
 			decl := name
 			if in.Field != nil {
-				decl = idlType(in.Field.Type) + " " + name + " = " + idlDefault(in.Field.Type)
+				decl = idl.TypeSyntax(in.Field.Type) + " " + name + " = " + idlDefault(in.Field.Type)
 			}
 			fix = fmt.Sprintf("give `%s` a default: `%s;`", name, decl)
 		} else {
@@ -59,7 +60,7 @@ func explain(in *Incompatibility, r roles) (explanation, fix string) {
 			// enum default is compared with the writer record itself.
 			explanation = lead + fmt.Sprintf("field `%s` of the %s is not in the %s and has no field default; the enum's own default does not fill in a missing field.", f.Name, r.readerSide, r.writerSide)
 			if r.readerEditable() {
-				fix = fmt.Sprintf("give `%s` a default: `%s %s = %s;`", f.Name, idlType(f.Type), f.Name, idlDefault(f.Type))
+				fix = fmt.Sprintf("give `%s` a default: `%s %s = %s;`", f.Name, idl.TypeSyntax(f.Type), f.Name, idlDefault(f.Type))
 			} else {
 				fix = fmt.Sprintf("keep field `%s` in the new schema; a field can only be removed once every old schema gives it a default.", f.Name)
 			}
@@ -112,7 +113,7 @@ func fragmentType(s schema.Schema) string {
 	case schema.NamedSchema:
 		return kind(s).String() + " `" + s.Names().Name + "`"
 	}
-	return "`" + idlType(s) + "`"
+	return "`" + idl.TypeSyntax(s) + "`"
 }
 
 func namedFull(s schema.Schema) string {
@@ -153,43 +154,6 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// idlType spells a schema as Avro IDL writes it in a field declaration.
-func idlType(s schema.Schema) string {
-	switch s := s.(type) {
-	case *schema.Primitive:
-		l := schema.LogicalOf(s)
-		switch l.Name {
-		case "date", "uuid":
-			return l.Name
-		case "time-millis":
-			return "time_ms"
-		case "timestamp-millis":
-			return "timestamp_ms"
-		case "local-timestamp-millis":
-			return "local_timestamp_ms"
-		case "decimal":
-			return fmt.Sprintf("decimal(%d,%d)", l.Precision, l.Scale)
-		}
-		return s.T.String()
-	case schema.NamedSchema:
-		return s.Names().Name
-	case *schema.Array:
-		return "array<" + idlType(s.Items) + ">"
-	case *schema.Map:
-		return "map<" + idlType(s.Values) + ">"
-	case *schema.Union:
-		if len(s.Branches) == 2 && s.Branches[0].Type() == schema.Null && s.Branches[1].Type() != schema.Null {
-			return idlType(s.Branches[1]) + "?"
-		}
-		parts := make([]string, len(s.Branches))
-		for i, b := range s.Branches {
-			parts[i] = idlType(b)
-		}
-		return "union { " + strings.Join(parts, ", ") + " }"
-	}
-	return "?"
 }
 
 // idlDefault suggests a default value for a field of type s, in IDL syntax

@@ -209,7 +209,7 @@ func TestImportDirsDotDot(t *testing.T) {
 		src string
 		ok  bool
 	}{
-		{`namespace m; schema o.T; import idl "../other/t.avdl";`, true},    // next to src/: fine
+		{`namespace m; schema o.T; import idl "../other/t.avdl";`, true},     // next to src/: fine
 		{`namespace m; schema o.T; import idl "../../other/t.avdl";`, false}, // only via inc/, escaping it
 		{`namespace m; schema o.U; import idl "sub/../u.avdl";`, true},       // via inc/, staying inside
 	} {

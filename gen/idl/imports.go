@@ -73,16 +73,7 @@ func (b *fileBuilder) importFile(d *importDecl) {
 
 // addError adds the errors of an imported file; an error without a
 // position is reported at the import statement.
-func (c *compiler) addError(pos schema.Position, err error) {
-	switch e := err.(type) {
-	case schema.ErrorList:
-		c.errs = append(c.errs, e...)
-	case *schema.Error:
-		c.errs = append(c.errs, e)
-	default:
-		c.errorf(pos, "%v", err)
-	}
-}
+func (c *compiler) addError(pos schema.Position, err error) { c.errs.AddError(pos, err) }
 
 // findImport looks for an import next to the importing file, then in the
 // import dirs (the reference's classpath). It returns the path to use in

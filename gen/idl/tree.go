@@ -2,7 +2,6 @@ package idl
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -76,12 +75,7 @@ func LoadTree(idlDir string, opts Options) (*Tree, error) {
 	for _, src := range t.Sources {
 		f, err := Compile(src, opts)
 		if err != nil {
-			var el schema.ErrorList
-			if errors.As(err, &el) {
-				errs = append(errs, el...)
-			} else {
-				errs.Add(schema.Position{Filename: src}, err.Error())
-			}
+			errs.AddError(schema.Position{Filename: src}, err)
 			continue
 		}
 		for _, w := range f.Warnings {

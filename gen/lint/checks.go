@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"gitlab.com/acme/avroctl/gen/idl"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -209,7 +210,7 @@ func checkFieldNames(c *checker, t schema.NamedSchema) {
 		want := toLowerCamel(f.Name)
 		fix := fmt.Sprintf(`rename it %s and keep the old name as an alias, so readers still resolve old data: "aliases": ["%s"]`, want, f.Name)
 		if isIDL(t) {
-			fix = fmt.Sprintf(`rename it and keep the old name as an alias, so readers still resolve old data: %s @aliases(["%s"]) %s;`, idlType(f.Type), f.Name, want)
+			fix = fmt.Sprintf(`rename it and keep the old name as an alias, so readers still resolve old data: %s @aliases(["%s"]) %s;`, idl.TypeSyntax(f.Type), f.Name, want)
 		}
 		c.report(fieldPos(t, f), r.FullName()+"."+f.Name, fix, "field name %q is not lowerCamelCase", f.Name)
 	}
@@ -307,7 +308,7 @@ func checkOptionalDefault(c *checker, t schema.NamedSchema) {
 		var fix string
 		switch {
 		case nullAt == 0 && isIDL(t):
-			fix = fmt.Sprintf("default it to null: %s %s = null;", idlType(f.Type), f.Name)
+			fix = fmt.Sprintf("default it to null: %s %s = null;", idl.TypeSyntax(f.Type), f.Name)
 		case nullAt == 0:
 			fix = `default it to null: "default": null`
 		default:
@@ -384,7 +385,7 @@ func checkTimestamps(c *checker, t schema.NamedSchema) {
 		}
 		fix := `declare it {"type": "long", "logicalType": "timestamp-millis"} (or -micros); a logical type does not change the bytes, so this is compatible`
 		if isIDL(t) {
-			typ := strings.Replace(idlType(f.Type), "long", "timestamp_ms", 1)
+			typ := strings.Replace(idl.TypeSyntax(f.Type), "long", "timestamp_ms", 1)
 			fix = fmt.Sprintf("declare it %s %s (or use @logicalType(\"timestamp-micros\") long); a logical type does not change the bytes, so this is compatible", typ, f.Name)
 		}
 		c.report(fieldPos(t, f), r.FullName()+"."+f.Name, fix,
@@ -456,46 +457,6 @@ func longBranch(s schema.Schema) *schema.Primitive {
 		return p
 	}
 	return nil
-}
-
-// idlType spells a field type for a fix in IDL syntax, as far as a short
-// phrase can: primitives, named types, T? and union { ... }.
-func idlType(s schema.Schema) string {
-	switch s := s.(type) {
-	case *schema.Primitive:
-		switch schema.LogicalOf(s).Name {
-		case "date":
-			return "date"
-		case "time-millis":
-			return "time_ms"
-		case "timestamp-millis":
-			return "timestamp_ms"
-		case "local-timestamp-millis":
-			return "local_timestamp_ms"
-		case "uuid":
-			return "uuid"
-		case "decimal":
-			l := schema.LogicalOf(s)
-			return fmt.Sprintf("decimal(%d,%d)", l.Precision, l.Scale)
-		}
-		return s.T.String()
-	case schema.NamedSchema:
-		return s.Names().Name
-	case *schema.Array:
-		return "array<" + idlType(s.Items) + ">"
-	case *schema.Map:
-		return "map<" + idlType(s.Values) + ">"
-	case *schema.Union:
-		if len(s.Branches) == 2 && s.Branches[0].Type() == schema.Null {
-			return idlType(s.Branches[1]) + "?"
-		}
-		parts := make([]string, len(s.Branches))
-		for i, b := range s.Branches {
-			parts[i] = idlType(b)
-		}
-		return "union { " + strings.Join(parts, ", ") + " }"
-	}
-	return "?"
 }
 
 // words splits a camelCase, PascalCase or snake_case name into lower-case

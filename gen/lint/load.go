@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -31,14 +30,6 @@ func Load(paths []string, opts idl.Options) ([]schema.NamedSchema, error) {
 			}
 		}
 	}
-	collect := func(err error, where string) {
-		var el schema.ErrorList
-		if errors.As(err, &el) {
-			errs = append(errs, el...)
-		} else {
-			errs.Add(schema.Position{Filename: where}, err.Error())
-		}
-	}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -48,7 +39,7 @@ func Load(paths []string, opts idl.Options) ([]schema.NamedSchema, error) {
 		if fi.IsDir() {
 			list, err := loadDir(p, opts)
 			if err != nil {
-				collect(err, p)
+				errs.AddError(schema.Position{Filename: p}, err)
 			}
 			add(list)
 			continue
@@ -57,14 +48,14 @@ func Load(paths []string, opts idl.Options) ([]schema.NamedSchema, error) {
 		case strings.HasSuffix(p, ".avdl"):
 			f, err := idl.Compile(p, opts)
 			if err != nil {
-				collect(err, p)
+				errs.AddError(schema.Position{Filename: p}, err)
 				continue
 			}
 			add(f.Schemata())
 		case strings.HasSuffix(p, ".avsc"):
 			list, err := loadAvsc([]string{p})
 			if err != nil {
-				collect(err, p)
+				errs.AddError(schema.Position{Filename: p}, err)
 			}
 			add(list)
 		default:
@@ -126,12 +117,7 @@ func loadAvsc(files []string) ([]schema.NamedSchema, error) {
 		}
 		s, err := schema.Parse(data, schema.ParseOptions{Filename: f})
 		if err != nil {
-			var el schema.ErrorList
-			if errors.As(err, &el) {
-				errs = append(errs, el...)
-			} else {
-				errs.Add(schema.Position{Filename: f}, err.Error())
-			}
+			errs.AddError(schema.Position{Filename: f}, err)
 			continue
 		}
 		first := true

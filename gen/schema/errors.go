@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -27,6 +28,21 @@ type ErrorList []*Error
 // Add appends an error at pos.
 func (l *ErrorList) Add(pos Position, msg string) {
 	*l = append(*l, &Error{Pos: pos, Msg: msg})
+}
+
+// AddError appends err: its entries when it is (or wraps) an ErrorList,
+// itself when it is an *Error, else one error at pos.
+func (l *ErrorList) AddError(pos Position, err error) {
+	var el ErrorList
+	var e *Error
+	switch {
+	case errors.As(err, &el):
+		*l = append(*l, el...)
+	case errors.As(err, &e):
+		*l = append(*l, e)
+	default:
+		l.Add(pos, err.Error())
+	}
 }
 
 // Addf appends a formatted error at pos.
