@@ -169,7 +169,15 @@ func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth s
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := store.Open(data)
+	logger := slog.New(slog.NewTextHandler(s.Err, nil))
+	st, err := store.OpenWith(data, store.Options{OnCompact: func(info store.CompactInfo, err error) {
+		if err != nil {
+			logger.Error("log compaction failed; the log in use is intact", "err", err)
+			return
+		}
+		logger.Info("log compacted", "bytes_before", info.BytesBefore, "bytes_after", info.BytesAfter,
+			"records_before", info.RecordsBefore, "records_after", info.RecordsAfter)
+	}})
 	if err != nil {
 		return fmt.Errorf("open registry data: %w", err)
 	}
@@ -180,8 +188,7 @@ func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth s
 	if c := st.Recovered.Compacted; c != nil {
 		fmt.Fprintf(s.Err, "registry: compacted the log from %d to %d bytes\n", c.BytesBefore, c.BytesAfter)
 	}
-	srv := server.New(st, server.Options{BasicAuth: basicAuth, ReadOnly: readOnly,
-		Logger: slog.New(slog.NewTextHandler(s.Err, nil))})
+	srv := server.New(st, server.Options{BasicAuth: basicAuth, ReadOnly: readOnly, Logger: logger})
 	if err := srv.Open(listen); err != nil {
 		return err
 	}

@@ -118,11 +118,15 @@ func (s *Store) maybeCompact() {
 	if s.closed || s.log == nil || !s.shouldCompact() {
 		return
 	}
+	var info CompactInfo
 	data, records, err := encodeSnapshot(s.st.Snapshot())
 	if err == nil {
-		_, err = s.compactLocked(data, records)
+		info, err = s.compactLocked(data, records)
 	}
 	s.compactErr = err
+	if s.onCompact != nil {
+		s.onCompact(info, err)
+	}
 	if err != nil {
 		// Do not retry on every write: wait until the log grows again.
 		s.baseSize = s.log.size

@@ -145,7 +145,13 @@ func TestCompactLeftover(t *testing.T) {
 // compactions; every acknowledged write survives them and a reopen.
 func TestAutoCompact(t *testing.T) {
 	dir := t.TempDir()
-	s, err := OpenWith(dir, Options{CompactMinBytes: 4 << 10})
+	var told int
+	s, err := OpenWith(dir, Options{CompactMinBytes: 4 << 10, OnCompact: func(info CompactInfo, err error) {
+		if err != nil || info.BytesAfter >= info.BytesBefore {
+			t.Errorf("OnCompact(%+v, %v)", info, err)
+		}
+		told++
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,8 +174,8 @@ func TestAutoCompact(t *testing.T) {
 	}
 	wg.Wait()
 	st := s.Stats()
-	if st.Compactions == 0 || st.CompactErr != nil {
-		t.Fatalf("stats %+v: want compactions and no error", st)
+	if st.Compactions == 0 || st.CompactErr != nil || told != st.Compactions {
+		t.Fatalf("stats %+v, OnCompact told %d times: want compactions, each told, and no error", st, told)
 	}
 	if st.LogBytes >= 4<<10*compactRatio {
 		t.Errorf("log is %d bytes after compactions", st.LogBytes)

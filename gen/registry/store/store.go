@@ -30,6 +30,7 @@ type Store struct {
 	records     int
 	baseSize    int64
 	compactMin  int64
+	onCompact   func(CompactInfo, error)
 	compactions int
 	compactErr  error
 
@@ -60,6 +61,10 @@ type Options struct {
 	// CompactMinBytes is the log size below which it is never compacted
 	// (0: DefaultCompactMinBytes). Tests lower it to compact often.
 	CompactMinBytes int64
+	// OnCompact, when set, is told about each automatic compaction after
+	// open (for the server's log). It runs under the store's write lock:
+	// it must not call the store.
+	OnCompact func(CompactInfo, error)
 }
 
 // Open opens the store kept in dir with default options; see OpenWith.
@@ -70,7 +75,7 @@ func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
 // A second Open of the same dir while the first is open fails. A log that
 // has grown well past what its state needs is compacted first.
 func OpenWith(dir string, opts Options) (*Store, error) {
-	s := &Store{st: NewState(), compactMin: opts.CompactMinBytes}
+	s := &Store{st: NewState(), compactMin: opts.CompactMinBytes, onCompact: opts.OnCompact}
 	if s.compactMin <= 0 {
 		s.compactMin = DefaultCompactMinBytes
 	}
