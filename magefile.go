@@ -106,10 +106,25 @@ func Test() error {
 func Fuzz() error { return fuzzAll() }
 
 // Conformance runs the shared reference suites (IDL, real-world IDL,
-// compatibility) against avroctl.
+// compatibility) against avroctl, then the generated-code check on every
+// standalone real-world schema.
 func Conformance() error {
 	mg.Deps(Build)
-	return run(avroctl, "conformance", "--dir", conformanceDir())
+	if err := run(avroctl, "conformance", "--dir", conformanceDir()); err != nil {
+		return err
+	}
+	// Generated code for every standalone real-world schema: encode random
+	// values, compare the bytes with twmb/avro's, decode them back.
+	rw, err := filepath.Abs(filepath.Join(conformanceDir(), "idl-realworld", "outputs"))
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(rw); err != nil {
+		fmt.Println("conformance: no real-world outputs beside the project; generated-code check skipped")
+		return nil
+	}
+	return runEnv(".", []string{"AVROCTL_GEN_REALWORLD=" + rw}, "go", "test", "-count=1", "-timeout", "30m",
+		"-run", "^TestGeneratedCodeRuns$", "./gen/golang")
 }
 
 // Interop runs the interop modules: the Java reference harness (Maven) and
