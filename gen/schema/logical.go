@@ -77,20 +77,33 @@ func intProp(p *Props, key string) (int, bool) {
 	if !ok || n.IsFloat {
 		return 0, false
 	}
-	var x int
-	for i, c := range n.Text {
-		if i == 0 && c == '-' {
-			continue
-		}
-		if c < '0' || c > '9' || x > math.MaxInt32 {
+	// Java keeps a JSON integer as an Integer only when it fits in 32 bits
+	// (a larger one is a Long, which getInt refuses).
+	neg := len(n.Text) > 0 && n.Text[0] == '-'
+	digits := n.Text
+	if neg {
+		digits = digits[1:]
+	}
+	if digits == "" {
+		return 0, false
+	}
+	var x int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
 			return 0, false
 		}
-		x = x*10 + int(c-'0')
+		x = x*10 + int64(c-'0')
+		if x > math.MaxInt32+1 {
+			return 0, false
+		}
 	}
-	if len(n.Text) > 0 && n.Text[0] == '-' {
+	if neg {
 		x = -x
 	}
-	return x, true
+	if x > math.MaxInt32 || x < math.MinInt32 {
+		return 0, false
+	}
+	return int(x), true
 }
 
 // maxDecimalPrecision is the largest decimal precision a fixed of size bytes
