@@ -187,3 +187,28 @@ func TestPositions(t *testing.T) {
 		t.Errorf("field type Pos = %s", got)
 	}
 }
+
+// TestTrailingContent: after a schema, Java's Schema.Parser trims the rest
+// with String.trim (every character up to U+0020 goes, comments stay and
+// are "dangling content"); Protocol.parse never looks past the protocol.
+func TestTrailingContent(t *testing.T) {
+	for _, tc := range []struct {
+		src string
+		ok  bool
+	}{
+		{"\"int\"  \n", true},
+		{"\"int\"\x00\x01\x1f ", true},
+		{"/* c */ \"int\"", true},
+		{"\"int\" /* c */", false},
+		{"\"int\" // c\n", false},
+		{"\"int\"\x00 x", false},
+	} {
+		_, err := Parse([]byte(tc.src), ParseOptions{Filename: "t.avsc"})
+		if (err == nil) != tc.ok {
+			t.Errorf("Parse(%q) = %v, want ok=%v", tc.src, err, tc.ok)
+		}
+	}
+	if _, err := ParseProtocol([]byte(`{"protocol":"P","types":[],"messages":{}} trailing { garbage`), ParseOptions{}); err != nil {
+		t.Errorf("ParseProtocol with trailing text: %v (Protocol.parse ignores it)", err)
+	}
+}

@@ -38,7 +38,7 @@ func readCases(t *testing.T, file string) []conformanceCase {
 // Java prints them, which is the "json" comparison of the conformance data
 // (key order and array order matter, number spelling does not).
 func normalizeJSON(t *testing.T, data []byte) []byte {
-	n, err := parseJSONTree(data)
+	n, err := parseJSONTree(data, trailingBlank)
 	if err != nil {
 		t.Fatalf("golden is not JSON: %s", err.msg)
 	}
@@ -97,7 +97,7 @@ func TestConformanceOutputs(t *testing.T) {
 			case "named-schema-list":
 				// Each element stands alone (see MarshalList), so each is
 				// parsed on its own.
-				list, serr := parseJSONTree(data)
+				list, serr := parseJSONTree(data, trailingBlank)
 				if serr != nil || list.kind != jArray {
 					t.Errorf("%s: not a JSON array", c.id)
 					continue

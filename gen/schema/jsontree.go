@@ -86,8 +86,23 @@ type jsonParser struct {
 	err   *jsonSyntaxError
 }
 
-// parseJSONTree reads one JSON value followed only by whitespace/comments.
-func parseJSONTree(src []byte) (*jsonNode, *jsonSyntaxError) {
+// trailing says what may follow the JSON value, as the reference's two
+// entry points differ.
+type trailing int
+
+const (
+	// trailingBlank: Schema.Parser.parse(String|File) releases the text
+	// Jackson has not read and trims it with String.trim, which removes
+	// every character up to U+0020 (control characters too, but not
+	// comments); anything left is "dangling content".
+	trailingBlank trailing = iota
+	// trailingIgnored: Protocol.parse reads one JSON tree and never looks
+	// past it.
+	trailingIgnored
+)
+
+// parseJSONTree reads one JSON value and checks what follows it.
+func parseJSONTree(src []byte, after trailing) (*jsonNode, *jsonSyntaxError) {
 	p := &jsonParser{src: src}
 	// Jackson detects the encoding and skips a UTF-8 byte order mark.
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
@@ -104,12 +119,18 @@ func parseJSONTree(src []byte) (*jsonNode, *jsonSyntaxError) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	p.skipSpace()
-	if p.err != nil {
-		return nil, p.err
+	if after == trailingIgnored {
+		return n, nil
 	}
-	if p.pos < len(p.src) {
-		return nil, &jsonSyntaxError{p.pos, "dangling content after end of schema: " + snippet(p.src[p.pos:])}
+	start, end := p.pos, len(p.src)
+	for start < end && p.src[start] <= ' ' {
+		start++
+	}
+	for end > start && p.src[end-1] <= ' ' {
+		end--
+	}
+	if start < end {
+		return nil, &jsonSyntaxError{start, "dangling content after end of schema: " + snippet(p.src[start:end])}
 	}
 	return n, nil
 }

@@ -52,7 +52,7 @@ type ParseOptions struct {
 // undefined name is reported.
 func Parse(data []byte, opts ParseOptions) (Schema, error) {
 	r := newReader(data, opts)
-	root, serr := parseJSONTree(data)
+	root, serr := parseJSONTree(data, trailingBlank)
 	if serr != nil {
 		r.errorAt(serr.off, serr.msg)
 		return nil, r.errs.Err()

@@ -21,7 +21,7 @@ var (
 // Protocol.toString lists a nested type before the type that contains it.
 func ParseProtocol(data []byte, opts ParseOptions) (*Protocol, error) {
 	r := newReader(data, opts)
-	root, serr := parseJSONTree(data)
+	root, serr := parseJSONTree(data, trailingIgnored)
 	if serr != nil {
 		r.errorAt(serr.off, serr.msg)
 		return nil, r.errs.Err()
