@@ -3,6 +3,8 @@ package interop
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"unicode/utf8"
 
@@ -101,6 +103,13 @@ func FuzzSchemaVsJava(f *testing.F) {
 	f.Add([]byte(`"int"`))
 	f.Add([]byte(`["null",{"type":"enum","name":"E","symbols":["A"],"default":"A"}]`))
 	f.Add([]byte(`{"type":"fixed","name":"d","size":4,"logicalType":"decimal","precision":9,"scale":2}`))
+	// The project's own schemas: docs, logical types, defaults, properties.
+	files, _ := filepath.Glob(filepath.Join("..", "schemas", "*.avsc"))
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		if !utf8.Valid(src) {
 			// The harness carries schema text inside JSON strings, which
