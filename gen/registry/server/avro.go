@@ -182,14 +182,26 @@ func latestLive(sub *store.Subject) *store.Version {
 	return nil
 }
 
-// previousVersions returns the subject's live versions, oldest first, ready
-// for a compatibility check.
-func (s *Server) previousVersions(st *store.State, sub *store.Subject) ([]compat.Previous, error) {
-	if sub == nil {
+// previousVersions returns the subject's live versions that a check at
+// level looks at, oldest first, ready for a compatibility check: all of them
+// for a transitive level, the latest only for the others (as Confluent
+// fetches them). Parsing a long history on every registration would make
+// registering into a subject cost time proportional to its length.
+func (s *Server) previousVersions(st *store.State, sub *store.Subject, level string) ([]compat.Previous, error) {
+	if sub == nil || level == "NONE" {
 		return nil, nil
 	}
+	versions := sub.Versions
+	if !strings.HasSuffix(level, "_TRANSITIVE") {
+		for i := len(versions) - 1; i >= 0; i-- {
+			if !versions[i].Deleted {
+				versions = versions[i : i+1]
+				break
+			}
+		}
+	}
 	var prev []compat.Previous
-	for _, v := range sub.Versions {
+	for _, v := range versions {
 		if v.Deleted {
 			continue
 		}

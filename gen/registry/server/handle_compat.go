@@ -43,12 +43,12 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 			if sub == nil || !sub.Live() {
 				return nil
 			}
-			all, err := s.previousVersions(st, sub)
+			all, err := s.previousVersions(st, sub, level)
 			if err != nil {
 				return err
 			}
 			prev = all
-			if rawVersion != "" {
+			if rawVersion != "" && len(all) > 0 {
 				prev = all[len(all)-1:]
 			}
 		default:

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"gitlab.com/acme/avroctl/gen/compat"
 	"gitlab.com/acme/avroctl/gen/registry/store"
 )
 
@@ -139,12 +138,9 @@ func (s *Server) registerSchema(tx *store.Tx, subject string, req *registerReque
 		return 0, errorf(CodeOperationNotPermitted, "Subject %s is not in import mode: a schema ID may be given only in IMPORT mode", subject)
 	}
 	level := st.EffectiveLevel(subject)
-	var prev []compat.Previous
-	if level != "NONE" {
-		var err error
-		if prev, err = s.previousVersions(st, sub); err != nil {
-			return 0, err
-		}
+	prev, err := s.previousVersions(st, sub, level)
+	if err != nil {
+		return 0, err
 	}
 	if ok, msgs := s.checker.Check(level, ps.schema, prev); !ok {
 		return 0, errorf(CodeIncompatible, "Schema being registered is incompatible with an earlier schema for subject \"%s\", details: [%s]", subject, strings.Join(msgs, ", "))
