@@ -111,7 +111,8 @@ func (s *Store) Compact() (CompactInfo, error) {
 
 // maybeCompact compacts when the log has outgrown its last compacted size.
 // A failed compaction leaves the old log in place (the write that triggered
-// it is already durable), so the error is only kept for Stats.
+// it is already durable), so the error is only reported: in Stats and to
+// Options.OnCompact.
 func (s *Store) maybeCompact() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
