@@ -64,12 +64,14 @@ func TestWireRandomSchemas(t *testing.T) {
 		if !finiteAvsc(c.reader) || !finiteAvsc(c.writer) {
 			continue
 		}
-		// One package per namespace, named after the case, so that cases
-		// never share a package and a broken one can be left out.
+		// One package per case, so that cases never share a package and a
+		// broken one can be left out. A case's namespaces share it: they
+		// may refer to each other in a cycle (rand.s9 -> rand.s9.sub ->
+		// rand.s9), which Go packages cannot, and the generator refuses.
 		evolve.Walk(next, func(x *evolve.Node) {
 			if x.Kind.IsNamed() {
 				if _, ok := packages[x.Namespace]; !ok {
-					packages[x.Namespace] = fmt.Sprintf("s%dp%d", i, len(packages))
+					packages[x.Namespace] = fmt.Sprintf("s%d", i)
 				}
 			}
 		})
@@ -139,7 +141,7 @@ func TestWireRandomSchemas(t *testing.T) {
 			roundTrip(t, h, d, r, ty.Name, ty.Schema, 20)
 		})
 	}
-	var resolved, refused int
+	var resolved, refused, aliasQuirk int
 	for _, i := range slices.Sorted(maps.Keys(cases)) {
 		c := cases[i]
 		t.Run(fmt.Sprintf("resolve/s%d", i), func(t *testing.T) {
@@ -162,6 +164,15 @@ func TestWireRandomSchemas(t *testing.T) {
 				case javaErr != nil && goErr != "":
 					refused++
 					continue
+				case javaErr != nil && javaAliasDefaultQuirk(h, javaErr, c.reader, c.writer):
+					// A deliberate difference (README: Known differences):
+					// avroctl reads the value; what it produced must still
+					// be a valid value of the reader schema for Java.
+					if _, _, err := h.Decode(c.reader, nil, goBytes); err != nil {
+						t.Fatalf("Java cannot decode avroctl's resolved bytes %x: %v", goBytes, err)
+					}
+					aliasQuirk++
+					continue
 				case javaErr != nil:
 					t.Fatalf("Java refuses to resolve (%v) but avroctl accepts\nvalue %s\nwriter %s\nreader %s\nsteps %q", javaErr, value, c.writer, c.reader, c.steps)
 				case goErr != "" && excuse(t, goErr):
@@ -180,8 +191,26 @@ func TestWireRandomSchemas(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d random evolved schemas (%d left out, see above), %d generated record types, %d values round-tripped (%d byte-identical); %d old values resolved identically, %d refused by both",
-		len(cases), n-len(cases), len(resp.Types), d.roundTrips, d.identical, resolved, refused)
+	t.Logf("%d random evolved schemas (%d left out, see above), %d generated record types, %d values round-tripped (%d byte-identical); %d old values resolved identically, %d refused by both, %d read by avroctl where Java's alias rewrite rejects a writer default",
+		len(cases), n-len(cases), len(resp.Types), d.roundTrips, d.identical, resolved, refused, aliasQuirk)
+}
+
+// javaAliasDefaultQuirk reports whether Java's refusal to resolve is its
+// alias rewrite, not a resolution rule. Java's resolving reader first
+// rewrites the writer schema with the reader's aliases
+// (Schema.applyAliases), re-creating every field with its default
+// validated; when a renamed field makes a writer field's default invalid
+// (the default still names the field's old name), it throws "Invalid
+// default for field" before reading anything. The specification ignores
+// writer defaults when reading, Java's own SchemaCompatibility calls the
+// pair compatible, and avroctl reads the value. So: a Java error of that
+// kind, and a compatible verdict from Java for the pair.
+func javaAliasDefaultQuirk(h *javaharness.Harness, javaErr error, reader, writer []byte) bool {
+	if !strings.Contains(javaErr.Error(), "Invalid default for field") {
+		return false
+	}
+	res, err := h.Compat(reader, writer)
+	return err == nil && res.Compatible()
 }
 
 // finiteAvsc reports whether every record reachable in the schema has a

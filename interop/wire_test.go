@@ -136,7 +136,14 @@ func roundTrip(t *testing.T, h *javaharness.Harness, d *driver, r *rand.Rand, na
 	t.Helper()
 	s, err := schema.Parse([]byte(schemaJSON), schema.ParseOptions{Filename: name})
 	if err != nil {
-		t.Fatalf("AvroSchema() of the generated type does not parse: %v", err)
+		// A nested type whose field default goes through the type itself
+		// is valid inside its parent but not as a root: Java refuses it
+		// too ("Schema fields not set yet"), so there is nothing to
+		// compare. Any other refusal is a bug.
+		if _, jerr := h.Schema([]byte(schemaJSON)); jerr != nil {
+			t.Skipf("neither avroctl nor Java accepts the type as a root schema: %v / %v", err, jerr)
+		}
+		t.Fatalf("AvroSchema() of the generated type does not parse, but Java accepts it: %v", err)
 	}
 	for i := 0; i < n; i++ {
 		value, multiKeyMap := randdatum.Generate(r, s, randdatum.Options{})
