@@ -29,6 +29,9 @@ type scanner struct {
 	off      int
 	line     int
 	lineOff  int // offset of the current line's first byte
+	// colOff and col are the last offset posAt was asked for and its
+	// column, when that offset is on the current line.
+	colOff, col int
 	errh     func(pos schema.Position, msg string)
 	warnh    func(pos schema.Position, msg string)
 }
@@ -60,7 +63,16 @@ func (s *scanner) scanAll() []token {
 // posAt returns the position of off, which must be on the current line
 // (token starts are: the scanner computes them before moving on).
 func (s *scanner) posAt(off int) schema.Position {
-	return schema.Position{Filename: s.filename, Offset: off, Line: s.line, Column: schema.Column(s.src[s.lineOff:off])}
+	// Columns count characters. Counting from the line start for every
+	// token would cost the line's length each time (quadratic on a long
+	// one-line file), so the count goes on from the last position asked
+	// for on the same line.
+	if s.col == 0 || s.colOff < s.lineOff || off < s.colOff {
+		s.colOff, s.col = s.lineOff, 1
+	}
+	s.col += utf8.RuneCount(s.src[s.colOff:off])
+	s.colOff = off
+	return schema.Position{Filename: s.filename, Offset: off, Line: s.line, Column: s.col}
 }
 
 // advance moves past n bytes, keeping line bookkeeping. A line ends at

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // ParseOptions configure Parse and ParseProtocol.
@@ -75,8 +76,10 @@ type reader struct {
 	file  string
 	src   []byte
 	lines []int // offsets of line starts, built on first use
-	ext   *Names
-	local *Names
+	// colLine, colOff and col cache the last position computed by pos.
+	colLine, colOff, col int
+	ext                  *Names
+	local                *Names
 	// forward is ParseOptions.Forward.
 	forward func(full string, pos Position) Schema
 	errs    ErrorList
@@ -133,7 +136,16 @@ func (r *reader) pos(off int) Position {
 	if line < 0 {
 		line = 0
 	}
-	return Position{Filename: r.file, Offset: off, Line: line + 1, Column: Column(r.src[r.lines[line]:off])}
+	// Columns count characters. Positions are mostly asked for in source
+	// order, so the count goes on from the last one on the same line
+	// instead of starting at the line start each time (which is quadratic
+	// on a one-line schema, the usual form of a registered one).
+	if r.col == 0 || line != r.colLine || off < r.colOff || r.colOff < r.lines[line] {
+		r.colLine, r.colOff, r.col = line, r.lines[line], 1
+	}
+	r.col += utf8.RuneCount(r.src[r.colOff:off])
+	r.colOff = off
+	return Position{Filename: r.file, Offset: off, Line: line + 1, Column: r.col}
 }
 
 func (r *reader) errorAt(off int, msg string) {
@@ -384,15 +396,17 @@ func (r *reader) record(n *jsonNode, ns string, isError bool) Schema {
 		return nil
 	}
 	rec.Fields = []*Field{}
+	byName := make(map[string]*Field, len(fieldsNode.elems))
 	for _, fn := range fieldsNode.elems {
 		f := r.field(fn, rec.Namespace)
 		if f == nil {
 			return nil
 		}
-		if prev := rec.FieldByName(f.Name); prev != nil {
+		if prev := byName[f.Name]; prev != nil {
 			r.errs.Add(f.Pos, fmt.Sprintf("Duplicate field %s in record %s (first declared at %s)", f.Name, rec.FullName(), prev.Pos))
 			return nil
 		}
+		byName[f.Name] = f
 		rec.Fields = append(rec.Fields, f)
 	}
 	r.props(n, &rec.Props, schemaReserved)
