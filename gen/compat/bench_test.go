@@ -60,3 +60,19 @@ func BenchmarkFullTransitive1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckWide checks a record of 1,000 and of 10,000 fields against
+// itself; ns/op per field should stay about the same (a field lookup by
+// linear scan once made it quadratic).
+func BenchmarkCheckWide(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		s := benchRecord(b, benchFields(n))
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if r := compat.Check(s, s); !r.Compatible {
+					b.Fatal(r)
+				}
+			}
+		})
+	}
+}

@@ -268,6 +268,7 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	var out outcome
 	c.loc = append(c.loc, "fields")
 	savedR, savedW := c.rpos, c.wpos
+	writerFields := writer.FieldIndex()
 	for i, rf := range reader.Fields {
 		c.loc = append(c.loc, strconv.Itoa(i))
 		if rf.Pos.IsValid() {
@@ -276,7 +277,7 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 			c.rpos = savedR
 		}
 		c.wpos = savedW
-		wf := lookupWriterField(writer, rf, i)
+		wf := lookupWriterField(writer, writerFields, rf, i)
 		if wf == nil {
 			if !rf.HasDefault {
 				if e, ok := rf.Type.(*schema.Enum); ok && e.HasDefault {
@@ -314,15 +315,16 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 }
 
 // lookupWriterField finds the writer field for a reader field by its name
-// or one of its aliases (only the reader's aliases count).
-func lookupWriterField(writer *schema.Record, rf *schema.Field, pos int) *schema.Field {
+// or one of its aliases (only the reader's aliases count), in fields, the
+// writer's FieldIndex.
+func lookupWriterField(writer *schema.Record, fields map[string]*schema.Field, rf *schema.Field, pos int) *schema.Field {
 	var found *schema.Field
 	n := 0
-	if f := writer.FieldByName(rf.Name); f != nil {
+	if f := fields[rf.Name]; f != nil {
 		found, n = f, 1
 	}
 	for _, a := range rf.Aliases {
-		if f := writer.FieldByName(a); f != nil {
+		if f := fields[a]; f != nil {
 			found = f
 			n++
 		}

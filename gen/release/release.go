@@ -164,8 +164,9 @@ func diffNamed(name string, o, n schema.NamedSchema, add addFunc) {
 }
 
 func diffRecord(name string, o, n *schema.Record, add addFunc) {
+	oFields, nFields := o.FieldIndex(), n.FieldIndex()
 	for _, of := range o.Fields {
-		nf := n.FieldByName(of.Name)
+		nf := nFields[of.Name]
 		if nf == nil {
 			add(GoBreaking, name, "field %s.%s removed", name, of.Name)
 			continue
@@ -189,7 +190,7 @@ func diffRecord(name string, o, n *schema.Record, add addFunc) {
 		}
 	}
 	for _, nf := range n.Fields {
-		if o.FieldByName(nf.Name) == nil {
+		if oFields[nf.Name] == nil {
 			opt := "optional "
 			if !nf.HasDefault {
 				opt = ""

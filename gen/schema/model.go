@@ -285,6 +285,19 @@ func (*Array) Type() Type { return ArrayType }
 func (*Map) Type() Type   { return MapType }
 func (*Union) Type() Type { return UnionType }
 
+// FieldIndex returns the record's fields by name (the first of each name,
+// as FieldByName finds). Code that looks up many fields builds it once:
+// FieldByName is a linear scan, and records with thousands of fields exist.
+func (r *Record) FieldIndex() map[string]*Field {
+	idx := make(map[string]*Field, len(r.Fields))
+	for _, f := range r.Fields {
+		if _, ok := idx[f.Name]; !ok {
+			idx[f.Name] = f
+		}
+	}
+	return idx
+}
+
 // FieldByName returns the field called name, or nil.
 func (r *Record) FieldByName(name string) *Field {
 	for _, f := range r.Fields {

@@ -366,13 +366,17 @@ func defaultVal(v Value, s Schema) (Value, bool) {
 			return nil, false
 		}
 		o := &Object{}
+		var fields map[string]*Field
+		if st, ok := s.(*Record); ok {
+			fields = st.FieldIndex()
+		}
 		for _, m := range v.Members {
 			var sub Schema
 			switch st := s.(type) {
 			case *Map:
 				sub = st.Values
 			case *Record:
-				if f := st.FieldByName(m.Key); f != nil {
+				if f := fields[m.Key]; f != nil {
 					sub = f.Type
 				}
 			}
