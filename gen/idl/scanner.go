@@ -32,8 +32,8 @@ type scanner struct {
 	// colOff and col are the last offset posAt was asked for and its
 	// column, when that offset is on the current line.
 	colOff, col int
-	errh     func(pos schema.Position, msg string)
-	warnh    func(pos schema.Position, msg string)
+	errh        func(pos schema.Position, msg string)
+	warnh       func(pos schema.Position, msg string)
 }
 
 func newScanner(filename string, src []byte, errh func(schema.Position, string)) *scanner {
