@@ -113,14 +113,8 @@ func Run(types []schema.NamedSchema, cfg Config) (Result, error) {
 	}
 	sort.SliceStable(kept, func(i, j int) bool {
 		a, b := kept[i], kept[j]
-		if a.Pos.Filename != b.Pos.Filename {
-			return a.Pos.Filename < b.Pos.Filename
-		}
-		if a.Pos.Line != b.Pos.Line {
-			return a.Pos.Line < b.Pos.Line
-		}
-		if a.Pos.Column != b.Pos.Column {
-			return a.Pos.Column < b.Pos.Column
+		if c := schema.ComparePositions(a.Pos, b.Pos); c != 0 {
+			return c < 0
 		}
 		if a.Location != b.Location {
 			return a.Location < b.Location

@@ -54,15 +54,8 @@ func (l *ErrorList) Addf(pos Position, format string, args ...any) {
 func (l ErrorList) Len() int      { return len(l) }
 func (l ErrorList) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
 func (l ErrorList) Less(i, j int) bool {
-	a, b := l[i].Pos, l[j].Pos
-	if a.Filename != b.Filename {
-		return a.Filename < b.Filename
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	if a.Column != b.Column {
-		return a.Column < b.Column
+	if c := ComparePositions(l[i].Pos, l[j].Pos); c != 0 {
+		return c < 0
 	}
 	return l[i].Msg < l[j].Msg
 }

@@ -15,6 +15,7 @@
 package schema
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -93,6 +94,12 @@ func Column(lineStart []byte) int {
 		}
 	}
 	return len(lineStart) + 1
+}
+
+// ComparePositions orders positions by file, line and column (-1, 0, +1),
+// the order every located list (errors, findings) is printed in.
+func ComparePositions(a, b Position) int {
+	return cmp.Or(cmp.Compare(a.Filename, b.Filename), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 }
 
 // IsValid reports whether the position is known.

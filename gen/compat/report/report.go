@@ -93,14 +93,10 @@ func (r *Report) Normalize() {
 		if a.Subject != b.Subject {
 			return a.Subject < b.Subject
 		}
-		if fa, fb := a.file(), b.file(); fa != fb {
-			return fa < fb
-		}
-		if a.Source.Line != b.Source.Line {
-			return a.Source.Line < b.Source.Line
-		}
-		if a.Source.Column != b.Source.Column {
-			return a.Source.Column < b.Source.Column
+		pa, pb := a.Source, b.Source
+		pa.Filename, pb.Filename = a.file(), b.file()
+		if c := schema.ComparePositions(pa, pb); c != 0 {
+			return c < 0
 		}
 		if a.Location != b.Location {
 			return a.Location < b.Location
