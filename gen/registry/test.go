@@ -159,3 +159,11 @@ func loadRefs(ctx context.Context, cl *sr.Client, refs []sr.SchemaReference, nam
 	}
 	return nil
 }
+
+// CheckLocal runs gen/compat on a planned step against its subject's
+// registered versions at level, without asking the registry for a
+// verdict: a plan that also changes the subject's level checks against
+// the level it will have.
+func CheckLocal(ctx context.Context, cl *sr.Client, st Step, level string) (compat.Result, error) {
+	return localCheck(ctx, cl, st, level)
+}

@@ -1,0 +1,121 @@
+package kafkaplan
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// symbol marks an action in the text form, as kafka-gitops and terraform
+// do.
+func symbol(a Action) string {
+	switch a {
+	case Create:
+		return "+"
+	case Delete:
+		return "-"
+	}
+	return "~"
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// WriteText prints the plan for people: one section per kind of change,
+// then the problems, then a summary line.
+func (p *Plan) WriteText(w io.Writer) {
+	actions := func(n func(Action) int) string {
+		return fmt.Sprintf("%d to create, %d to update, %d to delete", n(Create), n(Update), n(Delete))
+	}
+	fmt.Fprintf(w, "Topics: %s.\n", actions(func(a Action) int {
+		n := 0
+		for _, t := range p.Topics {
+			if t.Action == a {
+				n++
+			}
+		}
+		return n
+	}))
+	for _, t := range p.Topics {
+		fmt.Fprintf(w, "%s topic %s", symbol(t.Action), t.Topic)
+		if t.Action == Create {
+			fmt.Fprintf(w, " (partitions %d, replication %d)", t.Partitions.To, t.Replication.To)
+		}
+		fmt.Fprintln(w)
+		if t.Action == Update && t.Partitions != nil {
+			fmt.Fprintf(w, "    ~ partitions: %d -> %d\n", t.Partitions.From, t.Partitions.To)
+		}
+		if t.Action == Update && t.Replication != nil {
+			fmt.Fprintf(w, "    ~ replication: %d -> %d (partition reassignment)\n", t.Replication.From, t.Replication.To)
+		}
+		for _, c := range t.Configs {
+			switch {
+			case t.Action == Create:
+				fmt.Fprintf(w, "    + %s: %s\n", c.Key, quote(c.To))
+			case c.Default:
+				fmt.Fprintf(w, "    ~ %s: %s (broker default) -> %s\n", c.Key, quote(c.From), quote(c.To))
+			default:
+				fmt.Fprintf(w, "    ~ %s: %s -> %s\n", c.Key, quote(c.From), quote(c.To))
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nACLs: %s.\n", actions(func(a Action) int {
+		n := 0
+		for _, c := range p.ACLs {
+			if c.Action == a {
+				n++
+			}
+		}
+		return n
+	}))
+	for _, c := range p.ACLs {
+		fmt.Fprintf(w, "%s acl %s %s %s %s:%s:%s host %s", symbol(c.Action), c.Principal, c.Permission, c.Operation,
+			c.ResourceType, c.Pattern, c.ResourceName, c.Host)
+		if c.Owner != "" {
+			fmt.Fprintf(w, " (%s)", c.Owner)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "\nSubjects: %s to set.\n", count(len(p.Subjects), "compatibility level", "compatibility levels"))
+	for _, s := range p.Subjects {
+		from := s.From
+		if s.Inherited {
+			from += " (global)"
+		}
+		fmt.Fprintf(w, "~ subject %s compatibility: %s -> %s\n", s.Subject, from, s.To)
+	}
+	fmt.Fprintf(w, "\nSchemas: %s to register.\n", count(len(p.Schemas), "schema", "schemas"))
+	for _, s := range p.Schemas {
+		fmt.Fprintf(w, "+ schema %s (%s, %s)", s.Subject, s.Type, s.Action)
+		switch {
+		case s.Action == "new-subject":
+		case s.Compatible:
+			fmt.Fprintf(w, ": %s compatible", s.Level)
+		default:
+			fmt.Fprintf(w, ": NOT %s compatible", s.Level)
+		}
+		fmt.Fprintln(w)
+		for _, f := range s.Findings {
+			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(f, "\n", "\n    "))
+		}
+	}
+	if len(p.Problems) > 0 {
+		fmt.Fprintf(w, "\nProblems: %d; nothing can be applied until they are fixed.\n", len(p.Problems))
+		for _, pr := range p.Problems {
+			fmt.Fprintf(w, "! %s\n", pr)
+		}
+	}
+	fmt.Fprintln(w)
+	switch {
+	case len(p.Problems) > 0:
+		fmt.Fprintf(w, "Plan: %s, %s (fingerprint %s).\n", count(p.Changes(), "change", "changes"), count(len(p.Problems), "problem", "problems"), p.Fingerprint)
+	case p.Changes() == 0:
+		fmt.Fprintf(w, "No changes: the cluster and the registry match the state (fingerprint %s).\n", p.Fingerprint)
+	default:
+		fmt.Fprintf(w, "Plan: %s, of which %d deletions (fingerprint %s).\n", count(p.Changes(), "change", "changes"), p.Deletes(), p.Fingerprint)
+	}
+}
