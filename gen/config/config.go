@@ -40,6 +40,7 @@ type Config struct {
 	Registry Registry `yaml:"registry"`
 	Release  Release  `yaml:"release"`
 	Lint     Lint     `yaml:"lint"`
+	Kafka    Kafka    `yaml:"kafka"`
 
 	// Dir is the folder the file was read from; paths above are relative to it.
 	Dir string `yaml:"-"`
@@ -78,6 +79,13 @@ type Release struct {
 	TagPrefix string `yaml:"tag_prefix"`
 	// Changelog is the changelog file (default "<go.out>/CHANGELOG.md").
 	Changelog string `yaml:"changelog"`
+}
+
+// Kafka configures `avroctl kafka plan|apply|import`.
+type Kafka struct {
+	// State is the desired state file of topics, ACLs and subjects
+	// (default "kafka-state.yaml"); see gen/kafkastate for its format.
+	State string `yaml:"state"`
 }
 
 // Lint configures `avroctl lint`, with buf's keys. Rule IDs and category
@@ -173,6 +181,7 @@ func (c *Config) applyDefaults() {
 	def(&c.Go.Out, "events")
 	def(&c.Registry.Strategy, "topic-record")
 	def(&c.Release.TagPrefix, "events/")
+	def(&c.Kafka.State, "kafka-state.yaml")
 	def(&c.Release.Changelog, filepath.Join(c.Go.Out, "CHANGELOG.md"))
 }
 

@@ -98,6 +98,8 @@ func (e *env) plan(t *testing.T, src string, types []schema.NamedSchema) *Plan {
 	return p
 }
 
+func textOf(p *Plan) string { return text(p) }
+
 func text(p *Plan) string {
 	var b bytes.Buffer
 	p.WriteText(&b)
