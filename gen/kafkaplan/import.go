@@ -154,7 +154,8 @@ func importServices(acls []kafkastate.ACL) (services, custom *yaml.Node) {
 		}
 		used[name] = true
 		simple := func(a kafkastate.ACL, typ, op string) bool {
-			return a.ResourceType == typ && a.Operation == op && a.Pattern == "LITERAL" && a.Host == "*" && a.Permission == "ALLOW"
+			return a.ResourceType == typ && a.Operation == op && a.Pattern == "LITERAL" && a.Host == "*" && a.Permission == "ALLOW" &&
+				kafkastate.TopicNameError(a.ResourceName) == ""
 		}
 		var produces, consumes, groups []string
 		for _, a := range byPrincipal[principal] {

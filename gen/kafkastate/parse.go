@@ -350,8 +350,8 @@ func (p *parser) include(n *yaml.Node, key string, readFile func(string) ([]byte
 // topicNameRx is what Kafka accepts in a topic name.
 var topicNameRx = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
-// topicNameError says what is wrong with a topic name, or "".
-func topicNameError(name string) string {
+// TopicNameError says what is wrong with a topic name, or "".
+func TopicNameError(name string) string {
 	switch {
 	case name == "." || name == "..":
 		return fmt.Sprintf("%q is not a valid topic name", name)
@@ -366,7 +366,7 @@ func topicNameError(name string) string {
 func (p *parser) topics(n *yaml.Node) {
 	p.entries(n, "topics", func(k, v *yaml.Node) {
 		what := "topics." + k.Value
-		if msg := topicNameError(k.Value); msg != "" {
+		if msg := TopicNameError(k.Value); msg != "" {
 			p.errorf(k, "%s", msg)
 		}
 		if _, dup := p.st.Topics[k.Value]; dup {
@@ -397,7 +397,7 @@ func (p *parser) services(n *yaml.Node) {
 			return func(v *yaml.Node) {
 				names, pos := p.list(v, what+"."+key)
 				for i, name := range names {
-					if msg := topicNameError(name); msg != "" {
+					if msg := TopicNameError(name); msg != "" {
 						p.errs.Addf(pos[i], "%s.%s: %s", what, key, msg)
 					}
 					if _, ok := s.TopicPos[name]; !ok {

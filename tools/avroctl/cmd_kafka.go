@@ -146,7 +146,7 @@ func (f *kafkaFlags) makePlan(ctx context.Context) (*kafkaplan.Plan, kafkaplan.C
 	p, err := kafkaplan.Make(ctx, cls, d.input)
 	if err != nil {
 		cls.Kafka.Close()
-		return nil, cls, fmt.Errorf("%w (connected to %s)", err, f.conn.options())
+		return nil, cls, fmt.Errorf("%w (cluster: %s)", err, f.conn.options())
 	}
 	return p, cls, nil
 }
@@ -377,7 +377,7 @@ The file goes to stdout, or to --out (written whole or not at all).`,
 			defer cls.Kafka.Close()
 			data, err := kafkaplan.Import(ctx, cls, kafkaplan.ImportOptions{IgnorePrefixes: ignore, Strategy: strategy})
 			if err != nil {
-				return fmt.Errorf("%w (connected to %s)", err, f.conn.options())
+				return fmt.Errorf("%w (cluster: %s)", err, f.conn.options())
 			}
 			if out == "" {
 				_, err := s.Out.Write(data)
