@@ -3,6 +3,7 @@ package kafkaplan
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ type env struct {
 	reg   *sr.Client
 }
 
-func newEnv(t *testing.T, brokers int) *env {
+func newEnv(t testing.TB, brokers int) *env {
 	t.Helper()
 	// The tool runs as a superuser, as it would on a cluster with an
 	// authorizer: kfake then hides nothing from it.
@@ -300,4 +301,55 @@ func fmtSlice(v [][]int32) string {
 		parts = append(parts, "["+strings.Join(s, " ")+"]")
 	}
 	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// BenchmarkPlan plans a state of n topics (two configs each) and n/10
+// services (4n ACLs) against a kfake cluster that already matches it, so
+// the cost is reading the cluster and comparing. Compare the sizes: the
+// time per topic should stay flat.
+func BenchmarkPlan(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("topics=%d", n), func(b *testing.B) {
+			var src strings.Builder
+			src.WriteString("settings:\n  topics:\n    defaults: {replication: 1, partitions: 6}\n  services:\n    acls: {describeTopicEnabled: true}\ntopics:\n")
+			for i := range n {
+				fmt.Fprintf(&src, "  t%05d:\n    configs: {min.insync.replicas: \"1\", retention.ms: \"%d\"}\n", i, 86400000+i)
+			}
+			src.WriteString("services:\n")
+			for s := range n / 10 {
+				var prod, cons []string
+				for j := range 10 {
+					prod = append(prod, fmt.Sprintf("t%05d", s*10+j))
+					cons = append(cons, fmt.Sprintf("t%05d", ((s+1)%(n/10))*10+j))
+				}
+				fmt.Fprintf(&src, "  svc%04d:\n    type: application\n    principal: User:svc%04d\n    produces: [%s]\n    consumes: [%s]\n",
+					s, s, strings.Join(prod, ", "), strings.Join(cons, ", "))
+			}
+			st, err := kafkastate.Parse("bench.yaml", []byte(src.String()), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := newEnv(b, 1)
+			cls := Clients{Kafka: e.kafka}
+			c := context.Background()
+			p, err := Make(c, cls, Input{State: st})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := Apply(c, cls, p, ApplyOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				p, err := Make(c, cls, Input{State: st})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p.Changes() != 0 {
+					b.Fatalf("%d changes", p.Changes())
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/topic")
+		})
+	}
 }
