@@ -44,11 +44,18 @@ type Result struct {
 	Rules []string
 	// Types is how many named types were checked.
 	Types int
+	// Topics is how many topics were checked (0 without a state).
+	Topics int
 }
 
 // Run checks every named type with the rules cfg selects. Types are the
 // top-level inputs; named types nested in them are checked too, each once.
 func Run(types []schema.NamedSchema, cfg Config) (Result, error) {
+	return RunWithTopics(types, nil, cfg)
+}
+
+// RunWithTopics is Run, plus the topic rules on topics when it is not nil.
+func RunWithTopics(types []schema.NamedSchema, topics *Topics, cfg Config) (Result, error) {
 	use := cfg.Use
 	if len(use) == 0 {
 		use = []string{Default}
@@ -70,6 +77,9 @@ func Run(types []schema.NamedSchema, cfg Config) (Result, error) {
 	}
 	var res Result
 	for id := range enabled {
+		if _, topic := topicRuleByID(id); topic && (topics == nil || topics.State == nil) {
+			continue // nothing to check them on
+		}
 		if !except[id] {
 			res.Rules = append(res.Rules, id)
 		}
@@ -94,12 +104,23 @@ func Run(types []schema.NamedSchema, cfg Config) (Result, error) {
 		schema.Walk(t, add)
 	}
 	res.Types = len(all)
+	byName := map[string]schema.NamedSchema{}
+	for _, t := range all {
+		byName[t.Names().FullName()] = t
+	}
 	for _, id := range res.Rules {
+		c.rule = id
+		if tr, ok := topicRuleByID(id); ok {
+			tr.check(&topicChecker{checker: c, in: topics, types: byName})
+			continue
+		}
 		r, _ := ruleByID(id)
 		for _, t := range all {
-			c.rule = id
 			r.check(c, t)
 		}
+	}
+	if topics != nil && topics.State != nil {
+		res.Topics = len(topics.State.Topics)
 	}
 	// Drop what the configuration and the sources exempt.
 	comments := ignoreComments{}
@@ -184,6 +205,9 @@ func fieldPos(t schema.NamedSchema, f *schema.Field) schema.Position {
 func (r Result) Report() report.Report {
 	rep := report.Report{Kind: report.KindLint, Compatible: len(r.Findings) == 0,
 		Checked: fmt.Sprintf("%d types, %d rules", r.Types, len(r.Rules))}
+	if r.Topics > 0 {
+		rep.Checked = fmt.Sprintf("%d types, %d topics, %d rules", r.Types, r.Topics, len(r.Rules))
+	}
 	for _, f := range r.Findings {
 		sev := "minor"
 		if rule, _ := ruleByID(f.Rule); rule.Category == Minimal {

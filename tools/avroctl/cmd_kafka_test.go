@@ -92,3 +92,12 @@ func TestKafkaPlanErrors(t *testing.T) {
 		t.Errorf("no servers: exit %d\n%s", code, errs)
 	}
 }
+
+func TestLintTopics(t *testing.T) {
+	cfg, _ := kafkaProject(t)
+	code, out, errs := runRegistryCLI(t, "--config", cfg, "lint")
+	if code != 1 || !strings.Contains(out, "state.yaml:2:3: TOPIC_REPLICATION topic orders: topic orders has replication 1") ||
+		!strings.Contains(out, "TOPIC_MIN_INSYNC_REPLICAS") {
+		t.Errorf("lint: exit %d\n%s%s", code, out, errs)
+	}
+}

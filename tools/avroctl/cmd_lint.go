@@ -23,6 +23,8 @@ func newLintCmd(s *streams) *cobra.Command {
 		use        []string
 		except     []string
 		listRules  bool
+		state      string
+		against    string
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
@@ -47,6 +49,12 @@ avroctl.yaml's lint section selects rules, as buf's does:
 In .avdl sources, a comment "// avroctl:lint:ignore RULE_ID..." on the
 element's line or just above it (among its comments and annotations)
 silences those rules for that element.
+
+The topic rules (TOPIC_*, DEAD_LETTER_RETENTION, EVENT_TYPE_TOPIC) check the
+Kafka desired state (kafka.state of avroctl.yaml, or --state) when it exists:
+replication, min.insync.replicas, dead-letter retention, compaction of
+entity-keyed topics, event types; with --state-against REV also the growth of
+a keyed topic's partitions since REV.
 
 --use and --except override the file's lists.
 Exit codes: 0 no findings, 1 findings, 2 bad input.`,
@@ -94,7 +102,11 @@ Exit codes: 0 no findings, 1 findings, 2 bad input.`,
 			if err != nil {
 				return reportCompileError(s, strings.Join(paths, " "), err)
 			}
-			res, err := lint.Run(types, lc)
+			topics, err := lintTopics(cfg, state, against)
+			if err != nil {
+				return err
+			}
+			res, err := lint.RunWithTopics(types, topics, lc)
 			if err != nil {
 				return usageError{err}
 			}
@@ -112,6 +124,8 @@ Exit codes: 0 no findings, 1 findings, 2 bad input.`,
 	cmd.Flags().StringSliceVar(&use, "use", nil, "rules or categories to run (overrides lint.use)")
 	cmd.Flags().StringSliceVar(&except, "except", nil, "rules or categories to skip (overrides lint.except)")
 	cmd.Flags().BoolVar(&listRules, "list-rules", false, "list the rules, their categories and purpose, and exit")
+	cmd.Flags().StringVar(&state, "state", "", "Kafka desired state whose topics the TOPIC_* rules check (default: kafka.state of avroctl.yaml, when it exists)")
+	cmd.Flags().StringVar(&against, "state-against", "", "git revision whose state the partitions of keyed topics are compared with (for example origin/main)")
 	complete := func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		return lint.IDs(), cobra.ShellCompDirectiveNoFileComp
 	}
