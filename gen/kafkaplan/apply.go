@@ -79,26 +79,12 @@ func Apply(ctx context.Context, cls Clients, p *Plan, o ApplyOptions) (Applied, 
 }
 
 func applyTopics(ctx context.Context, cl *kgo.Client, p *Plan, o ApplyOptions, progress func(string), res *Applied) error {
-	create := kmsg.NewPtrCreateTopicsRequest()
-	create.TimeoutMillis = 60000
-	parts := kmsg.NewPtrCreatePartitionsRequest()
-	parts.TimeoutMillis = 60000
-	alter := kmsg.NewPtrIncrementalAlterConfigsRequest()
+	create, parts, alter := topicRequests(p.Topics, false)
 	var reassign kadm.AlterPartitionAssignmentsReq
 	var deletes []string
 	for _, tc := range p.Topics {
 		switch tc.Action {
-		case Create:
-			create.Topics = append(create.Topics, createTopic(tc))
 		case Update:
-			if tc.Partitions != nil {
-				t := kmsg.NewCreatePartitionsRequestTopic()
-				t.Topic, t.Count = tc.Topic, int32(tc.Partitions.To)
-				parts.Topics = append(parts.Topics, t)
-			}
-			if len(tc.Configs) > 0 {
-				alter.Resources = append(alter.Resources, alterResource(tc))
-			}
 			for i, rs := range tc.Assignment {
 				reassign.Assign(tc.Topic, int32(i), rs)
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -61,7 +62,7 @@ func Import(ctx context.Context, cls Clients, o ImportOptions) ([]byte, error) {
 			return nil, err
 		}
 	}
-	for _, name := range sortedKeys(c.Topics) {
+	for _, name := range slices.Sorted(maps.Keys(c.Topics)) {
 		t := c.Topics[name]
 		tm := newMap()
 		put(tm, "partitions", scalar(itoa(t.Partitions)))
@@ -75,7 +76,7 @@ func Import(ctx context.Context, cls Clients, o ImportOptions) ([]byte, error) {
 			}
 		}
 		cfgs := newMap()
-		for _, k := range sortedKeys(t.Configs) {
+		for _, k := range slices.Sorted(maps.Keys(t.Configs)) {
 			if v := t.Configs[k]; v.Dynamic {
 				put(cfgs, k, str(v.Value))
 			}
@@ -143,7 +144,7 @@ func importServices(acls []kafkastate.ACL) (services, custom *yaml.Node) {
 		byPrincipal[a.Principal] = append(byPrincipal[a.Principal], a)
 	}
 	used := map[string]bool{}
-	for _, principal := range sortedKeys(byPrincipal) {
+	for _, principal := range slices.Sorted(maps.Keys(byPrincipal)) {
 		_, base, _ := strings.Cut(principal, ":")
 		name := strings.Trim(nameRx.ReplaceAllString(base, "-"), "-")
 		if name == "" {

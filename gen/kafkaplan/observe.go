@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -176,10 +177,10 @@ func Fingerprint(c *Cluster, subjects []SubjectState) string {
 		Configs  []string
 	}
 	var ts []topic
-	for _, name := range sortedKeys(c.Topics) {
+	for _, name := range slices.Sorted(maps.Keys(c.Topics)) {
 		t := c.Topics[name]
 		var cfgs []string
-		for _, k := range sortedKeys(t.Configs) {
+		for _, k := range slices.Sorted(maps.Keys(t.Configs)) {
 			if v := t.Configs[k]; v.Dynamic {
 				cfgs = append(cfgs, k+"="+v.Value)
 			}
@@ -208,15 +209,6 @@ type SubjectState struct {
 	Inherited bool `json:"inherited,omitempty"`
 	// Versions are the schema ids of the subject's versions, in order.
 	Versions []int `json:"versions,omitempty"`
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

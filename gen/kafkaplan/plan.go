@@ -3,6 +3,7 @@ package kafkaplan
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -192,7 +193,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 		if !ok {
 			tc := TopicChange{Action: Create, Topic: name, Partitions: &IntChange{To: want.Partitions},
 				Replication: &IntChange{To: want.Replication}}
-			for _, k := range sortedKeys(want.Configs) {
+			for _, k := range slices.Sorted(maps.Keys(want.Configs)) {
 				tc.Configs = append(tc.Configs, ConfigChange{Key: k, To: want.Configs[k]})
 			}
 			if want.Replication > len(c.Brokers) {
@@ -218,7 +219,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 				tc.Assignment = reassign(have.Replicas, want.Replication, c.Brokers)
 			}
 		}
-		for _, k := range sortedKeys(want.Configs) {
+		for _, k := range slices.Sorted(maps.Keys(want.Configs)) {
 			cur, ok := have.Configs[k]
 			if ok && strings.TrimSpace(cur.Value) == strings.TrimSpace(want.Configs[k]) {
 				continue
@@ -229,7 +230,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 			p.Topics = append(p.Topics, tc)
 		}
 	}
-	for _, name := range sortedKeys(c.Topics) {
+	for _, name := range slices.Sorted(maps.Keys(c.Topics)) {
 		if _, declared := st.Topics[name]; !declared {
 			p.Topics = append(p.Topics, TopicChange{Action: Delete, Topic: name})
 		}
@@ -313,7 +314,7 @@ func (p *Plan) planRegistry(ctx context.Context, cl *sr.Client, in Input) ([]Sub
 		return nil, fmt.Errorf("the state names subjects, so the plan needs a registry (--url or $%s)", registry.EnvURL)
 	}
 	var states []SubjectState
-	for _, subject := range sortedKeys(levels) {
+	for _, subject := range slices.Sorted(maps.Keys(levels)) {
 		cur, err := registry.GetConfig(ctx, cl, subject)
 		if err != nil {
 			return nil, fmt.Errorf("compatibility of %s: %w", subject, err)
@@ -376,29 +377,7 @@ func (p *Plan) planRegistry(ctx context.Context, cl *sr.Client, in Input) ([]Sub
 // validate asks the brokers whether they would accept the topic changes,
 // without making them.
 func (p *Plan) validate(ctx context.Context, cl *kgo.Client) error {
-	create := kmsg.NewPtrCreateTopicsRequest()
-	create.ValidateOnly = true
-	create.TimeoutMillis = 30000
-	parts := kmsg.NewPtrCreatePartitionsRequest()
-	parts.ValidateOnly = true
-	parts.TimeoutMillis = 30000
-	alter := kmsg.NewPtrIncrementalAlterConfigsRequest()
-	alter.ValidateOnly = true
-	for _, tc := range p.Topics {
-		switch tc.Action {
-		case Create:
-			create.Topics = append(create.Topics, createTopic(tc))
-		case Update:
-			if tc.Partitions != nil {
-				t := kmsg.NewCreatePartitionsRequestTopic()
-				t.Topic, t.Count = tc.Topic, int32(tc.Partitions.To)
-				parts.Topics = append(parts.Topics, t)
-			}
-			if len(tc.Configs) > 0 {
-				alter.Resources = append(alter.Resources, alterResource(tc))
-			}
-		}
-	}
+	create, parts, alter := topicRequests(p.Topics, true)
 	if len(create.Topics) > 0 {
 		resp, err := create.RequestWith(ctx, cl)
 		if err != nil {
@@ -433,6 +412,33 @@ func (p *Plan) validate(ctx context.Context, cl *kgo.Client) error {
 		}
 	}
 	return nil
+}
+
+// topicRequests builds the requests that create topics, add partitions
+// and set configs; validateOnly makes the brokers check them only.
+func topicRequests(changes []TopicChange, validateOnly bool) (*kmsg.CreateTopicsRequest, *kmsg.CreatePartitionsRequest, *kmsg.IncrementalAlterConfigsRequest) {
+	create := kmsg.NewPtrCreateTopicsRequest()
+	create.ValidateOnly, create.TimeoutMillis = validateOnly, 60000
+	parts := kmsg.NewPtrCreatePartitionsRequest()
+	parts.ValidateOnly, parts.TimeoutMillis = validateOnly, 60000
+	alter := kmsg.NewPtrIncrementalAlterConfigsRequest()
+	alter.ValidateOnly = validateOnly
+	for _, tc := range changes {
+		switch tc.Action {
+		case Create:
+			create.Topics = append(create.Topics, createTopic(tc))
+		case Update:
+			if tc.Partitions != nil {
+				t := kmsg.NewCreatePartitionsRequestTopic()
+				t.Topic, t.Count = tc.Topic, int32(tc.Partitions.To)
+				parts.Topics = append(parts.Topics, t)
+			}
+			if len(tc.Configs) > 0 {
+				alter.Resources = append(alter.Resources, alterResource(tc))
+			}
+		}
+	}
+	return create, parts, alter
 }
 
 func createTopic(tc TopicChange) kmsg.CreateTopicsRequestTopic {

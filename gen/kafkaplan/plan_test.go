@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,7 +227,7 @@ func TestDriftAndDeletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if all.Topics["_internal-ish"] == nil || all.Topics["connect-offsets"] == nil || all.Topics["stray"] != nil {
-		t.Errorf("topics after apply: %v", sortedKeys(all.Topics))
+		t.Errorf("topics after apply: %v", slices.Sorted(maps.Keys(all.Topics)))
 	}
 }
 

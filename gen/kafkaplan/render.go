@@ -25,21 +25,23 @@ func count(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// actionCounts says how many of each action a list holds.
+func actionCounts(actions []Action) string {
+	n := map[Action]int{}
+	for _, a := range actions {
+		n[a]++
+	}
+	return fmt.Sprintf("%d to create, %d to update, %d to delete", n[Create], n[Update], n[Delete])
+}
+
 // WriteText prints the plan for people: one section per kind of change,
 // then the problems, then a summary line.
 func (p *Plan) WriteText(w io.Writer) {
-	actions := func(n func(Action) int) string {
-		return fmt.Sprintf("%d to create, %d to update, %d to delete", n(Create), n(Update), n(Delete))
+	topicActions := make([]Action, len(p.Topics))
+	for i, t := range p.Topics {
+		topicActions[i] = t.Action
 	}
-	fmt.Fprintf(w, "Topics: %s.\n", actions(func(a Action) int {
-		n := 0
-		for _, t := range p.Topics {
-			if t.Action == a {
-				n++
-			}
-		}
-		return n
-	}))
+	fmt.Fprintf(w, "Topics: %s.\n", actionCounts(topicActions))
 	for _, t := range p.Topics {
 		fmt.Fprintf(w, "%s topic %s", symbol(t.Action), t.Topic)
 		if t.Action == Create {
@@ -63,15 +65,11 @@ func (p *Plan) WriteText(w io.Writer) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nACLs: %s.\n", actions(func(a Action) int {
-		n := 0
-		for _, c := range p.ACLs {
-			if c.Action == a {
-				n++
-			}
-		}
-		return n
-	}))
+	aclActions := make([]Action, len(p.ACLs))
+	for i, c := range p.ACLs {
+		aclActions[i] = c.Action
+	}
+	fmt.Fprintf(w, "\nACLs: %s.\n", actionCounts(aclActions))
 	for _, c := range p.ACLs {
 		fmt.Fprintf(w, "%s acl %s %s %s %s:%s:%s host %s", symbol(c.Action), c.Principal, c.Permission, c.Operation,
 			c.ResourceType, c.Pattern, c.ResourceName, c.Host)

@@ -2,6 +2,7 @@ package kafkastate
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"gitlab.com/acme/avroctl/gen/schema"
@@ -78,7 +79,7 @@ func (st *State) ACLs() []ACL {
 		}
 	}
 	describe := st.Settings.DescribeACLs
-	for _, name := range sortedKeys(st.Services) {
+	for _, name := range slices.Sorted(maps.Keys(st.Services)) {
 		svc := st.Services[name]
 		base := ACL{Principal: svc.Principal, Owner: "service " + name, Pos: svc.Pos}
 		on := func(typ, res, op string) {
@@ -132,7 +133,7 @@ func (st *State) ACLs() []ACL {
 				on("TOPIC", t, "WRITE")
 			}
 			on("GROUP", svc.GroupID, "READ")
-			for _, cn := range sortedKeys(svc.Connectors) {
+			for _, cn := range slices.Sorted(maps.Keys(svc.Connectors)) {
 				c := svc.Connectors[cn]
 				topics(c.Produces, c.Consumes)
 				if len(c.Consumes) > 0 {
@@ -149,11 +150,11 @@ func (st *State) ACLs() []ACL {
 			}
 			topics(dl, dl[:len(dl)-1])
 		}
-		for _, an := range sortedKeys(st.CustomServiceACLs[name]) {
+		for _, an := range slices.Sorted(maps.Keys(st.CustomServiceACLs[name])) {
 			add(st.CustomServiceACLs[name][an].acl("service "+name, ""))
 		}
 	}
-	for _, name := range sortedKeys(st.Users) {
+	for _, name := range slices.Sorted(maps.Keys(st.Users)) {
 		u := st.Users[name]
 		base := ACL{Principal: u.Principal, Owner: "user " + name, Pos: u.Pos}
 		on := func(typ, res, op string) {
@@ -176,7 +177,7 @@ func (st *State) ACLs() []ACL {
 				on("GROUP", "*", "DESCRIBE")
 			}
 		}
-		for _, an := range sortedKeys(st.CustomUserACLs[name]) {
+		for _, an := range slices.Sorted(maps.Keys(st.CustomUserACLs[name])) {
 			add(st.CustomUserACLs[name][an].acl("user "+name, u.Principal))
 		}
 	}

@@ -10,7 +10,8 @@
 package kafkastate
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -172,7 +173,7 @@ type Subject struct {
 }
 
 // TopicNames returns the topic names, sorted.
-func (s *State) TopicNames() []string { return sortedKeys(s.Topics) }
+func (s *State) TopicNames() []string { return slices.Sorted(maps.Keys(s.Topics)) }
 
 // Ignored reports whether a topic the state does not declare must be left
 // alone.
@@ -186,13 +187,4 @@ func (s *State) Ignored(topic string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -23,7 +23,7 @@ func (st *State) applyDefaults() {
 	if s.DeadLetter.RetrySuffix == "" {
 		s.DeadLetter.RetrySuffix = "-retry"
 	}
-	for _, name := range sortedKeys(st.Services) {
+	for _, name := range slices.Sorted(maps.Keys(st.Services)) {
 		svc := st.Services[name]
 		switch svc.Type {
 		case Application, KafkaConnect:
@@ -92,7 +92,7 @@ func (p *parser) validate() {
 			p.errs.Addf(t.Pos, "topics.%s.key: %q is neither a full Avro name nor one of %s", name, t.Key, strings.Join(primitiveKeys, ", "))
 		}
 	}
-	for _, name := range sortedKeys(st.Services) {
+	for _, name := range slices.Sorted(maps.Keys(st.Services)) {
 		svc := st.Services[name]
 		if svc.Principal == "" && svc.Type != "" {
 			p.errs.Addf(svc.Pos, "services.%s: missing principal (for example principal: User:%s)", name, name)
@@ -101,14 +101,14 @@ func (p *parser) validate() {
 			p.errs.Addf(svc.DeadLetter.Pos, "services.%s.dead-letter: the service consumes no topic, so it has no failures to route", name)
 		}
 	}
-	for _, name := range sortedKeys(st.Users) {
+	for _, name := range slices.Sorted(maps.Keys(st.Users)) {
 		if u := st.Users[name]; u.Principal == "" {
 			p.errs.Addf(u.Pos, "users.%s: missing principal", name)
 		}
 	}
-	for _, owner := range sortedKeys(st.CustomServiceACLs) {
+	for _, owner := range slices.Sorted(maps.Keys(st.CustomServiceACLs)) {
 		acls := st.CustomServiceACLs[owner]
-		for _, an := range sortedKeys(acls) {
+		for _, an := range slices.Sorted(maps.Keys(acls)) {
 			a := acls[an]
 			if _, ok := st.Services[owner]; !ok {
 				p.errs.Addf(a.Pos, "customServiceAcls.%s: there is no service %q; custom ACLs belong to a declared service", owner, owner)
@@ -119,9 +119,9 @@ func (p *parser) validate() {
 			}
 		}
 	}
-	for _, owner := range sortedKeys(st.CustomUserACLs) {
+	for _, owner := range slices.Sorted(maps.Keys(st.CustomUserACLs)) {
 		acls := st.CustomUserACLs[owner]
-		for _, an := range sortedKeys(acls) {
+		for _, an := range slices.Sorted(maps.Keys(acls)) {
 			if _, ok := st.Users[owner]; !ok {
 				p.errs.Addf(acls[an].Pos, "customUserAcls.%s: there is no user %q; custom ACLs belong to a declared user", owner, owner)
 				break
@@ -137,7 +137,7 @@ func (p *parser) validate() {
 // and partition when they are retried, as Spring Kafka does.
 func (p *parser) deriveDeadLetters() {
 	st := p.st
-	for _, name := range sortedKeys(st.Services) {
+	for _, name := range slices.Sorted(maps.Keys(st.Services)) {
 		svc := st.Services[name]
 		if svc.DeadLetter == nil {
 			continue
