@@ -355,3 +355,33 @@ func BenchmarkPlan(b *testing.B) {
 		})
 	}
 }
+
+// TestReplicationChange: a replication change is planned as a
+// reassignment onto the least loaded brokers and applied with progress.
+// (kfake accepts reassignments without moving replicas, so the new
+// replication is checked on a real cluster only.)
+func TestReplicationChange(t *testing.T) {
+	e := newEnv(t, 3)
+	src := "topics:\n  t:\n    partitions: 3\n    replication: 1\n"
+	e.apply(t, e.plan(t, src, nil), false)
+	p := e.plan(t, strings.Replace(src, "replication: 1", "replication: 2", 1), nil)
+	if len(p.Topics) != 1 || p.Topics[0].Replication == nil || len(p.Topics[0].Assignment) != 3 {
+		t.Fatalf("plan:\n%s", text(p))
+	}
+	for i, rs := range p.Topics[0].Assignment {
+		if len(rs) != 2 || rs[0] == rs[1] {
+			t.Errorf("partition %d: replicas %v", i, rs)
+		}
+	}
+	if out := text(p); !strings.Contains(out, "~ replication: 1 -> 2 (partition reassignment)") {
+		t.Errorf("plan:\n%s", out)
+	}
+	var progress []string
+	_, err := Apply(ctx(t), Clients{Kafka: e.kafka}, p, ApplyOptions{Progress: func(m string) { progress = append(progress, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(progress, "\n"); !strings.Contains(got, "reassigning 3 partitions of 1 topics\nreassignment: 3 of 3 partitions done") {
+		t.Errorf("progress:\n%s", got)
+	}
+}
