@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -75,7 +76,71 @@ func Apply(ctx context.Context, cls Clients, p *Plan, o ApplyOptions) (Applied, 
 		}
 		res.Changes += len(p.Schemas)
 	}
-	return res, applyACLs(ctx, cl, p, o, progress, &res)
+	if err := applyACLs(ctx, cl, p, o, progress, &res); err != nil {
+		return res, err
+	}
+	return res, awaitVisible(ctx, cl, p, o)
+}
+
+// awaitVisible waits until the brokers show what Apply changed. KRaft
+// acknowledges a change once the controller has committed it; a broker's
+// metadata and authorizer catch up a moment later, and a plan made in that
+// moment would list the change again.
+func awaitVisible(ctx context.Context, cl *kgo.Client, p *Plan, o ApplyOptions) error {
+	interval := o.PollInterval
+	if interval <= 0 {
+		interval = 200 * time.Millisecond
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		c, err := ReadCluster(ctx, cl, func(string) bool { return false })
+		if err != nil {
+			return err
+		}
+		missing := notVisible(p, c, o.AllowDelete)
+		if missing == "" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("applied, but the brokers do not show it yet (%s): %w", missing, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// notVisible names a change of p that c does not show, or returns "".
+func notVisible(p *Plan, c *Cluster, deleted bool) string {
+	for _, tc := range p.Topics {
+		t := c.Topics[tc.Topic]
+		switch {
+		case tc.Action == Delete:
+			if deleted && t != nil {
+				return "topic " + tc.Topic + " still listed"
+			}
+			continue
+		case t == nil:
+			return "topic " + tc.Topic + " not listed"
+		case tc.Partitions != nil && t.Partitions < tc.Partitions.To:
+			return "partitions of " + tc.Topic
+		}
+		for _, cc := range tc.Configs {
+			if strings.TrimSpace(t.Configs[cc.Key].Value) != strings.TrimSpace(cc.To) {
+				return "config " + cc.Key + " of " + tc.Topic
+			}
+		}
+	}
+	have := map[string]bool{}
+	for _, a := range c.ACLs {
+		have[a.Key()] = true
+	}
+	for _, a := range p.ACLs {
+		if (a.Action == Create && !have[a.Key()]) || (a.Action == Delete && deleted && have[a.Key()]) {
+			return "ACL " + a.Key()
+		}
+	}
+	return ""
 }
 
 func applyTopics(ctx context.Context, cl *kgo.Client, p *Plan, o ApplyOptions, progress func(string), res *Applied) error {

@@ -108,7 +108,9 @@ type SchemaChange struct {
 // Problem blocks a plan.
 type Problem struct {
 	// Where is a file position or the resource concerned.
-	Where   string `json:"where,omitempty"`
+	Where string `json:"where,omitempty"`
+	// Topic is the topic concerned, if any.
+	Topic   string `json:"topic,omitempty"`
 	Message string `json:"message"`
 }
 
@@ -182,8 +184,19 @@ func Make(ctx context.Context, cls Clients, in Input) (*Plan, error) {
 	return p, nil
 }
 
-func (p *Plan) problem(where, format string, args ...any) {
-	p.Problems = append(p.Problems, Problem{Where: where, Message: fmt.Sprintf(format, args...)})
+func (p *Plan) problem(where, topic, format string, args ...any) {
+	p.Problems = append(p.Problems, Problem{Where: where, Topic: topic, Message: fmt.Sprintf(format, args...)})
+}
+
+// hasProblem reports whether topic already has a problem, so that the
+// broker's refusal of the same change is not listed twice.
+func (p *Plan) hasProblem(topic string) bool {
+	for _, pr := range p.Problems {
+		if pr.Topic == topic {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
@@ -197,7 +210,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 				tc.Configs = append(tc.Configs, ConfigChange{Key: k, To: want.Configs[k]})
 			}
 			if want.Replication > len(c.Brokers) {
-				p.problem(want.Pos.String(), "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
+				p.problem(want.Pos.String(), name, "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
 			}
 			p.Topics = append(p.Topics, tc)
 			continue
@@ -205,7 +218,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 		tc := TopicChange{Action: Update, Topic: name}
 		switch {
 		case want.Partitions < have.Partitions:
-			p.problem(want.Pos.String(), "topic %s: the state asks for %d partitions, the topic has %d; Kafka cannot remove partitions "+
+			p.problem(want.Pos.String(), name, "topic %s: the state asks for %d partitions, the topic has %d; Kafka cannot remove partitions "+
 				"(their records would be lost, and keys would map to other partitions); keep partitions: %d, or create a new topic and migrate to it",
 				name, want.Partitions, have.Partitions, have.Partitions)
 		case want.Partitions > have.Partitions:
@@ -213,7 +226,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 		}
 		if want.Replication != have.Replication {
 			if want.Replication > len(c.Brokers) {
-				p.problem(want.Pos.String(), "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
+				p.problem(want.Pos.String(), name, "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
 			} else {
 				tc.Replication = &IntChange{From: have.Replication, To: want.Replication}
 				tc.Assignment = reassign(have.Replicas, want.Replication, c.Brokers)
@@ -365,7 +378,7 @@ func (p *Plan) planRegistry(ctx context.Context, cl *sr.Client, in Input) ([]Sub
 				sc.Findings = append(sc.Findings, res.Err.Error())
 			}
 			if !sc.Compatible {
-				p.problem(step.Pos.String(), "%s is not %s compatible with the versions registered under %s; the registry would refuse it",
+				p.problem(step.Pos.String(), "", "%s is not %s compatible with the versions registered under %s; the registry would refuse it",
 					step.Type, level, step.Subject)
 			}
 		}
@@ -384,8 +397,8 @@ func (p *Plan) validate(ctx context.Context, cl *kgo.Client) error {
 			return fmt.Errorf("validate topic creation: %w", err)
 		}
 		for _, t := range resp.Topics {
-			if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
-				p.problem("topic "+t.Topic, "the broker would refuse to create it: %v%s", err, msg(t.ErrorMessage))
+			if err := kerr.ErrorForCode(t.ErrorCode); err != nil && !p.hasProblem(t.Topic) {
+				p.problem("topic "+t.Topic, t.Topic, "the broker would refuse to create it: %v%s", err, msg(t.ErrorMessage))
 			}
 		}
 	}
@@ -395,8 +408,8 @@ func (p *Plan) validate(ctx context.Context, cl *kgo.Client) error {
 			return fmt.Errorf("validate partition increase: %w", err)
 		}
 		for _, t := range resp.Topics {
-			if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
-				p.problem("topic "+t.Topic, "the broker would refuse the partition increase: %v%s", err, msg(t.ErrorMessage))
+			if err := kerr.ErrorForCode(t.ErrorCode); err != nil && !p.hasProblem(t.Topic) {
+				p.problem("topic "+t.Topic, t.Topic, "the broker would refuse the partition increase: %v%s", err, msg(t.ErrorMessage))
 			}
 		}
 	}
@@ -406,8 +419,8 @@ func (p *Plan) validate(ctx context.Context, cl *kgo.Client) error {
 			return fmt.Errorf("validate config changes: %w", err)
 		}
 		for _, r := range resp.Resources {
-			if err := kerr.ErrorForCode(r.ErrorCode); err != nil {
-				p.problem("topic "+r.ResourceName, "the broker would refuse the config change: %v%s", err, msg(r.ErrorMessage))
+			if err := kerr.ErrorForCode(r.ErrorCode); err != nil && !p.hasProblem(r.ResourceName) {
+				p.problem("topic "+r.ResourceName, r.ResourceName, "the broker would refuse the config change: %v%s", err, msg(r.ErrorMessage))
 			}
 		}
 	}
