@@ -40,7 +40,12 @@ func newEnv(t testing.TB, brokers int) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	conn := kafkaconn.Options{Brokers: c.ListenAddrs(), SASLMechanism: "PLAIN", Username: "admin", Password: "admin-secret"}
+	return newEnvWith(t, kafkaconn.Options{Brokers: c.ListenAddrs(), SASLMechanism: "PLAIN", Username: "admin", Password: "admin-secret"})
+}
+
+// newEnvWith connects to a cluster and starts an embedded registry.
+func newEnvWith(t testing.TB, conn kafkaconn.Options) *env {
+	t.Helper()
 	cl, err := conn.NewClient()
 	if err != nil {
 		t.Fatal(err)
