@@ -14,6 +14,7 @@ import (
 
 	"gitlab.com/acme/avroctl/gen/kafkastate"
 	"gitlab.com/acme/avroctl/gen/registry"
+	"gitlab.com/acme/avroctl/gen/schema"
 )
 
 // Action is what a change does.
@@ -112,6 +113,8 @@ type Problem struct {
 	// Topic is the topic concerned, if any.
 	Topic   string `json:"topic,omitempty"`
 	Message string `json:"message"`
+	// Pos locates the problem in the state or schema files, when it can.
+	Pos schema.Position `json:"-"`
 }
 
 func (p Problem) String() string {
@@ -188,6 +191,12 @@ func (p *Plan) problem(where, topic, format string, args ...any) {
 	p.Problems = append(p.Problems, Problem{Where: where, Topic: topic, Message: fmt.Sprintf(format, args...)})
 }
 
+// problemAt records a problem located in a file.
+func (p *Plan) problemAt(pos schema.Position, topic, format string, args ...any) {
+	p.problem(pos.String(), topic, format, args...)
+	p.Problems[len(p.Problems)-1].Pos = pos
+}
+
 // hasProblem reports whether topic already has a problem, so that the
 // broker's refusal of the same change is not listed twice.
 func (p *Plan) hasProblem(topic string) bool {
@@ -210,7 +219,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 				tc.Configs = append(tc.Configs, ConfigChange{Key: k, To: want.Configs[k]})
 			}
 			if want.Replication > len(c.Brokers) {
-				p.problem(want.Pos.String(), name, "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
+				p.problemAt(want.Pos, name, "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
 			}
 			p.Topics = append(p.Topics, tc)
 			continue
@@ -218,7 +227,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 		tc := TopicChange{Action: Update, Topic: name}
 		switch {
 		case want.Partitions < have.Partitions:
-			p.problem(want.Pos.String(), name, "topic %s: the state asks for %d partitions, the topic has %d; Kafka cannot remove partitions "+
+			p.problemAt(want.Pos, name, "topic %s: the state asks for %d partitions, the topic has %d; Kafka cannot remove partitions "+
 				"(their records would be lost, and keys would map to other partitions); keep partitions: %d, or create a new topic and migrate to it",
 				name, want.Partitions, have.Partitions, have.Partitions)
 		case want.Partitions > have.Partitions:
@@ -226,7 +235,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 		}
 		if want.Replication != have.Replication {
 			if want.Replication > len(c.Brokers) {
-				p.problem(want.Pos.String(), name, "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
+				p.problemAt(want.Pos, name, "topic %s: replication %d needs %d brokers; the cluster has %d", name, want.Replication, want.Replication, len(c.Brokers))
 			} else {
 				tc.Replication = &IntChange{From: have.Replication, To: want.Replication}
 				tc.Assignment = reassign(have.Replicas, want.Replication, c.Brokers)
@@ -378,7 +387,7 @@ func (p *Plan) planRegistry(ctx context.Context, cl *sr.Client, in Input) ([]Sub
 				sc.Findings = append(sc.Findings, res.Err.Error())
 			}
 			if !sc.Compatible {
-				p.problem(step.Pos.String(), "", "%s is not %s compatible with the versions registered under %s; the registry would refuse it",
+				p.problemAt(step.Pos, "", "%s is not %s compatible with the versions registered under %s; the registry would refuse it",
 					step.Type, level, step.Subject)
 			}
 		}

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"gitlab.com/acme/avroctl/gen/compat/report"
 	"gitlab.com/acme/avroctl/gen/idl"
 	"gitlab.com/acme/avroctl/gen/kafkaplan"
 	"gitlab.com/acme/avroctl/gen/kafkastate"
@@ -156,7 +158,7 @@ func (f *kafkaFlags) context(cmd *cobra.Command) (context.Context, context.Cance
 }
 
 func newKafkaPlanCmd(s *streams, f *kafkaFlags) *cobra.Command {
-	var out string
+	var out, errorFormat string
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Print what apply would change in the cluster and the registry; change nothing",
@@ -174,7 +176,8 @@ apply makes them only with --allow-delete.
 Exit codes: 0 no change, 1 changes (drift, when run on a schedule), 2 error or
 a plan that cannot be applied.`,
 		Example: `  avroctl kafka plan
-  avroctl kafka plan --state kafka/prod.yaml -o json --out plan.json`,
+  avroctl kafka plan --state kafka/prod.yaml -o json --out plan.json
+  avroctl kafka plan --error-format junit > kafka-plan-junit.xml`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			asJSON, err := f.reg.json()
@@ -197,13 +200,23 @@ a plan that cannot be applied.`,
 					return err
 				}
 			}
-			if err := printKafkaPlan(s.Out, p, asJSON); err != nil {
+			if errorFormat != "" {
+				fm, err := report.ParseFormat(errorFormat)
+				if err != nil {
+					return usageErrorf("--%s: %v", flagErrorFormat, err)
+				}
+				if err := report.Print(s.Out, fm, p.Report()); err != nil {
+					return err
+				}
+			} else if err := printKafkaPlan(s.Out, p, asJSON); err != nil {
 				return err
 			}
 			return planOutcome(p)
 		},
 	}
 	cmd.Flags().StringVar(&out, kafkaFlagOut, "", "also write the plan as JSON to this file (for 'apply --plan')")
+	cmd.Flags().StringVar(&errorFormat, flagErrorFormat, "", "print the plan as a report, one finding per change: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
+	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -60,6 +60,10 @@ func TestKafkaPlanApplyImport(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "+ topic orders (partitions 3, replication 1)") || !strings.Contains(out, "+ schema orders-com.acme.Order") {
 		t.Fatalf("plan: exit %d\n%s%s", code, out, errs)
 	}
+	code, out, errs = run("kafka", "plan", "--error-format", "junit")
+	if code != 1 || !strings.Contains(out, `<testsuite name="avroctl kafka plan" tests="4" failures="4"`) || !strings.Contains(out, "TOPIC_CREATE topic orders") {
+		t.Fatalf("plan as JUnit: exit %d\n%s%s", code, out, errs)
+	}
 	if code, out, errs = run("kafka", "apply", "--plan", plan); code != 0 || !strings.Contains(out, "Applied 4 changes.") {
 		t.Fatalf("apply --plan: exit %d\n%s%s", code, out, errs)
 	}

@@ -52,6 +52,12 @@ func printText(w io.Writer, r Report) error {
 		} else {
 			fmt.Fprintf(&b, "%d lint finding(s)\n", len(r.Findings))
 		}
+	} else if r.Kind == KindPlan {
+		if r.Compatible {
+			b.WriteString("no changes\n")
+		} else {
+			fmt.Fprintf(&b, "%d change(s)\n", len(r.Findings))
+		}
 	} else if r.Compatible {
 		if len(r.Subjects) > 0 {
 			fmt.Fprintf(&b, "compatible: %d subject(s) checked\n", len(r.Subjects))
@@ -172,8 +178,11 @@ type junitFailure struct {
 func printJUnit(w io.Writer, r Report) error {
 	suite := junitSuite{Name: "avroctl compatibility"}
 	clean, class := "compatible", "compat"
-	if r.Kind == KindLint {
+	switch r.Kind {
+	case KindLint:
 		suite.Name, clean, class = "avroctl lint", "no lint findings", "lint"
+	case KindPlan:
+		suite.Name, clean, class = "avroctl kafka plan", "no changes", "plan"
 	}
 	failed := map[string]bool{}
 	for _, f := range r.Findings {

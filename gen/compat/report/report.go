@@ -45,6 +45,7 @@ type Subject struct {
 const (
 	KindCompat = ""     // compatibility: "compatible" / "incompatible"
 	KindLint   = "lint" // lint: "no lint findings" / "N lint finding(s)"
+	KindPlan   = "plan" // kafka plan: "no changes" / "N change(s)"; each change is a finding
 )
 
 // Report is everything one command prints.
