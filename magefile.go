@@ -13,6 +13,7 @@ package main
 //
 //	REGISTRY_URL                 use this registry instead of the embedded one
 //	REGISTRY_USERNAME/PASSWORD   basic auth for it (or REGISTRY_TOKEN for bearer)
+//	KAFKA_BOOTSTRAP_SERVERS      the cluster of kafkaPlan/kafkaApply (with KAFKA_SASL_*, KAFKA_TLS*)
 //	AVROCTL_CONFORMANCE          the conformance folder (default ../shared/conformance)
 //	FUZZTIME                     time per fuzz target in `test` (default 4s)
 //	FUZZ_GOTOOLCHAIN             the Go that runs the fuzzers (default go1.27.3, see fuzzToolchain)
@@ -164,6 +165,39 @@ func Register() error {
 	mg.SerialDeps(Generate)
 	return withRegistry(func(url string) error {
 		return run(avroctl, "registry", "register", "--url", url)
+	})
+}
+
+// KafkaPlan prints what `avroctl kafka apply` would change on the cluster
+// (KAFKA_BOOTSTRAP_SERVERS) and the registry; it writes reports/kafka-plan.json
+// for kafkaApply. It fails only on an error: changes are the point.
+func KafkaPlan() error {
+	mg.SerialDeps(Generate)
+	if os.Getenv("KAFKA_BOOTSTRAP_SERVERS") == "" {
+		return errors.New("kafkaPlan: set KAFKA_BOOTSTRAP_SERVERS (and KAFKA_SASL_*/KAFKA_TLS* as the cluster needs)")
+	}
+	if err := os.MkdirAll("reports", 0o755); err != nil {
+		return err
+	}
+	return withRegistry(func(url string) error {
+		err := run(avroctl, "kafka", "plan", "--url", url, "--out", filepath.Join("reports", "kafka-plan.json"))
+		if err != nil && mg.ExitStatus(err) == 1 {
+			return nil // the plan has changes
+		}
+		return err
+	})
+}
+
+// KafkaApply applies reports/kafka-plan.json (from kafkaPlan), or plans
+// and applies when there is none.
+func KafkaApply() error {
+	mg.SerialDeps(Generate)
+	args := []string{"kafka", "apply"}
+	if _, err := os.Stat(filepath.Join("reports", "kafka-plan.json")); err == nil {
+		args = append(args, "--plan", filepath.Join("reports", "kafka-plan.json"))
+	}
+	return withRegistry(func(url string) error {
+		return run(avroctl, append(args, "--url", url)...)
 	})
 }
 
