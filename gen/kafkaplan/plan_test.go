@@ -390,3 +390,28 @@ func TestReplicationChange(t *testing.T) {
 		t.Errorf("progress:\n%s", got)
 	}
 }
+
+// TestFailedApplyIsRerun: an apply that fails halfway (a topic created
+// behind the tool's back between plan and apply) is fixed by planning and
+// applying again.
+func TestFailedApplyIsRerun(t *testing.T) {
+	e := newEnv(t, 1)
+	types := parseTypes(t, orderV1)
+	p := e.plan(t, stateV1, types)
+	if _, err := e.adm.CreateTopic(ctx(t), 3, 1, nil, "orders-dlt"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Apply(ctx(t), Clients{Kafka: e.kafka, Registry: e.reg}, p, ApplyOptions{})
+	if err == nil || !strings.Contains(err.Error(), "create topic orders-dlt: TOPIC_ALREADY_EXISTS") {
+		t.Fatalf("apply: %v", err)
+	}
+	p = e.plan(t, stateV1, types)
+	// The other topics were created; what remains is planned again.
+	if out := text(p); len(p.Problems) > 0 || !strings.Contains(out, "Topics: 0 to create") || !strings.Contains(out, "ACLs: 6 to create") {
+		t.Fatalf("re-plan:\n%s", out)
+	}
+	e.apply(t, p, false)
+	if p = e.plan(t, stateV1, types); p.Changes() != 0 {
+		t.Fatalf("not converged:\n%s", text(p))
+	}
+}

@@ -288,16 +288,18 @@ fixed and run again until it converges.`,
 				printKafkaPlan(s.Out, p, asJSON)
 				return planOutcome(p)
 			}
-			bar := newProgress(s.Err)
-			n := 0
+			// Progress goes to stderr line by line, in CI logs too: a
+			// reassignment can take long, and its advance is the news.
+			last := ""
 			res, err := kafkaplan.Apply(ctx, cls, p, kafkaplan.ApplyOptions{
 				AllowDelete: allowDelete,
 				Progress: func(msg string) {
-					n++
-					bar.step(n, n+1, msg)
+					if msg != last {
+						fmt.Fprintln(s.Err, "apply:", msg)
+						last = msg
+					}
 				},
 			})
-			bar.clear()
 			if err != nil {
 				printKafkaPlan(s.Err, p, false)
 				return fmt.Errorf("%w\n(%d changes made; fix the cause and run apply again: every step is idempotent)", err, res.Changes)
