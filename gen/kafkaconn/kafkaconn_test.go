@@ -2,6 +2,8 @@ package kafkaconn
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"gitlab.com/acme/avroctl/gen/testcert"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -86,5 +90,52 @@ func TestSASL(t *testing.T) {
 				t.Fatalf("a wrong password was accepted")
 			}
 		})
+	}
+}
+
+// TestMutualTLS connects to a kfake cluster that requires a client
+// certificate: with the CA, certificate and key it works; without the
+// certificate the broker refuses the connection.
+func TestMutualTLS(t *testing.T) {
+	dir := t.TempDir()
+	ca, caKey := testcert.Pair(t, dir, "ca", true, nil, nil)
+	testcert.Pair(t, dir, "broker", false, ca, caKey)
+	testcert.Pair(t, dir, "client", false, ca, caKey)
+	srv, err := tls.LoadX509KeyPair(filepath.Join(dir, "broker.pem"), filepath.Join(dir, "broker-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0),
+		kfake.TLS(&tls.Config{Certificates: []tls.Certificate{srv}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	ping := func(o Options) error {
+		cl, err := o.NewClient(kgo.RetryTimeout(2 * time.Second))
+		if err != nil {
+			return err
+		}
+		defer cl.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return cl.Ping(ctx)
+	}
+	good := Options{Brokers: c.ListenAddrs(), TLS: true, CAFile: filepath.Join(dir, "ca.pem"),
+		CertFile: filepath.Join(dir, "client.pem"), KeyFile: filepath.Join(dir, "client-key.pem")}
+	if err := ping(good); err != nil {
+		t.Fatalf("mTLS: %v", err)
+	}
+	noCert := good
+	noCert.CertFile, noCert.KeyFile = "", ""
+	if err := ping(noCert); err == nil {
+		t.Fatal("a client without a certificate was accepted")
+	}
+	noCA := good
+	noCA.CAFile = ""
+	if err := ping(noCA); err == nil {
+		t.Fatal("a broker certificate from an unknown CA was accepted")
 	}
 }
