@@ -1,6 +1,7 @@
 package kafkaplan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -336,12 +337,14 @@ func (p *Plan) planRegistry(ctx context.Context, cl *sr.Client, in Input) ([]Sub
 		return nil, fmt.Errorf("the state names subjects, so the plan needs a registry (--url or $%s)", registry.EnvURL)
 	}
 	var states []SubjectState
+	current := map[string]string{}
 	for _, subject := range slices.Sorted(maps.Keys(levels)) {
 		cur, err := registry.GetConfig(ctx, cl, subject)
 		if err != nil {
 			return nil, fmt.Errorf("compatibility of %s: %w", subject, err)
 		}
 		ss := SubjectState{Subject: subject, Level: cur.Level, Inherited: cur.Inherited}
+		current[subject] = cur.Level
 		versions, err := cl.Schemas(ctx, subject)
 		if err != nil && registry.ErrorCode(err) != 40401 {
 			return nil, fmt.Errorf("versions of %s: %w", subject, err)
@@ -368,12 +371,9 @@ func (p *Plan) planRegistry(ctx context.Context, cl *sr.Client, in Input) ([]Sub
 		}
 		sc := SchemaChange{Subject: step.Subject, Type: step.Type, Action: step.Action, Compatible: true}
 		if step.Action == registry.NewVersion {
-			level := levels[step.Subject]
-			for _, s := range states {
-				if s.Subject == step.Subject && level == "" {
-					level = s.Level
-				}
-			}
+			// The level the subject will have: the state's, else the
+			// registry's current one.
+			level := cmp.Or(levels[step.Subject], current[step.Subject])
 			sc.Level = level
 			res, err := registry.CheckLocal(ctx, cl, step, level)
 			if err != nil {
