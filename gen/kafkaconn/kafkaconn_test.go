@@ -70,16 +70,6 @@ func TestSASL(t *testing.T) {
 			if err := os.WriteFile(pw, []byte("s3cret\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			ping := func(o Options) error {
-				cl, err := o.NewClient(kgo.RetryTimeout(2 * time.Second))
-				if err != nil {
-					return err
-				}
-				defer cl.Close()
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				return cl.Ping(ctx)
-			}
 			good := Options{Brokers: c.ListenAddrs(), SASLMechanism: mech, Username: "admin", PasswordFile: pw}
 			if err := ping(good); err != nil {
 				t.Fatalf("right password: %v", err)
@@ -113,16 +103,6 @@ func TestMutualTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	ping := func(o Options) error {
-		cl, err := o.NewClient(kgo.RetryTimeout(2 * time.Second))
-		if err != nil {
-			return err
-		}
-		defer cl.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return cl.Ping(ctx)
-	}
 	good := Options{Brokers: c.ListenAddrs(), TLS: true, CAFile: filepath.Join(dir, "ca.pem"),
 		CertFile: filepath.Join(dir, "client.pem"), KeyFile: filepath.Join(dir, "client-key.pem")}
 	if err := ping(good); err != nil {
@@ -138,4 +118,16 @@ func TestMutualTLS(t *testing.T) {
 	if err := ping(noCA); err == nil {
 		t.Fatal("a broker certificate from an unknown CA was accepted")
 	}
+}
+
+// ping connects with o and asks a broker for its metadata.
+func ping(o Options) error {
+	cl, err := o.NewClient(kgo.RetryTimeout(2 * time.Second))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return cl.Ping(ctx)
 }
