@@ -61,6 +61,9 @@ type TopicChange struct {
 	// Assignment is the replica list of each partition after a
 	// replication change.
 	Assignment [][]int32 `json:"assignment,omitempty"`
+	// Keyed is set on a partition increase of a topic with a key: its
+	// keys map to other partitions afterwards.
+	Keyed bool `json:"keyed,omitempty"`
 }
 
 // IntChange is a number's current and desired value (From 0: new).
@@ -233,6 +236,7 @@ func (p *Plan) planTopics(st *kafkastate.State, c *Cluster) {
 				name, want.Partitions, have.Partitions, have.Partitions)
 		case want.Partitions > have.Partitions:
 			tc.Partitions = &IntChange{From: have.Partitions, To: want.Partitions}
+			tc.Keyed = want.Keyed()
 		}
 		if want.Replication != have.Replication {
 			if want.Replication > len(c.Brokers) {

@@ -244,7 +244,7 @@ func TestPartitions(t *testing.T) {
 	e.apply(t, e.plan(t, stateV1, types), false)
 	more := strings.Replace(stateV1, "partitions: 3", "partitions: 5", 1)
 	p := e.plan(t, more, types)
-	if out := text(p); !strings.Contains(out, "~ topic orders\n    ~ partitions: 3 -> 5\n") {
+	if out := text(p); !strings.Contains(out, "~ topic orders\n    ~ partitions: 3 -> 5 (keyed topic: keys map to other partitions") {
 		t.Fatalf("plan:\n%s", out)
 	}
 	e.apply(t, p, false)

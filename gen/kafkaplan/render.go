@@ -49,7 +49,11 @@ func (p *Plan) WriteText(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 		if t.Action == Update && t.Partitions != nil {
-			fmt.Fprintf(w, "    ~ partitions: %d -> %d\n", t.Partitions.From, t.Partitions.To)
+			fmt.Fprintf(w, "    ~ partitions: %d -> %d", t.Partitions.From, t.Partitions.To)
+			if t.Keyed {
+				fmt.Fprint(w, " (keyed topic: keys map to other partitions from now on, so order per key breaks across the change)")
+			}
+			fmt.Fprintln(w)
 		}
 		if t.Action == Update && t.Replication != nil {
 			fmt.Fprintf(w, "    ~ replication: %d -> %d (partition reassignment)\n", t.Replication.From, t.Replication.To)
