@@ -36,7 +36,7 @@ func TestImportRoundTrip(t *testing.T) {
 	for _, want := range []string{
 		"  customers:\n    partitions: 2\n    replication: 1\n    configs:\n      cleanup.policy: compact\n",
 		"  orders:\n    partitions: 3\n    replication: 1\n    events:\n      - com.acme.OrderCreated\n    configs:\n      retention.ms: \"86400000\"\n",
-		"  billing:\n    type: application\n    principal: User:billing\n    produces:\n      - orders-dlt\n      - orders-retry-0\n    consumes:\n      - orders\n      - orders-retry-0\n",
+		"  billing:\n    type: application\n    principal: User:billing\n    produces:\n      - orders-billing-retry-0\n      - orders-dlt\n    consumes:\n      - orders\n      - orders-billing-retry-0\n",
 		"orders-com.acme.OrderCreated:\n    compatibility: FULL_TRANSITIVE\n",
 	} {
 		if !strings.Contains(text, want) {

@@ -157,7 +157,7 @@ func TestPlanApplyReplan(t *testing.T) {
 		"Topics: 3 to create, 0 to update, 0 to delete.",
 		"+ topic orders (partitions 3, replication 1)\n    + retention.ms: 86400000\n",
 		"+ topic orders-dlt (partitions 3, replication 1)\n    + retention.ms: 604800000\n",
-		"+ topic orders-retry-0 (partitions 3, replication 1)",
+		"+ topic orders-billing-retry-0 (partitions 3, replication 1)",
 		"ACLs: 6 to create, 0 to update, 0 to delete.",
 		"+ acl User:billing ALLOW READ GROUP:LITERAL:billing host * (service billing)",
 		"+ acl User:shop ALLOW WRITE TOPIC:LITERAL:orders host * (service shop)",

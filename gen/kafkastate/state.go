@@ -62,9 +62,11 @@ type Settings struct {
 // cluster's internal topics and Kafka Connect's.
 var DefaultIgnorePrefixes = []string{"_", "__consumer_offsets", "connect-"}
 
-// DeadLetterNaming says how dead-letter and retry topics are named, by
-// default as Spring Kafka's retry topics are: <topic>-retry-0 ...
-// <topic>-retry-N-1, then <topic>-dlt.
+// DeadLetterNaming says how dead-letter and retry topics are named, as
+// avroctl's Kafka runtime names them: <topic>-<group>-retry-0 ...
+// <topic>-<group>-retry-N-1 (a retry topic is the group's own queue: no
+// other group handles its failures), then <topic>-dlt (Spring Kafka's
+// default suffix).
 type DeadLetterNaming struct {
 	DLTSuffix   string // default "-dlt"
 	RetrySuffix string // default "-retry"; the attempt index follows it

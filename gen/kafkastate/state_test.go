@@ -99,7 +99,7 @@ services:
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"orders-retry-0", "orders-retry-1", "orders.DLT"} {
+	for _, name := range []string{"orders-billing-retry-0", "orders-billing-retry-1", "orders.DLT"} {
 		d := st.Topics[name]
 		if d == nil {
 			t.Fatalf("%s not derived; topics: %v", name, st.TopicNames())
@@ -108,15 +108,15 @@ services:
 			t.Errorf("%s = %+v", name, d)
 		}
 	}
-	if !st.IsDeadLetter("orders.DLT") || st.IsDeadLetter("orders-retry-0") {
+	if !st.IsDeadLetter("orders.DLT") || st.IsDeadLetter("orders-billing-retry-0") {
 		t.Errorf("IsDeadLetter is wrong")
 	}
 	want := `User:billing READ GROUP:LITERAL:billing ALLOW
 User:billing READ TOPIC:LITERAL:orders ALLOW
-User:billing READ TOPIC:LITERAL:orders-retry-0 ALLOW
-User:billing WRITE TOPIC:LITERAL:orders-retry-0 ALLOW
-User:billing READ TOPIC:LITERAL:orders-retry-1 ALLOW
-User:billing WRITE TOPIC:LITERAL:orders-retry-1 ALLOW
+User:billing READ TOPIC:LITERAL:orders-billing-retry-0 ALLOW
+User:billing WRITE TOPIC:LITERAL:orders-billing-retry-0 ALLOW
+User:billing READ TOPIC:LITERAL:orders-billing-retry-1 ALLOW
+User:billing WRITE TOPIC:LITERAL:orders-billing-retry-1 ALLOW
 User:billing WRITE TOPIC:LITERAL:orders.DLT ALLOW
 `
 	if got := aclLines(st.ACLs()); got != want {

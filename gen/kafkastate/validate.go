@@ -186,9 +186,13 @@ func (st *State) DeadLetterTopics(svc *Service, topic string) []string {
 	if svc.DeadLetter == nil {
 		return nil
 	}
+	group := svc.GroupID
+	if svc.Type == KafkaStreams {
+		group = svc.ApplicationID
+	}
 	var out []string
 	for i := range svc.DeadLetter.Retries {
-		out = append(out, fmt.Sprintf("%s%s-%d", topic, st.Settings.DeadLetter.RetrySuffix, i))
+		out = append(out, fmt.Sprintf("%s-%s%s-%d", topic, group, st.Settings.DeadLetter.RetrySuffix, i))
 	}
 	return append(out, topic+st.Settings.DeadLetter.DLTSuffix)
 }
