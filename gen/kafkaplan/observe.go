@@ -12,6 +12,7 @@ package kafkaplan
 
 import (
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -34,6 +35,9 @@ type Cluster struct {
 	Brokers []int32                `json:"brokers"`
 	Topics  map[string]*TopicState `json:"topics"`
 	ACLs    []kafkastate.ACL       `json:"acls"`
+	// NoAuthorizer is set when the brokers run without an authorizer:
+	// they hold no ACLs and refuse to create any.
+	NoAuthorizer bool `json:"no_authorizer,omitempty"`
 }
 
 // TopicState is one topic on the cluster.
@@ -113,6 +117,9 @@ func ReadCluster(ctx context.Context, cl *kgo.Client, skip func(topic string) bo
 		}
 	}
 	acls, err := describeACLs(ctx, cl)
+	if errors.Is(err, kerr.SecurityDisabled) {
+		c.NoAuthorizer, err = true, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -138,9 +145,6 @@ func describeACLs(ctx context.Context, cl *kgo.Client) ([]kafkastate.ACL, error)
 		return nil, fmt.Errorf("describe ACLs: %w", err)
 	}
 	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
-		if err == kerr.SecurityDisabled {
-			return nil, nil // no authorizer: there are no ACLs to compare
-		}
 		return nil, fmt.Errorf("describe ACLs: %w%s", err, msg(resp.ErrorMessage))
 	}
 	var out []kafkastate.ACL

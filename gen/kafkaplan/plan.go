@@ -304,6 +304,13 @@ func reassign(current [][]int32, n int, brokers []int32) [][]int32 {
 
 func (p *Plan) planACLs(st *kafkastate.State, c *Cluster) {
 	want := st.ACLs()
+	if c.NoAuthorizer {
+		if len(want) > 0 {
+			p.problemAt(want[0].Pos, "", "the state derives %d ACLs, but the brokers run without an authorizer (authorizer.class.name), so they hold none and refuse to create any; "+
+				"turn the authorizer on (KRaft: org.apache.kafka.metadata.authorizer.StandardAuthorizer), or remove the services and users from the state", len(want))
+		}
+		return
+	}
 	have := map[string]bool{}
 	for _, a := range c.ACLs {
 		have[a.Key()] = true
