@@ -126,7 +126,9 @@ func selfCheck(out []byte, c *Cluster) error {
 	p.planTopics(st, c)
 	p.planACLs(st, c)
 	if p.Changes() > 0 || len(p.Problems) > 0 {
-		return fmt.Errorf("the imported state does not describe the cluster exactly (a bug): %d differences, first %+v", p.Changes(), p)
+		var diff bytes.Buffer
+		p.WriteText(&diff)
+		return fmt.Errorf("the imported state does not describe the cluster exactly (a bug; the file was not written):\n%s", diff.String())
 	}
 	return nil
 }
