@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,9 +18,11 @@ type Topics struct {
 	// Previous is the state at the base revision, when known: the rule on
 	// keyed topics' partitions compares with it.
 	Previous *kafkastate.State
-	// Events are the record types that are events of their own
-	// (avroctl.yaml's registry.topics); each should be on a topic.
-	Events []string
+	// Events maps the record types that are events of their own to the
+	// topic avroctl.yaml's registry.topics publishes them on (the subjects
+	// 'registry register' derives); the state's topic of that name should
+	// carry each, or the two commands derive different subjects.
+	Events map[string]string
 }
 
 // The topic rule IDs.
@@ -65,7 +69,7 @@ var topicRules = []topicRule{
 	{Rule{ID: TopicCompactionHint, Category: Default, Purpose: "a topic keyed by an entity with one event type says its cleanup.policy (compact keeps the latest value per key)"}, checkCompaction},
 	{Rule{ID: TopicKeyedPartitions, Category: Minimal, Purpose: "the partitions of a keyed topic do not grow (keys then map to other partitions, and order per key breaks)"}, checkKeyedPartitions},
 	{Rule{ID: TopicEventTypes, Category: Default, Purpose: "a topic declares the event types it carries (events:), so that its subjects are known"}, checkTopicEvents},
-	{Rule{ID: EventTypeTopic, Category: Default, Purpose: "each event type of avroctl.yaml's registry.topics is carried by a topic of the state"}, checkEventTopics},
+	{Rule{ID: EventTypeTopic, Category: Default, Purpose: "each event type of avroctl.yaml's registry.topics is carried by that topic in the state"}, checkEventTopics},
 }
 
 // topicChecker runs topic rules; types locates event types.
@@ -188,17 +192,18 @@ func checkTopicEvents(c *topicChecker) {
 func checkEventTopics(c *topicChecker) {
 	carried := map[string]bool{}
 	for _, ev := range c.in.State.Events() {
-		carried[ev.Type] = true
+		carried[ev.Type+"@"+ev.Topic] = true
 	}
-	for _, name := range c.in.Events {
-		if carried[name] {
+	for _, name := range slices.Sorted(maps.Keys(c.in.Events)) {
+		topic := c.in.Events[name]
+		if carried[name+"@"+topic] {
 			continue
 		}
 		pos := schema.Position{Filename: c.in.State.File, Line: 1, Column: 1}
 		if t, ok := c.types[name]; ok {
 			pos = t.Names().Pos
 		}
-		c.report(pos, name, "add it to the events: of the topic it is published on, in "+c.in.State.File,
-			"event type %s is on no topic of the desired state", name)
+		c.report(pos, name, fmt.Sprintf("add %s to the events: of topic %s in %s", name, topic, c.in.State.File),
+			"event type %s is published on topic %s (avroctl.yaml registry.topics), but the desired state's topic %s does not carry it", name, topic, topic)
 	}
 }

@@ -50,7 +50,7 @@ services:
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := RunWithTopics(nil, &Topics{State: st, Previous: prev, Events: []string{"com.acme.OrderCreated", "com.acme.Refunded"}}, Config{})
+	res, err := RunWithTopics(nil, &Topics{State: st, Previous: prev, Events: map[string]string{"com.acme.OrderCreated": "orders", "com.acme.Refunded": "orders", "com.acme.Customer": "clients"}}, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,8 @@ services:
 	for _, f := range res.Findings {
 		got = append(got, fmt.Sprintf("%s %s %s", f.Pos, f.Rule, f.Location))
 	}
-	want := `state.yaml:1:1 EVENT_TYPE_TOPIC com.acme.Refunded
+	want := `state.yaml:1:1 EVENT_TYPE_TOPIC com.acme.Customer
+state.yaml:1:1 EVENT_TYPE_TOPIC com.acme.Refunded
 state.yaml:9:3 TOPIC_COMPACTION_HINT topic customers
 state.yaml:9:3 TOPIC_KEYED_PARTITIONS_INCREASE topic customers
 state.yaml:9:3 TOPIC_REPLICATION topic customers

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/gitref"
@@ -28,11 +27,7 @@ func lintTopics(cfg *config.Config, statePath, against string) (*lint.Topics, er
 	if err != nil {
 		return nil, usageError{err}
 	}
-	in := &lint.Topics{State: st}
-	for name := range cfg.Registry.Topics {
-		in.Events = append(in.Events, name)
-	}
-	sort.Strings(in.Events)
+	in := &lint.Topics{State: st, Events: cfg.Registry.Topics}
 	if against != "" {
 		rel, err := filepath.Rel(cfg.Dir, statePath)
 		if err != nil {
