@@ -1,6 +1,6 @@
 module gitlab.com/acme/avroctl/bench
 
-go 1.26
+go 1.26.0
 
 replace gitlab.com/acme/avroctl => ..
 

@@ -1,6 +1,6 @@
 module gitlab.com/acme/avroctl/examples
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/twmb/avro v1.9.1

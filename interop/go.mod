@@ -1,6 +1,6 @@
 module gitlab.com/acme/avroctl/interop
 
-go 1.24.0
+go 1.26.0
 
 require gitlab.com/acme/avroctl v0.0.0
 
