@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // gitlabCILocal is pinned: 4.70.1 runs on Node 20 (4.75 needs Node 22).
@@ -20,7 +21,9 @@ const gitlabCILocal = "gitlab-ci-local@4.70.1"
 //   - an optional field without a default must fail lint, with the finding
 //     in the Code Quality report;
 //   - a compatible change must make release choose the next minor version
-//     (baseline events/v2.0.0, so v2.1.0).
+//     (baseline events/v2.0.0, so v2.1.0);
+//   - the kafka-plan job must report the plan of the desired state against
+//     a real broker (gen/kafkatest's Kafka 4.4; skipped without Java).
 func TestGitLabPipeline(t *testing.T) {
 	for _, tool := range []string{"git", "npx", "rsync", "go"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -79,6 +82,86 @@ func TestGitLabPipeline(t *testing.T) {
 			t.Fatalf("release did not tag events/v2.1.0; tags:\n%s\njob output:\n%s", tags, out)
 		}
 	})
+
+	t.Run("kafka-plan reports the plan against a real broker", func(t *testing.T) {
+		bootstrap := startKafka(t, top)
+		dir := scratchClone(t, top)
+		// A desired state for one broker (the example's asks for 3), with
+		// no services (this broker has no authorizer) and no events (no
+		// registry needed).
+		state := "topics:\n  orders:\n    partitions: 3\n    replication: 1\n    configs:\n      retention.ms: \"86400000\"\n"
+		if err := os.WriteFile(filepath.Join(dir, "kafka-state.yaml"), []byte(state), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		run(t, dir, "git", "commit", "--quiet", "-am", "fixture: kafka state")
+		out, err := gitlabJob(t, dir, "kafka-plan", "", "KAFKA_BOOTSTRAP_SERVERS="+bootstrap)
+		if err != nil {
+			t.Fatalf("kafka-plan failed: %v\n%s", err, out)
+		}
+		junit, rerr := os.ReadFile(filepath.Join(dir, "reports", "kafka-plan-junit.xml"))
+		if rerr != nil {
+			t.Fatalf("no junit report: %v\n%s", rerr, out)
+		}
+		if !bytes.Contains(junit, []byte(`name="TOPIC_CREATE topic orders"`)) {
+			t.Fatalf("junit report lacks the planned topic:\n%s", junit)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "reports", "kafka-plan.json")); err != nil {
+			t.Fatalf("no saved plan: %v\n%s", err, out)
+		}
+	})
+}
+
+// startKafka runs gen/kafkatest's broker (./gen/kafkatest/cmd/kafka)
+// until the test ends and returns its bootstrap address. It skips when the
+// tree has no such command or the machine no Java.
+func startKafka(t *testing.T, top string) string {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(top, "gen", "kafkatest", "cmd", "kafka")); err != nil {
+		t.Skip("gen/kafkatest/cmd/kafka is not in this tree")
+	}
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("java is not installed")
+	}
+	tmp := t.TempDir()
+	addrFile := filepath.Join(tmp, "bootstrap")
+	// Built, not 'go run': the interrupt that stops it must reach the
+	// command itself, which then stops the JVM.
+	bin := filepath.Join(tmp, "kafka")
+	run(t, top, "go", "build", "-o", bin, "./gen/kafkatest/cmd/kafka")
+	cmd := exec.Command(bin, "-port-file", addrFile)
+	cmd.Dir = top
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	// The command writes the file (by rename) once the broker serves.
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(3 * time.Minute)
+	for {
+		if data, err := os.ReadFile(addrFile); err == nil && len(bytes.TrimSpace(data)) > 0 {
+			return string(bytes.TrimSpace(data))
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the broker exited: %v\n%s", err, logs.String())
+		case <-deadline:
+			t.Fatalf("the broker did not start in 3 minutes:\n%s", logs.String())
+		case <-tick.C:
+		}
+	}
 }
 
 // scratchClone clones the committed tree into a temp folder with an
@@ -128,8 +211,9 @@ func applyFixture(t *testing.T, dir, name string) {
 }
 
 // gitlabJob runs one job with the shell executor, as a merge-request
-// pipeline would (base is the merge request's diff base, if any).
-func gitlabJob(t *testing.T, dir, job, base string) (string, error) {
+// pipeline would (base is the merge request's diff base, if any); vars are
+// extra NAME=value CI variables.
+func gitlabJob(t *testing.T, dir, job, base string, vars ...string) (string, error) {
 	gopath := strings.TrimSpace(run(t, dir, "go", "env", "GOPATH"))
 	// The jobs name a Go image; there is no container runtime here, so they
 	// run in the shell (this machine has the same Go), as the issue allows.
@@ -137,7 +221,11 @@ func gitlabJob(t *testing.T, dir, job, base string) (string, error) {
 		"--ignore-predefined-vars", "CI_PIPELINE_SOURCE,CI_MERGE_REQUEST_DIFF_BASE_SHA",
 		"--variable", "CI_PIPELINE_SOURCE=merge_request_event",
 		"--variable", "GOPATH=" + gopath, // reuse the module cache
-		job}
+	}
+	for _, v := range vars {
+		args = append(args, "--variable", v)
+	}
+	args = append(args, job)
 	if base != "" {
 		args = append(args[:len(args)-1], "--variable", "CI_MERGE_REQUEST_DIFF_BASE_SHA="+base, job)
 	}
