@@ -230,25 +230,30 @@ func applyAtomic(st *State, payload []byte) ([]Event, error) {
 // string inside the event, so its quotes are escaped and never match.
 var (
 	salvageVersion = regexp.MustCompile(`"subject":("(?:[^"\\]|\\.)*"),"version":(\d{1,10})`)
+	salvageSubject = regexp.MustCompile(`"subject":("(?:[^"\\]|\\.)*")`)
 	salvageID      = regexp.MustCompile(`"id":(\d{1,10})`)
 )
 
 // salvage returns what can still be read from a damaged record: its events
-// if its payload decodes despite the damage, else the subject versions and
-// ids its bytes spell. Nothing here is verified.
+// if its payload decodes despite the damage, and the subject versions and
+// ids its bytes spell (a flipped bit in a field name decodes, but loses
+// the field). Nothing here is verified.
 func salvage(b []byte) []Event {
-	if len(b) > headerSize {
-		var batch []Event
-		if json.Unmarshal(b[headerSize:], &batch) == nil {
-			return batch
-		}
-	}
 	var events []Event
+	if len(b) > headerSize {
+		json.Unmarshal(b[headerSize:], &events)
+	}
 	for _, m := range salvageVersion.FindAllSubmatch(b, -1) {
 		var subject string
 		v, err := strconv.Atoi(string(m[2]))
 		if json.Unmarshal(m[1], &subject) == nil && err == nil {
 			events = append(events, Event{Op: OpReserve, Subject: subject, Version: v})
+		}
+	}
+	for _, m := range salvageSubject.FindAllSubmatch(b, -1) {
+		var subject string
+		if json.Unmarshal(m[1], &subject) == nil {
+			events = append(events, Event{Op: OpReserve, Subject: subject}) // version unreadable
 		}
 	}
 	for _, m := range salvageID.FindAllSubmatch(b, -1) {
@@ -259,13 +264,20 @@ func salvage(b []byte) []Event {
 	return events
 }
 
-// numbersOf lists the subject versions and ids events use, sorted.
+// numbersOf lists the subject versions and ids events use, sorted. A
+// subject whose version could not be read is listed with version 0.
 func numbersOf(events []Event) ([]SubjectVersion, []int) {
 	var versions []SubjectVersion
 	var ids []int
-	seenV, seenID := map[SubjectVersion]bool{}, map[int]bool{}
+	seenV, seenID, known := map[SubjectVersion]bool{}, map[int]bool{}, map[string]bool{}
 	for _, e := range events {
-		if sv := (SubjectVersion{e.Subject, e.Version}); e.Subject != "" && e.Version > 0 && !seenV[sv] {
+		if e.Subject != "" && e.Version > 0 {
+			known[e.Subject] = true
+		}
+	}
+	for _, e := range events {
+		sv := SubjectVersion{e.Subject, e.Version}
+		if e.Subject != "" && (e.Version > 0 || !known[e.Subject]) && !seenV[sv] {
 			seenV[sv] = true
 			versions = append(versions, sv)
 		}
