@@ -269,7 +269,11 @@ func (s *Server) handleSchemaTypes(w http.ResponseWriter, r *http.Request) error
 }
 
 // storeErr wraps a store failure for the client: a generic 50001 with the
-// cause logged.
+// cause logged. A record too large for the log is the request's fault, not
+// the store's: it is Confluent's 42209 (HTTP 422, "Schema too large", which
+// Confluent answers when a schema exceeds what its _schemas topic takes),
+// as for a body over the limit; 413 would say the body was too large, and
+// it was not.
 func storeErr(err error) error {
 	if err == nil {
 		return nil
@@ -277,6 +281,10 @@ func storeErr(err error) error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var tooLarge *store.RecordTooLargeError
+	if errors.As(err, &tooLarge) {
+		return errorf(CodeSchemaTooLarge, "Schema too large: %v", tooLarge)
 	}
 	return fmt.Errorf("store: %w", err)
 }
