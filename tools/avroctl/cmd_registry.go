@@ -122,6 +122,7 @@ $REGISTRY_CA_FILE). Secrets are never printed.`,
 	cmd.AddCommand(
 		newRegistryServeCmd(s),
 		newRegistryCompactCmd(s),
+		newRegistryRepairCmd(s),
 		newRegistryRegisterCmd(s, f),
 		newRegistryTestCmd(s, f),
 		newRegistryConfigCmd(s, f),
@@ -135,7 +136,7 @@ $REGISTRY_CA_FILE). Secrets are never printed.`,
 
 func newRegistryServeCmd(s *streams) *cobra.Command {
 	var listen, data, basicAuth string
-	var readOnly bool
+	var readOnly, allowEmptyLog bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the embedded Confluent-compatible Schema Registry",
@@ -144,7 +145,12 @@ JSON, status and error codes). Its state is an append-only log in --data,
 fsync'd before each reply, so a crash loses nothing acknowledged. The log is
 compacted (rewritten as the current state, atomically) at start and whenever
 it has grown to four times its compacted size. --data "" keeps everything in
-memory. It stops on SIGINT or SIGTERM.`,
+memory. It stops on SIGINT or SIGTERM.
+
+A damaged final record (a write torn by a crash) is cut at start; damage that
+valid records follow stops the start, and 'registry repair' shows what a
+repair drops. A directory that held a registry does not start with a missing
+or empty log unless --allow-empty-log.`,
 		Example: `  avroctl registry serve
   avroctl registry serve --listen 127.0.0.1:8081 --data /var/lib/avroctl-registry
   avroctl registry serve --data "" --basic-auth ci:secret --read-only`,
@@ -153,24 +159,25 @@ memory. It stops on SIGINT or SIGTERM.`,
 			if basicAuth != "" && !strings.Contains(basicAuth, ":") {
 				return usageErrorf("--%s: want user:password", regFlagBasicAuth)
 			}
-			return registryServeRun(cmd.Context(), s, listen, data, basicAuth, readOnly)
+			return registryServeRun(cmd.Context(), s, listen, data, basicAuth, readOnly, allowEmptyLog)
 		},
 	}
 	cmd.Flags().StringVar(&listen, regFlagListen, "127.0.0.1:8081", "address to listen on")
 	cmd.Flags().StringVar(&data, regFlagData, ".avroctl/registry", `data directory ("" keeps the registry in memory)`)
 	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "require HTTP basic auth user:password")
 	cmd.Flags().BoolVar(&readOnly, regFlagReadOnly, false, "refuse every write")
+	cmd.Flags().BoolVar(&allowEmptyLog, regFlagAllowEmptyLog, false, "start although the log is missing or empty in a directory that held a registry (after a loss; ids continue above the old ones)")
 	return cmd
 }
 
-func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth string, readOnly bool) error {
+func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth string, readOnly, allowEmptyLog bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(s.Err, nil))
-	st, err := store.OpenWith(data, store.Options{OnCompact: func(info store.CompactInfo, err error) {
+	st, err := openRegistryData(data, store.Options{AllowEmptyLog: allowEmptyLog, OnCompact: func(info store.CompactInfo, err error) {
 		if err != nil {
 			logger.Error("log compaction failed; the log in use is intact", "err", err)
 			return
@@ -179,15 +186,10 @@ func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth s
 			"records_before", info.RecordsBefore, "records_after", info.RecordsAfter)
 	}})
 	if err != nil {
-		return fmt.Errorf("open registry data: %w", err)
+		return err
 	}
 	defer st.Close()
-	if n := st.Recovered.TruncatedBytes; n > 0 {
-		fmt.Fprintf(s.Err, "registry: removed a torn record (%d bytes) at the end of the log\n", n)
-	}
-	if c := st.Recovered.Compacted; c != nil {
-		fmt.Fprintf(s.Err, "registry: compacted the log from %d to %d bytes\n", c.BytesBefore, c.BytesAfter)
-	}
+	reportRecovery(s.Err, st)
 	srv := server.New(st, server.Options{BasicAuth: basicAuth, ReadOnly: readOnly, Logger: logger})
 	if err := srv.Open(listen); err != nil {
 		return err
