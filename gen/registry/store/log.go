@@ -121,7 +121,7 @@ func openFile(f *os.File, path string, fn func(payload []byte) error) (*log, sca
 			d.Path = path
 			return nil, res, d
 		}
-		return nil, res, fmt.Errorf("%s: %w", path, err)
+		return nil, res, fmt.Errorf("%s: %w (nothing was changed; `avroctl registry repair --data %s` shows what a repair would drop)", path, err, filepath.Dir(path))
 	}
 	if res.good < len(data) {
 		if err := f.Truncate(int64(res.good)); err != nil {

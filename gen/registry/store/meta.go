@@ -43,7 +43,7 @@ func readMeta(dir string) (m meta, ok bool, err error) {
 		return m, false, err
 	}
 	if err := json.Unmarshal(b, &m); err != nil || m.Format != metaFormat || m.IDCeiling < 0 {
-		return m, false, fmt.Errorf("%s: not an avroctl registry meta file (want a JSON object with \"format\": %q); restore it from a backup", path, metaFormat)
+		return m, false, fmt.Errorf("%s: not an avroctl registry meta file (want a JSON object with \"format\": %q); restore it from a backup, or delete it to rebuild it from the log (the ids of records lost before then are unknown)", path, metaFormat)
 	}
 	return m, true, nil
 }

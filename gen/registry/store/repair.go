@@ -41,28 +41,28 @@ type SubjectVersion struct {
 	Version int    `json:"version"`
 }
 
-// DamagedRange is a run of bytes that holds no valid record.
-type DamagedRange struct {
+// Lost is what a repair drops at one place of the log.
+type Lost struct {
 	Offset int64  `json:"offset"`
-	End    int64  `json:"end"`
 	Record int    `json:"record"` // the number of the record that starts here
 	Reason string `json:"reason"`
-	// Tail is set when nothing valid follows: a torn final write, which
-	// Open cuts by itself.
-	Tail bool `json:"tail"`
-	// What could still be read from the bytes; unverified.
+	// The subject versions (0: unreadable) and ids the dropped bytes held;
+	// read from a damaged range, they are unverified.
 	Versions []SubjectVersion `json:"versions,omitempty"`
 	IDs      []int            `json:"ids,omitempty"`
 }
 
-// DroppedRecord is an intact record that does not apply any more.
-type DroppedRecord struct {
-	Offset   int64            `json:"offset"`
-	Record   int              `json:"record"`
-	Reason   string           `json:"reason"`
-	Versions []SubjectVersion `json:"versions,omitempty"`
-	IDs      []int            `json:"ids,omitempty"`
+// DamagedRange is a run of bytes that holds no valid record.
+type DamagedRange struct {
+	Lost
+	End int64 `json:"end"`
+	// Tail is set when nothing valid follows: a torn final write, which
+	// Open cuts by itself.
+	Tail bool `json:"tail"`
 }
+
+// DroppedRecord is an intact record that does not apply any more.
+type DroppedRecord struct{ Lost }
 
 // RepairReport says what a repair found, drops and adds.
 type RepairReport struct {
@@ -159,7 +159,7 @@ func repairLog(data []byte, m meta) (*RepairReport, repaired) {
 		n, reason := frameAt(data, off)
 		if reason != "" {
 			end := nextFrame(data, off)
-			d := DamagedRange{Offset: int64(off), Record: rec, Reason: reason, Tail: end < 0}
+			d := DamagedRange{Lost: Lost{Offset: int64(off), Record: rec, Reason: reason}, Tail: end < 0}
 			if end < 0 {
 				end = len(data)
 			}
@@ -174,7 +174,7 @@ func repairLog(data []byte, m meta) (*RepairReport, repaired) {
 		rep.Records++
 		payload := data[off+headerSize : off+headerSize+n]
 		if batch, err := applyAtomic(out.st, payload); err != nil {
-			dr := DroppedRecord{Offset: int64(off), Record: rec, Reason: err.Error()}
+			dr := DroppedRecord{Lost{Offset: int64(off), Record: rec, Reason: err.Error()}}
 			dr.Versions, dr.IDs = numbersOf(batch)
 			rep.Dropped = append(rep.Dropped, dr)
 			lost = append(lost, batch...)
