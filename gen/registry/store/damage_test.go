@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -177,4 +178,39 @@ func TestEmptiedLog(t *testing.T) {
 	dir := t.TempDir()
 	openT(t, dir).Close()
 	openT(t, dir).Close()
+}
+
+// TestDamageSearchBounded: bytes after a damaged record crafted so that
+// every 9th offset looks like a record reaching the end of the file (a
+// length, a '[' and the file's last byte ']') would cost a CRC over the
+// rest of the file each: quadratic. The search gives up after CRCs over
+// twice the file's size, and Open refuses rather than cut what it could
+// not rule out.
+func TestDamageSearchBounded(t *testing.T) {
+	dir, path, data, offs := damagedLog(t)
+	bad := bytes.Clone(data[:offs[50]])
+	bad = append(bad, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0) // record 51: a length far too large
+	const units = (4 << 20) / 9
+	end := len(bad) + units*9 + 1
+	for i := 0; i < units; i++ {
+		p := len(bad)
+		var h [9]byte
+		binary.LittleEndian.PutUint32(h[:], uint32(end-p-headerSize))
+		h[4], h[8] = 0xaa, '['
+		bad = append(bad, h[:]...)
+	}
+	bad = append(bad, ']')
+	os.WriteFile(path, bad, 0o644)
+	_, err := Open(dir)
+	var d *DamageError
+	if !errors.As(err, &d) || d.Record != 51 || d.NextValid != -1 {
+		t.Fatalf("Open = %v, want record 51 damaged and the search given up", err)
+	}
+	if !bytes.Equal(mustRead(t, path), bad) {
+		t.Error("Open changed the file")
+	}
+	rep, err := Repair(dir, RepairOptions{})
+	if err != nil || len(rep.Damaged) != 1 || rep.Damaged[0].Tail || rep.Damaged[0].End != int64(len(bad)) || rep.Kept != 50 {
+		t.Fatalf("Repair = %+v, %v", rep, err)
+	}
 }

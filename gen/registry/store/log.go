@@ -36,14 +36,20 @@ type DamageError struct {
 	Offset    int64  // byte offset of the damaged record
 	Record    int    // its number, counting from 1
 	Reason    string // what is wrong with its framing
-	NextValid int64  // byte offset of the first valid record after it
+	// NextValid is the byte offset of the first valid record after it, or
+	// -1 when the search for one gave up (see nextFrame).
+	NextValid int64
 }
 
 func (e *DamageError) Error() string {
-	return fmt.Sprintf("%s: byte offset %d: record %d is damaged (%s) and a valid record follows at byte offset %d, "+
+	follows := fmt.Sprintf("a valid record follows at byte offset %d", e.NextValid)
+	if e.NextValid < 0 {
+		follows = "the bytes after it could not be ruled out as valid records"
+	}
+	return fmt.Sprintf("%s: byte offset %d: record %d is damaged (%s) and %s, "+
 		"so this is not a torn final write: nothing was cut, the file is unchanged; "+
 		"run `avroctl registry repair --data %s` to see what a repair would drop and write a repaired copy",
-		e.Path, e.Offset, e.Record, e.Reason, e.NextValid, filepath.Dir(e.Path))
+		e.Path, e.Offset, e.Record, e.Reason, follows, filepath.Dir(e.Path))
 }
 
 // log is an append-only file of framed records with group commit.
@@ -144,7 +150,7 @@ func scanLog(data []byte, fn func(payload []byte) error) (scanResult, error) {
 	for res.good < len(data) {
 		n, reason := frameAt(data, res.good)
 		if reason != "" {
-			if next := nextFrame(data, res.good); next >= 0 {
+			if next, complete := nextFrame(data, res.good); next >= 0 || !complete {
 				return res, &DamageError{Offset: int64(res.good), Record: res.records + 1, Reason: reason, NextValid: int64(next)}
 			}
 			res.torn, res.reason = data[res.good:], reason
@@ -192,18 +198,27 @@ func frameAt(data []byte, off int) (n int, reason string) {
 // nextFrame returns the offset of the first valid record framing after off,
 // or -1. Record payloads are JSON, which never holds the raw control bytes
 // a header's length has (its top byte is at most maxRecordSize>>24), so a
-// frame found here is a real record, not bytes inside one.
-func nextFrame(data []byte, off int) int {
+// frame found here is a real record, not bytes inside one. The CRCs it
+// computes are bounded by twice the file's size: bytes crafted to look
+// like many records could otherwise make it quadratic. Past that bound it
+// gives up and returns complete = false: nothing is known about what
+// follows.
+func nextFrame(data []byte, off int) (next int, complete bool) {
+	budget := 2*len(data) + 1<<20
 	for p := off + 1; p+headerSize < len(data); p++ {
 		// Cheap tests first: the length's top byte and the payload's '['.
 		if data[p+3] > maxRecordSize>>24 || data[p+headerSize] != '[' {
 			continue
 		}
-		if _, reason := frameAt(data, p); reason == "" {
-			return p
+		if budget <= 0 {
+			return -1, false
 		}
+		if _, reason := frameAt(data, p); reason == "" {
+			return p, true
+		}
+		budget -= int(binary.LittleEndian.Uint32(data[p:])) + 1
 	}
-	return -1
+	return -1, true
 }
 
 // rewrite replaces the content of f with b and syncs it.

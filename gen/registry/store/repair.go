@@ -158,8 +158,11 @@ func repairLog(data []byte, m meta) (*RepairReport, repaired) {
 		rec++
 		n, reason := frameAt(data, off)
 		if reason != "" {
-			end := nextFrame(data, off)
-			d := DamagedRange{Lost: Lost{Offset: int64(off), Record: rec, Reason: reason}, Tail: end < 0}
+			end, complete := nextFrame(data, off)
+			d := DamagedRange{Lost: Lost{Offset: int64(off), Record: rec, Reason: reason}, Tail: end < 0 && complete}
+			if !complete {
+				d.Reason += "; the search for a valid record after it gave up, so the rest of the file is dropped"
+			}
 			if end < 0 {
 				end = len(data)
 			}
