@@ -32,10 +32,10 @@ var ErrNotALog = errors.New("not an avroctl registry log (bad magic)")
 // out again. The file is left exactly as it was; `avroctl registry repair`
 // shows what a repair would drop and writes a repaired copy.
 type DamageError struct {
-	Path      string
-	Offset    int64  // byte offset of the damaged record
-	Record    int    // its number, counting from 1
-	Reason    string // what is wrong with its framing
+	Path   string
+	Offset int64  // byte offset of the damaged record
+	Record int    // its number, counting from 1
+	Reason string // what is wrong with its framing
 	// NextValid is the byte offset of the first valid record after it, or
 	// -1 when the search for one gave up (see nextFrame).
 	NextValid int64
