@@ -171,8 +171,12 @@ func (s *Store) compactLocked(data []byte, records int) (CompactInfo, error) {
 		return info, fmt.Errorf("compaction: the snapshot does not rebuild the state")
 	}
 
+	// The new file stays open for the appends after the swap: opening it
+	// after the rename could fail (no file descriptors left) when the old
+	// file can no longer be used, and only a restart would get out of that.
 	tmp := l.path + compactSuffix
-	if err := writeSynced(tmp, data); err != nil {
+	f, err := createSynced(tmp, data)
+	if err != nil {
 		os.Remove(tmp)
 		return info, err
 	}
@@ -182,26 +186,21 @@ func (s *Store) compactLocked(data []byte, records int) (CompactInfo, error) {
 	defer l.syncMu.Unlock()
 	if err := l.f.Sync(); err != nil {
 		l.fail(err)
+		f.Close()
 		os.Remove(tmp)
 		return info, err
 	}
 	l.synced.Store(l.written.Load())
 	if err := os.Rename(tmp, l.path); err != nil {
+		f.Close()
 		os.Remove(tmp)
 		return info, err
 	}
-	// From here the new log is the log; a failure to sync the directory or
-	// to reopen the file leaves the store unable to promise durability.
+	// From here the new log is the log; a failure to sync the directory
+	// leaves the store unable to promise durability.
 	if err := syncDir(filepath.Dir(l.path)); err != nil {
 		l.fail(err)
-		return info, err
-	}
-	f, err := os.OpenFile(l.path, os.O_RDWR, 0o644)
-	if err == nil {
-		_, err = f.Seek(int64(len(data)), 0)
-	}
-	if err != nil {
-		l.fail(err)
+		f.Close()
 		return info, err
 	}
 	l.f.Close()
@@ -303,17 +302,27 @@ func replayRecord(st *State, payload []byte) error {
 
 // writeSynced writes data to a new file at path and fsyncs it.
 func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := createSynced(path, data)
 	if err != nil {
 		return err
 	}
+	return f.Close()
+}
+
+// createSynced writes data to a new file at path, fsyncs it and returns it
+// open for reading and writing.
+func createSynced(path string, data []byte) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return err
+		return nil, err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return nil, err
 	}
-	return f.Close()
+	return f, nil
 }
