@@ -4,7 +4,10 @@
 // The log is the only thing written to disk. Every Update appends one framed
 // record (length, CRC-32C, JSON batch of events) and waits for an fsync that
 // covers it before returning, so an acknowledged write survives kill -9. A
-// torn or corrupt tail (the last write was cut short) is truncated on open.
+// damaged final record with nothing valid after it (a write cut short) is
+// truncated on open; damage that valid records follow stops the open and
+// changes nothing (Repair is the way on). A meta file beside the log keeps
+// a ceiling of the ids used, so lost records never have their ids reused.
 // Concurrent writers share fsyncs (group commit): while one fsync runs, the
 // records appended behind it wait and are covered by the next one.
 package store

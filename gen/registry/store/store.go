@@ -81,9 +81,9 @@ type Options struct {
 	// open (for the server's log). It runs under the store's write lock:
 	// it must not call the store.
 	OnCompact func(CompactInfo, error)
-	// MaxRecordBytes bounds one transaction's log record (0, or more than
-	// the log format allows: 64 MiB). A larger transaction fails with a
-	// *RecordTooLargeError before anything is applied.
+	// MaxRecordBytes bounds one transaction's log record (0, or anything
+	// above the format's limit: 64 MiB). An event that would pass it fails
+	// with a *RecordTooLargeError before it is applied.
 	MaxRecordBytes int
 	// AllowEmptyLog lets a directory that held a registry start with a
 	// missing or empty log (an operator's decision, after a loss). Without
