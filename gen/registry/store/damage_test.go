@@ -214,3 +214,42 @@ func TestDamageSearchBounded(t *testing.T) {
 		t.Fatalf("Repair = %+v, %v", rep, err)
 	}
 }
+
+// TestEveryByteFlipped flips one bit of every byte of a five-record log in
+// turn: damage to the last record is cut as a torn write, damage to any
+// other stops Open with that record's number and leaves the file as it was.
+func TestEveryByteFlipped(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir)
+	registerSubjects(t, s, 5)
+	s.Close()
+	path := filepath.Join(dir, LogFile)
+	data := mustRead(t, path)
+	offs := append(recordOffsets(t, data), len(data))
+	meta := mustRead(t, filepath.Join(dir, MetaFile))
+	for i := len(logMagic); i < len(data); i++ {
+		rec := 1
+		for offs[rec] <= i {
+			rec++
+		}
+		bad := bytes.Clone(data)
+		bad[i] ^= 1 << (i % 8)
+		os.WriteFile(path, bad, 0o644)
+		os.WriteFile(filepath.Join(dir, MetaFile), meta, 0o644)
+		s, err := Open(dir)
+		if rec == 5 {
+			if err != nil || s.Recovered.Records != 4 || s.Recovered.TruncatedAt != int64(offs[4]) {
+				t.Fatalf("byte %d (record 5, the last): Open = %v, want record 5 cut", i, err)
+			}
+			s.Close()
+			continue
+		}
+		var d *DamageError
+		if !errors.As(err, &d) || d.Record != rec || d.Offset != int64(offs[rec-1]) {
+			t.Fatalf("byte %d (record %d): Open = %v", i, rec, err)
+		}
+		if !bytes.Equal(mustRead(t, path), bad) {
+			t.Fatalf("byte %d: the file changed", i)
+		}
+	}
+}
