@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"gitlab.com/acme/avroctl/gen/registry/server"
 	"gitlab.com/acme/avroctl/gen/registry/store"
 )
 
@@ -85,6 +90,9 @@ func TestRegistryRepairCommand(t *testing.T) {
 	if code != exitUsage {
 		t.Errorf("--in-place --dry-run: exit %d %s", code, stderr)
 	}
+	if code, out, _ := runRegistryCLI(t, "registry", "repair", "--help"); code != exitOK || !strings.Contains(out, "Examples") {
+		t.Errorf("repair --help: exit %d\n%s", code, out)
+	}
 }
 
 // TestServeRefusesEmptiedLog: a deleted log in a used directory stops
@@ -95,5 +103,52 @@ func TestServeRefusesEmptiedLog(t *testing.T) {
 	code, _, stderr := runRegistryCLI(t, "registry", "serve", "--listen", "127.0.0.1:0", "--data", dir)
 	if code != exitUsage || !strings.Contains(stderr, "--allow-empty-log") || !strings.Contains(stderr, "ids continue above 1001") {
 		t.Errorf("serve: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestServeAllowEmptyLog: with the flag, a used directory whose log was
+// deleted starts empty, says so, and new ids continue above the old ones.
+func TestServeAllowEmptyLog(t *testing.T) {
+	dir, _ := damagedRegistry(t)
+	os.Remove(filepath.Join(dir, store.LogFile))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	s := &streams{In: strings.NewReader(""), Out: io.Discard, Err: pw}
+	done := make(chan error, 1)
+	go func() {
+		done <- registryServeRun(ctx, s, "127.0.0.1:0", dir, "", false, true)
+		pw.Close()
+	}()
+	r := bufio.NewReader(pr)
+	var said strings.Builder
+	var u string
+	for u == "" {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("%v after %q", err, said.String())
+		}
+		said.WriteString(line)
+		if _, rest, ok := strings.Cut(line, "listening on "); ok {
+			u, _, _ = strings.Cut(rest, " ")
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if !strings.Contains(said.String(), "started with an empty log (--allow-empty-log)") || !strings.Contains(said.String(), "ids up to 1001 stay used") {
+		t.Errorf("serve said:\n%s", said.String())
+	}
+	resp, err := http.Post(u+"/subjects/x/versions", server.ContentType, strings.NewReader(`{"schema":"\"int\""}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != `{"id":1002}` {
+		t.Errorf("first registration after the loss: %s, want id 1002", b)
+	}
+	http.DefaultClient.CloseIdleConnections()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
