@@ -71,6 +71,10 @@ func TestDiskFull(t *testing.T) {
 		}
 	}
 	checkSchemas(s, acked) // reads still work, and show nothing of the failed write
+	// What the failed write put in the file was cut back.
+	if fi, err := os.Stat(filepath.Join(dir, LogFile)); err != nil || fi.Size() != s.Stats().LogBytes {
+		t.Errorf("log file %v bytes, the store's end %d: %v", fi.Size(), s.Stats().LogBytes, err)
+	}
 
 	// Space returns: writes work again, without a restart.
 	if err := os.Remove(filepath.Join(mnt, "filler")); err != nil {

@@ -63,6 +63,7 @@ func TestCompactLargeSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatalf("compaction of 70 schemas of 1 MiB: %v", err)
 	}
+	t.Logf("70 schemas of 1 MiB: %d records, %d bytes -> %d records, %d bytes", info.RecordsBefore, info.BytesBefore, info.RecordsAfter, info.BytesAfter)
 	if info.RecordsAfter < 35 {
 		t.Errorf("compacted to %d records: not batched by size", info.RecordsAfter)
 	}
