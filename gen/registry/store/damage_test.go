@@ -41,13 +41,14 @@ func recordOffsets(t testing.TB, data []byte) []int {
 	return offs
 }
 
-// damagedLog writes a 100-subject log in a new directory and returns the
-// directory, the log's path, its bytes and its record offsets.
-func damagedLog(t *testing.T) (string, string, []byte, []int) {
+// subjectsLog writes a log of n subjects (registerSubjects) in a new
+// directory and returns the directory, the log's path, its bytes and its
+// record offsets.
+func subjectsLog(t *testing.T, n int) (string, string, []byte, []int) {
 	t.Helper()
 	dir := t.TempDir()
 	s := openT(t, dir)
-	registerSubjects(t, s, 100)
+	registerSubjects(t, s, n)
 	s.Close()
 	path := filepath.Join(dir, LogFile)
 	data := mustRead(t, path)
@@ -71,7 +72,7 @@ func TestMidLogDamage(t *testing.T) {
 		{"crc of record 99", 99, 5},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir, path, data, offs := damagedLog(t)
+			dir, path, data, offs := subjectsLog(t, 100)
 			bad := bytes.Clone(data)
 			bad[offs[tc.record-1]+tc.at] ^= 0x10
 			os.WriteFile(path, bad, 0o644)
@@ -97,7 +98,7 @@ func TestMidLogDamage(t *testing.T) {
 // the start-up.
 func TestZeroTail(t *testing.T) {
 	for _, zeros := range []int{3, headerSize, 4096} {
-		dir, path, data, _ := damagedLog(t)
+		dir, path, data, _ := subjectsLog(t, 100)
 		os.WriteFile(path, append(bytes.Clone(data), make([]byte, zeros)...), 0o644)
 		s, err := Open(dir)
 		if err != nil {
@@ -114,7 +115,7 @@ func TestZeroTail(t *testing.T) {
 // The meta file's ceiling covers them, and a reserve record keeps them
 // used in the log, through a compaction too.
 func TestNoReuseAfterCut(t *testing.T) {
-	dir, path, data, offs := damagedLog(t)
+	dir, path, data, offs := subjectsLog(t, 100)
 	os.WriteFile(path, data[:offs[99]+10], 0o644) // cut record 100 short
 	s := openT(t, dir)
 	if s.Recovered.Records != 99 {
@@ -140,7 +141,7 @@ func TestNoReuseAfterCut(t *testing.T) {
 func TestEmptiedLog(t *testing.T) {
 	for _, how := range []string{"deleted", "emptied", "magic only", "deleted, no meta file"} {
 		t.Run(how, func(t *testing.T) {
-			dir, path, _, _ := damagedLog(t)
+			dir, path, _, _ := subjectsLog(t, 100)
 			switch how {
 			case "deleted":
 				os.Remove(path)
@@ -187,7 +188,7 @@ func TestEmptiedLog(t *testing.T) {
 // twice the file's size, and Open refuses rather than cut what it could
 // not rule out.
 func TestDamageSearchBounded(t *testing.T) {
-	dir, path, data, offs := damagedLog(t)
+	dir, path, data, offs := subjectsLog(t, 100)
 	bad := bytes.Clone(data[:offs[50]])
 	bad = append(bad, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0) // record 51: a length far too large
 	const units = (4 << 20) / 9
@@ -219,13 +220,8 @@ func TestDamageSearchBounded(t *testing.T) {
 // turn: damage to the last record is cut as a torn write, damage to any
 // other stops Open with that record's number and leaves the file as it was.
 func TestEveryByteFlipped(t *testing.T) {
-	dir := t.TempDir()
-	s := openT(t, dir)
-	registerSubjects(t, s, 5)
-	s.Close()
-	path := filepath.Join(dir, LogFile)
-	data := mustRead(t, path)
-	offs := append(recordOffsets(t, data), len(data))
+	dir, path, data, offs := subjectsLog(t, 5)
+	offs = append(offs, len(data))
 	meta := mustRead(t, filepath.Join(dir, MetaFile))
 	for i := len(logMagic); i < len(data); i++ {
 		rec := 1

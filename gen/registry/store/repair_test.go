@@ -13,7 +13,7 @@ import (
 // records, writes a copy that opens, and leaves the original untouched;
 // the copy never hands out id 51 or version 1 of s051 again.
 func TestRepairMidLog(t *testing.T) {
-	dir, path, data, offs := damagedLog(t)
+	dir, path, data, offs := subjectsLog(t, 100)
 	bad := bytes.Clone(data)
 	bad[offs[50]+headerSize+100] ^= 0x01 // inside the schema text: the JSON still decodes
 	os.WriteFile(path, bad, 0o644)
@@ -109,7 +109,7 @@ func TestRepairDropsWhatNoLongerApplies(t *testing.T) {
 
 // TestRepairClean: a clean log needs nothing and gets nothing written.
 func TestRepairClean(t *testing.T) {
-	dir, _, _, _ := damagedLog(t)
+	dir, _, _, _ := subjectsLog(t, 100)
 	out := filepath.Join(t.TempDir(), "out")
 	rep, err := Repair(dir, RepairOptions{Out: out})
 	if err != nil || !rep.Clean() || rep.Kept != 100 || rep.Written != "" {
