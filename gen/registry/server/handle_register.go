@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 
@@ -86,6 +87,9 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeBody(r, &req); err != nil {
 		return err
 	}
+	if err := checkImportRange(&req); err != nil {
+		return err
+	}
 	if queryBool(r, "normalize") {
 		req.normalize = true
 		req.References = normalizeRefs(req.References)
@@ -122,6 +126,44 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// maxWireInt is the largest schema ID or version: the wire format carries
+// the ID as a signed 32-bit integer, and Confluent's clients hold both in a
+// Java int.
+const maxWireInt = math.MaxInt32
+
+// checkImportRange refuses a request ID or version outside 1..2^31-1 (0 and
+// -1 mean "not given"). A larger one would be accepted into the log and
+// make every later ID (MaxID+1) unusable, also after a restart.
+func checkImportRange(req *registerRequest) error {
+	if req.ID < -1 || req.ID > maxWireInt {
+		return errorf(CodeInvalidSchema, "Invalid schema id %d: ids are between 1 and 2^31-1 (%d), the range the wire format carries; omit the id to have one assigned", req.ID, maxWireInt)
+	}
+	if req.Version < -1 || req.Version > maxWireInt {
+		return errorf(CodeInvalidVersion, "Invalid version %d: versions are between 1 and 2^31-1 (%d); omit the version to have the next one assigned", req.Version, maxWireInt)
+	}
+	return nil
+}
+
+// nextID is the ID of a new schema: one past the highest ever assigned,
+// which IMPORT may have set anywhere in the wire range.
+func nextID(st *store.State) (int, error) {
+	if st.MaxID >= maxWireInt {
+		return 0, errorf(CodeInvalidSchema, "No schema id left: %d, the highest the wire format carries, is taken (an import set it); import the schema with an explicit free id", st.MaxID)
+	}
+	return st.MaxID + 1, nil
+}
+
+// nextVersion is the version after sub's highest.
+func nextVersion(sub *store.Subject) (int, error) {
+	if sub == nil {
+		return 1, nil
+	}
+	if max := sub.MaxVersion(); max >= maxWireInt {
+		return 0, errorf(CodeInvalidVersion, "No version left in subject %s: %d, the highest allowed, is taken (an import set it)", sub.Name, max)
+	}
+	return sub.MaxVersion() + 1, nil
+}
+
 // registerSchema is registration in READWRITE mode.
 func (s *Server) registerSchema(tx *store.Tx, subject string, req *registerRequest, ps *parsedSchema) (int, error) {
 	st := tx.State()
@@ -147,11 +189,13 @@ func (s *Server) registerSchema(tx *store.Tx, subject string, req *registerReque
 	}
 	id := existing
 	if !known {
-		id = st.MaxID + 1
+		if id, err = nextID(st); err != nil {
+			return 0, err
+		}
 	}
-	version := 1
-	if sub != nil {
-		version = sub.MaxVersion() + 1
+	version, err := nextVersion(sub)
+	if err != nil {
+		return 0, err
 	}
 	return id, s.appendRegister(tx, subject, version, id, !known, ps)
 }
@@ -166,7 +210,10 @@ func (s *Server) importSchema(tx *store.Tx, subject string, req *registerRequest
 	case id <= 0 && known:
 		id = existing
 	case id <= 0:
-		id = st.MaxID + 1
+		var err error
+		if id, err = nextID(st); err != nil {
+			return 0, err
+		}
 	case known && existing != id:
 		return 0, errorf(CodeIDDoesNotMatch, "Schema already registered with id %d instead of input id %d", existing, id)
 	case !known && st.Schemas[id] != nil:
@@ -181,9 +228,10 @@ func (s *Server) importSchema(tx *store.Tx, subject string, req *registerRequest
 					return id, nil
 				}
 			}
-			version = sub.MaxVersion() + 1
-		} else {
-			version = 1
+		}
+		var err error
+		if version, err = nextVersion(sub); err != nil {
+			return 0, err
 		}
 	} else if sub != nil {
 		if i := sub.Find(version); i >= 0 {

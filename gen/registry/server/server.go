@@ -122,7 +122,11 @@ func (s *Server) registerRoutes() {
 	for _, rt := range routes {
 		h := rt.h
 		s.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
+			err := checkSubjectUTF8(r.PathValue("subject"))
+			if err == nil {
+				err = h(w, r)
+			}
+			if err != nil {
 				s.writeError(w, r, err)
 			}
 		})
@@ -246,6 +250,11 @@ func decodeBody(r *http.Request, v any) error {
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return errorf(CodeBadRequest, "Request body is empty")
+	}
+	// encoding/json would silently turn invalid bytes into U+FFFD, so the
+	// registry would store a schema other than the one sent.
+	if at := invalidUTF8(data); at >= 0 {
+		return errorf(CodeBadRequest, "Request body is not valid UTF-8: byte offset %d (0x%02X); send the JSON as UTF-8", at, data[at])
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return errorf(CodeBadRequest, "Unrecognized request body: %v", err)

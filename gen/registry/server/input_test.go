@@ -1,0 +1,106 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"gitlab.com/acme/avroctl/gen/registry/store"
+)
+
+// TestInvalidUTF8Subject: a subject that is not UTF-8 (%FF) is refused
+// with 42208 on every route, so it never reaches the log, where it would
+// come back from a restart as U+FFFD and collide with the real U+FFFD
+// subject (two of them made the registry refuse to start).
+func TestInvalidUTF8Subject(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(st, Options{})
+	if err := srv.Open("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	u := srv.URL()
+	// The real U+FFFD subject, percent-encoded UTF-8, is a valid name.
+	expect(t, u, "POST", "/subjects/%EF%BF%BD/versions", body(userV1), 200, `{"id":1}`)
+	for _, tc := range []struct{ method, path, body string }{
+		{"POST", "/subjects/%FF/versions", body(userV2)},
+		{"POST", "/subjects/a%C3/versions", body(userV2)},
+		{"PUT", "/config/%FF", `{"compatibility":"NONE"}`},
+		{"PUT", "/mode/%FF", `{"mode":"READONLY"}`},
+		{"POST", "/subjects/%FF", body(userV1)},
+		{"GET", "/subjects/%FF/versions", ""},
+		{"GET", "/subjects/%FF/versions/1", ""},
+		{"DELETE", "/subjects/%FF", ""},
+		{"POST", "/compatibility/subjects/%FF/versions", body(userV1)},
+	} {
+		expectCode(t, u, tc.method, tc.path, tc.body, CodeInvalidSubject)
+	}
+	_, got := call(t, u, "POST", "/subjects/x%FFy/versions", body(userV2))
+	if !strings.Contains(got, "byte 1 (0xFF) is not valid UTF-8") {
+		t.Errorf("message does not say where: %s", got)
+	}
+	// Bytes that are not UTF-8 inside the body are refused too, with
+	// their offset, instead of being stored as U+FFFD.
+	bad := `{"schema":"{\"type\":\"record\",\"name\":\"R\",\"doc\":\"` + "\xff" + `\",\"fields\":[]}"}`
+	expectCode(t, u, "POST", "/subjects/s/versions", bad, CodeBadRequest)
+	_, got = call(t, u, "POST", "/subjects/s/versions", bad)
+	if !strings.Contains(got, "byte offset 57") {
+		t.Errorf("body message does not give the offset: %s", got)
+	}
+	closeIdle()
+	srv.Close()
+	st.Close()
+
+	st2, err := store.Open(dir)
+	if err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	u = startServer(t, st2, Options{})
+	expect(t, u, "GET", "/subjects", "", 200, `["`+"\uFFFD"+`"]`)
+	expect(t, u, "GET", "/subjects/%EF%BF%BD/versions", "", 200, `[1]`)
+}
+
+// TestImportIDRange: IMPORT accepts ids and versions in 1..2^31-1 only; a
+// larger one used to be accepted and then made every registration fail,
+// also after a restart.
+func TestImportIDRange(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(st, Options{})
+	if err := srv.Open("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	u := srv.URL()
+	expect(t, u, "PUT", "/mode", `{"mode":"IMPORT"}`, 200, `{"mode":"IMPORT"}`)
+	expectCode(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":9223372036854775807`), CodeInvalidSchema)
+	expectCode(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":2147483648`), CodeInvalidSchema)
+	expectCode(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":-2`), CodeInvalidSchema)
+	expectCode(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":5`, `"version":9223372036854775807`), CodeInvalidVersion)
+	expectCode(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":5`, `"version":2147483648`), CodeInvalidVersion)
+	_, got := call(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":2147483648`))
+	if !strings.Contains(got, "between 1 and 2^31-1") {
+		t.Errorf("message does not give the range: %s", got)
+	}
+	// The top of the range is fine; after it no id is left to assign, and
+	// that is said clearly, while explicit free ids still work.
+	expect(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":2147483647`, `"version":2147483647`), 200, `{"id":2147483647}`)
+	expectCode(t, u, "POST", "/subjects/other/versions", body(`"int"`), CodeInvalidSchema)
+	expectCode(t, u, "POST", "/subjects/imp/versions", body(`"int"`, `"id":3`), CodeInvalidVersion)
+	expect(t, u, "POST", "/subjects/other/versions", body(`"int"`, `"id":3`), 200, `{"id":3}`)
+	closeIdle()
+	srv.Close()
+	st.Close()
+
+	st2, err := store.Open(dir)
+	if err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	u = startServer(t, st2, Options{})
+	expect(t, u, "POST", "/subjects/more/versions", body(`"long"`, `"id":4`), 200, `{"id":4}`)
+	expect(t, u, "GET", "/subjects/imp/versions", "", 200, `[2147483647]`)
+}
