@@ -41,6 +41,7 @@ const (
 	regFlagListen    = "listen"
 	regFlagData      = "data"
 	regFlagBasicAuth = "basic-auth"
+	regFlagAuthFile  = "basic-auth-file"
 	regFlagReadOnly  = "read-only"
 	regFlagDeleted   = "deleted"
 	regFlagVersion   = "version"
@@ -133,8 +134,45 @@ $REGISTRY_CA_FILE). Secrets are never printed.`,
 	return cmd
 }
 
+// envServeBasicAuth holds the serve command's "user:password", as the client
+// commands take their password from $REGISTRY_PASSWORD: a flag's value is
+// visible to every local user in the process list.
+const envServeBasicAuth = "REGISTRY_SERVE_BASIC_AUTH"
+
+// serveBasicAuth returns the credentials serve requires ("" for none): from
+// --basic-auth-file, else $REGISTRY_SERVE_BASIC_AUTH, else the deprecated
+// --basic-auth, which is warned about. No message quotes the secret.
+func serveBasicAuth(cmd *cobra.Command, stderr io.Writer, flagValue, file string, getenv func(string) string) (string, error) {
+	flagSet := cmd.Flags().Changed(regFlagBasicAuth)
+	if flagSet {
+		fmt.Fprintf(stderr, "registry: --%s is deprecated: its value is visible in the process list; use --%s FILE or $%s\n",
+			regFlagBasicAuth, regFlagAuthFile, envServeBasicAuth)
+	}
+	var value, from string
+	switch {
+	case flagSet && file != "":
+		return "", usageErrorf("--%s and --%s: give one of them", regFlagBasicAuth, regFlagAuthFile)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", usageErrorf("--%s: %v", regFlagAuthFile, err)
+		}
+		value, from = strings.TrimRight(string(b), "\r\n"), "--"+regFlagAuthFile+" "+file
+	case flagSet:
+		value, from = flagValue, "--"+regFlagBasicAuth
+	case getenv(envServeBasicAuth) != "":
+		value, from = getenv(envServeBasicAuth), "$"+envServeBasicAuth
+	default:
+		return "", nil
+	}
+	if _, _, err := server.ParseBasicAuth(value); err != nil {
+		return "", usageErrorf("%s: %v", from, err)
+	}
+	return value, nil
+}
+
 func newRegistryServeCmd(s *streams) *cobra.Command {
-	var listen, data, basicAuth string
+	var listen, data, basicAuth, authFile string
 	var readOnly bool
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -144,21 +182,28 @@ JSON, status and error codes). Its state is an append-only log in --data,
 fsync'd before each reply, so a crash loses nothing acknowledged. The log is
 compacted (rewritten as the current state, atomically) at start and whenever
 it has grown to four times its compacted size. --data "" keeps everything in
-memory. It stops on SIGINT or SIGTERM.`,
+memory. It stops on SIGINT or SIGTERM.
+
+Basic auth: the "user:password" comes from --basic-auth-file (a file holding
+that one line) or $REGISTRY_SERVE_BASIC_AUTH, never from argv, which every
+local user can read; --basic-auth still works but is deprecated.`,
 		Example: `  avroctl registry serve
   avroctl registry serve --listen 127.0.0.1:8081 --data /var/lib/avroctl-registry
-  avroctl registry serve --data "" --basic-auth ci:secret --read-only`,
+  avroctl registry serve --data "" --basic-auth-file /run/secrets/registry-auth --read-only
+  REGISTRY_SERVE_BASIC_AUTH="ci:$CI_REGISTRY_SECRET" avroctl registry serve`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if basicAuth != "" && !strings.Contains(basicAuth, ":") {
-				return usageErrorf("--%s: want user:password", regFlagBasicAuth)
+			auth, err := serveBasicAuth(cmd, s.Err, basicAuth, authFile, os.Getenv)
+			if err != nil {
+				return err
 			}
-			return registryServeRun(cmd.Context(), s, listen, data, basicAuth, readOnly)
+			return registryServeRun(cmd.Context(), s, listen, data, auth, readOnly)
 		},
 	}
 	cmd.Flags().StringVar(&listen, regFlagListen, "127.0.0.1:8081", "address to listen on")
 	cmd.Flags().StringVar(&data, regFlagData, ".avroctl/registry", `data directory ("" keeps the registry in memory)`)
-	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "require HTTP basic auth user:password")
+	cmd.Flags().StringVar(&authFile, regFlagAuthFile, "", "require HTTP basic auth with the user:password in this file (or set $"+envServeBasicAuth+")")
+	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "deprecated (visible in the process list): use --"+regFlagAuthFile+" or $"+envServeBasicAuth)
 	cmd.Flags().BoolVar(&readOnly, regFlagReadOnly, false, "refuse every write")
 	return cmd
 }

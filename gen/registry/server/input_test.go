@@ -104,3 +104,20 @@ func TestImportIDRange(t *testing.T) {
 	expect(t, u, "POST", "/subjects/more/versions", body(`"long"`, `"id":4`), 200, `{"id":4}`)
 	expect(t, u, "GET", "/subjects/imp/versions", "", 200, `[2147483647]`)
 }
+
+// TestBasicAuthEmpty: an empty user or password is refused at Open; ":"
+// used to turn on an auth that anyone passes with empty credentials.
+func TestBasicAuthEmpty(t *testing.T) {
+	for _, auth := range []string{":", "alice:", ":s3cret", "alice"} {
+		st, _ := store.Open("")
+		srv := New(st, Options{BasicAuth: auth})
+		err := srv.Open("127.0.0.1:0")
+		if err == nil {
+			srv.Close()
+			t.Errorf("Open with BasicAuth %q: no error", auth)
+		} else if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("error quotes the secret: %v", err)
+		}
+		st.Close()
+	}
+}

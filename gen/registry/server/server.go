@@ -6,7 +6,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,7 +31,8 @@ const DefaultMaxBodyBytes = 16 << 20
 // Options configure a Server. The zero value serves an open, writable
 // registry with the gen/compat checker.
 type Options struct {
-	// BasicAuth, when "user:pass", requires those credentials on every request.
+	// BasicAuth, when "user:pass", requires those credentials on every
+	// request; Open refuses an empty user or password (ParseBasicAuth).
 	BasicAuth string
 	// ReadOnly refuses every write, whatever the mode says.
 	ReadOnly bool
@@ -163,18 +163,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.route(w, r)
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	user, pass, ok := r.BasicAuth()
-	if !ok {
-		return false
-	}
-	want := []byte(s.opts.BasicAuth)
-	got := []byte(user + ":" + pass)
-	return subtle.ConstantTimeCompare(want, got) == 1
-}
-
-// Open starts serving on addr ("127.0.0.1:0" picks a free port).
+// Open starts serving on addr ("127.0.0.1:0" picks a free port). It refuses
+// BasicAuth with an empty user or password.
 func (s *Server) Open(addr string) error {
+	if s.opts.BasicAuth != "" {
+		if _, _, err := ParseBasicAuth(s.opts.BasicAuth); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
