@@ -76,6 +76,7 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return storeErr(err)
 	}
+	s.remember(ps)
 	if queryBool(r, "verbose") {
 		writeJSON(w, http.StatusOK, verboseCompatibilityResponse{IsCompatible: ok, Messages: msgs})
 		return nil

@@ -25,33 +25,30 @@ func (s *Server) parse(req *registerRequest) (*parsedSchema, error) {
 	return ps, storeErr(err)
 }
 
-// parseCacheSize bounds the parse cache; when full it starts over, which
-// is cheap and keeps the hot set (producers looking up the same few
-// schemas) warm.
-const parseCacheSize = 1024
-
 // parseCached parses a schema without references, reusing the result for
 // the same text: a schema without references always parses the same way,
-// and serializers look up the same schemas over and over.
+// and serializers look up the same schemas over and over. It does not add
+// to the cache: a handler calls remember once the request has succeeded,
+// so that failed requests (a lookup of a schema that is not there) cannot
+// fill it.
 func (s *Server) parseCached(req *registerRequest) (*parsedSchema, error) {
-	key := fmt.Sprintf("%s\x00%v\x00%s", req.SchemaType, req.normalize, req.Schema)
-	s.parsedMu.Lock()
-	ps, ok := s.requestCache[key]
-	s.parsedMu.Unlock()
-	if ok {
+	key := requestKey(req)
+	if ps, ok := s.requestCache.get(key); ok {
 		return ps, nil
 	}
 	ps, err := s.parseRequest(nil, req)
 	if err != nil {
 		return nil, err
 	}
-	s.parsedMu.Lock()
-	if len(s.requestCache) >= parseCacheSize {
-		clear(s.requestCache)
-	}
-	s.requestCache[key] = ps
-	s.parsedMu.Unlock()
+	ps.cacheKey, ps.cacheable = key, true
 	return ps, nil
+}
+
+// remember caches the parse of a request that succeeded.
+func (s *Server) remember(ps *parsedSchema) {
+	if ps.cacheable {
+		s.requestCache.put(ps.cacheKey, ps)
+	}
 }
 
 // refsExist re-checks, under the write lock, that the references parse saw
@@ -122,6 +119,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return storeErr(err)
 	}
+	s.remember(ps)
 	writeJSON(w, http.StatusOK, registerResponse{ID: id})
 	return nil
 }
@@ -345,6 +343,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return storeErr(err)
 	}
+	s.remember(ps)
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

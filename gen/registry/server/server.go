@@ -42,6 +42,9 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// ParseCacheBytes bounds the estimated memory of cached request
+	// parses (default DefaultParseCacheBytes).
+	ParseCacheBytes int64
 }
 
 // Server serves the registry API over a Store.
@@ -56,9 +59,9 @@ type Server struct {
 	// immutable once registered, so the parse is too.
 	parsedMu sync.Mutex
 	parsed   map[int]schema.Schema
-	// requestCache maps the text of a schema without references to its
-	// parse (see parseCached).
-	requestCache map[string]*parsedSchema
+	// requestCache keeps the parses of schemas without references (see
+	// parseCached).
+	requestCache *parseCache
 
 	ln  net.Listener
 	srv *http.Server
@@ -67,8 +70,7 @@ type Server struct {
 // New returns a server over st.
 func New(st *store.Store, opts Options) *Server {
 	s := &Server{store: st, opts: opts, checker: opts.Checker, log: opts.Logger,
-		mux: http.NewServeMux(), parsed: map[int]schema.Schema{},
-		requestCache: map[string]*parsedSchema{}}
+		mux: http.NewServeMux(), parsed: map[int]schema.Schema{}}
 	if s.checker == nil {
 		s.checker = defaultChecker{}
 	}
@@ -78,6 +80,10 @@ func New(st *store.Store, opts Options) *Server {
 	if s.opts.MaxBodyBytes <= 0 {
 		s.opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if s.opts.ParseCacheBytes <= 0 {
+		s.opts.ParseCacheBytes = DefaultParseCacheBytes
+	}
+	s.requestCache = newParseCache(s.opts.ParseCacheBytes)
 	s.registerRoutes()
 	return s
 }
