@@ -42,11 +42,19 @@ const (
 	regFlagData      = "data"
 	regFlagBasicAuth = "basic-auth"
 	regFlagAuthFile  = "basic-auth-file"
-	regFlagReadOnly  = "read-only"
-	regFlagDeleted   = "deleted"
-	regFlagVersion   = "version"
-	regFlagDir       = "dir"
-	regFlagPermanent = "permanent"
+	// serve's deadlines and limits
+	regFlagReadHeaderTimeout = "read-header-timeout"
+	regFlagReadTimeout       = "read-timeout"
+	regFlagWriteTimeout      = "write-timeout"
+	regFlagIdleTimeout       = "idle-timeout"
+	regFlagMaxConns          = "max-connections"
+	regFlagMaxBodyInFlight   = "max-body-bytes-in-flight"
+	regFlagParseCacheBytes   = "parse-cache-bytes"
+	regFlagReadOnly          = "read-only"
+	regFlagDeleted           = "deleted"
+	regFlagVersion           = "version"
+	regFlagDir               = "dir"
+	regFlagPermanent         = "permanent"
 )
 
 // regClientFlags are the connection flags of every client command. The
@@ -173,7 +181,7 @@ func serveBasicAuth(cmd *cobra.Command, stderr io.Writer, flagValue, file string
 
 func newRegistryServeCmd(s *streams) *cobra.Command {
 	var listen, data, basicAuth, authFile string
-	var readOnly bool
+	var opts server.Options
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the embedded Confluent-compatible Schema Registry",
@@ -197,18 +205,41 @@ local user can read; --basic-auth still works but is deprecated.`,
 			if err != nil {
 				return err
 			}
-			return registryServeRun(cmd.Context(), s, listen, data, auth, readOnly)
+			for _, d := range []struct {
+				flag string
+				v    time.Duration
+			}{{regFlagReadHeaderTimeout, opts.ReadHeaderTimeout}, {regFlagReadTimeout, opts.ReadTimeout},
+				{regFlagWriteTimeout, opts.WriteTimeout}, {regFlagIdleTimeout, opts.IdleTimeout}} {
+				if d.v <= 0 {
+					return usageErrorf("--%s %v: want a positive duration", d.flag, d.v)
+				}
+			}
+			if opts.MaxConns <= 0 || opts.MaxBodyBytesInFlight <= 0 || opts.ParseCacheBytes <= 0 {
+				return usageErrorf("--%s, --%s and --%s must be positive", regFlagMaxConns, regFlagMaxBodyInFlight, regFlagParseCacheBytes)
+			}
+			opts.BasicAuth = auth
+			return registryServeRun(cmd.Context(), s, listen, data, opts)
 		},
 	}
 	cmd.Flags().StringVar(&listen, regFlagListen, "127.0.0.1:8081", "address to listen on")
 	cmd.Flags().StringVar(&data, regFlagData, ".avroctl/registry", `data directory ("" keeps the registry in memory)`)
 	cmd.Flags().StringVar(&authFile, regFlagAuthFile, "", "require HTTP basic auth with the user:password in this file (or set $"+envServeBasicAuth+")")
 	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "deprecated (visible in the process list): use --"+regFlagAuthFile+" or $"+envServeBasicAuth)
-	cmd.Flags().BoolVar(&readOnly, regFlagReadOnly, false, "refuse every write")
+	cmd.Flags().BoolVar(&opts.ReadOnly, regFlagReadOnly, false, "refuse every write")
+	fl := cmd.Flags()
+	fl.DurationVar(&opts.ReadHeaderTimeout, regFlagReadHeaderTimeout, server.DefaultReadHeaderTimeout, "a request's headers must arrive within this")
+	fl.DurationVar(&opts.ReadTimeout, regFlagReadTimeout, server.DefaultReadTimeout, "a request (headers and body) must arrive within this; a slower one gets 408 and is closed")
+	fl.DurationVar(&opts.WriteTimeout, regFlagWriteTimeout, server.DefaultWriteTimeout, "an answer must be written within this after the request's headers")
+	fl.DurationVar(&opts.IdleTimeout, regFlagIdleTimeout, server.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	fl.IntVar(&opts.MaxConns, regFlagMaxConns, server.DefaultMaxConns, "open connections at most; more wait to be accepted")
+	fl.Int64Var(&opts.MaxBodyBytesInFlight, regFlagMaxBodyInFlight, server.DefaultMaxBodyBytesInFlight, "request body bytes being read at once, over all requests; a request over it gets 503 with Retry-After")
+	fl.Int64Var(&opts.ParseCacheBytes, regFlagParseCacheBytes, server.DefaultParseCacheBytes, "estimated memory of the cache of parsed request schemas")
 	return cmd
 }
 
-func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth string, readOnly bool) error {
+// registryServeRun serves until ctx ends or a signal comes; opts.Logger is
+// set here.
+func registryServeRun(ctx context.Context, s *streams, listen, data string, opts server.Options) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -233,7 +264,8 @@ func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth s
 	if c := st.Recovered.Compacted; c != nil {
 		fmt.Fprintf(s.Err, "registry: compacted the log from %d to %d bytes\n", c.BytesBefore, c.BytesAfter)
 	}
-	srv := server.New(st, server.Options{BasicAuth: basicAuth, ReadOnly: readOnly, Logger: logger})
+	opts.Logger = logger
+	srv := server.New(st, opts)
 	if err := srv.Open(listen); err != nil {
 		return err
 	}

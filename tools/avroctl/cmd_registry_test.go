@@ -134,7 +134,7 @@ func TestRegistryServe(t *testing.T) {
 	done := make(chan error, 1)
 	data := filepath.Join(t.TempDir(), "data")
 	go func() {
-		done <- registryServeRun(ctx, s, "127.0.0.1:0", data, "ci:secret", false)
+		done <- registryServeRun(ctx, s, "127.0.0.1:0", data, server.Options{BasicAuth: "ci:secret"})
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

@@ -1,10 +1,17 @@
 package server
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"gitlab.com/acme/avroctl/gen/registry/store"
 )
 
 // heapAfterGC is the live heap.
@@ -79,5 +86,140 @@ func TestParseCacheBound(t *testing.T) {
 	// normalize and schemaType are part of the key.
 	if requestKey(&registerRequest{Schema: "x"}) == requestKey(&registerRequest{Schema: "x", normalize: true}) {
 		t.Error("normalize is not part of the key")
+	}
+}
+
+// startServerFor is startServer that also returns the server, for tests
+// that watch its state.
+func startServerFor(t *testing.T, opts Options) (*Server, string) {
+	t.Helper()
+	st, err := store.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(st, opts)
+	if err := srv.Open("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		closeIdle()
+		srv.Close()
+		st.Close()
+	})
+	return srv, srv.URL()
+}
+
+// waitFor polls an observed state until it holds, failing after 10s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// dialRaw opens a TCP connection to the server and writes head.
+func dialRaw(t *testing.T, base, head string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if head != "" {
+		if _, err := io.WriteString(c, head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// TestTrickledBodyIsCutOff is the attack: a client sends its headers, then
+// trickles the body a byte at a time. Without a read deadline it held its
+// connection and buffer forever (40 of them held 770 MB). With ReadTimeout
+// the server answers and closes the connection.
+func TestTrickledBodyIsCutOff(t *testing.T) {
+	_, u := startServerFor(t, Options{ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 300 * time.Millisecond})
+	c := dialRaw(t, u, "POST /subjects/s/versions HTTP/1.1\r\nHost: x\r\nContent-Type: "+ContentType+"\r\nContent-Length: 100000\r\n\r\n{")
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond) // the attack's pace, not synchronisation
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if _, err := c.Write([]byte(" ")); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	// A guard only: the server must close the connection long before.
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, err := io.ReadAll(c)
+	// The server closes the connection after its answer: EOF, or a reset
+	// since the trickle goes on writing. Only the guard's timeout fails.
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server did not cut off a trickled body: %v (read %q)", err, got)
+	}
+	if !strings.HasPrefix(string(got), "HTTP/1.1 408") || !strings.Contains(string(got), "read timeout") {
+		t.Errorf("answer to a trickled body: %q", got)
+	}
+}
+
+// TestBodyBudget: request bodies in flight share a byte budget; when slow
+// bodies hold it all, the next request is refused at once with 503 and
+// Retry-After instead of adding its body to the heap, and the budget comes
+// back when they end.
+func TestBodyBudget(t *testing.T) {
+	srv, u := startServerFor(t, Options{MaxBodyBytes: 1 << 20, MaxBodyBytesInFlight: 1 << 20})
+	c := dialRaw(t, u, "POST /subjects/s/versions HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n{")
+	waitFor(t, "the slow body to be charged", func() bool { return srv.bodies.inUse() == 1<<20 })
+	req, _ := http.NewRequest("POST", u+"/subjects/s/versions", strings.NewReader(body(userV1)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(b), "in flight") {
+		t.Errorf("while the budget is used up: %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
+	}
+	c.Close()
+	waitFor(t, "the budget to be given back", func() bool { return srv.bodies.inUse() == 0 })
+	expect(t, u, "POST", "/subjects/s/versions", body(userV1), 200, `{"id":1}`)
+	// Requests that do not read a body are never charged.
+	expect(t, u, "GET", "/subjects", "", 200, `["s"]`)
+}
+
+// TestConnectionLimit: connections beyond MaxConns wait to be accepted, so
+// thousands of idle ones cannot exhaust the file limit.
+func TestConnectionLimit(t *testing.T) {
+	srv, u := startServerFor(t, Options{MaxConns: 2})
+	held := []net.Conn{dialRaw(t, u, ""), dialRaw(t, u, "")}
+	waitFor(t, "two connections accepted", func() bool { return srv.ln.active.Load() == 2 })
+	// While both slots are held a third client is not served; it can only
+	// time out, however long it waits.
+	cl := &http.Client{Timeout: 300 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
+	if resp, err := cl.Get(u + "/subjects"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a third connection was served while MaxConns=2 were open: %d", resp.StatusCode)
+	}
+	held[0].Close()
+	cl.Timeout = 10 * time.Second
+	resp, err := cl.Get(u + "/subjects")
+	if err != nil {
+		t.Fatalf("after a slot was freed: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d", resp.StatusCode)
 	}
 }

@@ -42,6 +42,18 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// Deadlines of the HTTP server (defaults: the Default* constants). A
+	// request's headers must arrive within ReadHeaderTimeout and its body
+	// within ReadTimeout; the answer must be written within WriteTimeout of
+	// the headers; a keep-alive connection is closed after IdleTimeout.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConns bounds open connections (default DefaultMaxConns); more
+	// wait to be accepted.
+	MaxConns int
+	// MaxBodyBytesInFlight bounds the request body bytes being read at
+	// once, over all requests (default DefaultMaxBodyBytesInFlight); a
+	// request over it is answered 503 with Retry-After.
+	MaxBodyBytesInFlight int64
 	// ParseCacheBytes bounds the estimated memory of cached request
 	// parses (default DefaultParseCacheBytes).
 	ParseCacheBytes int64
@@ -63,7 +75,10 @@ type Server struct {
 	// parseCached).
 	requestCache *parseCache
 
-	ln  net.Listener
+	// bodies is the budget of request body bytes in flight.
+	bodies *byteBudget
+
+	ln  *limitListener
 	srv *http.Server
 }
 
@@ -84,8 +99,22 @@ func New(st *store.Store, opts Options) *Server {
 		s.opts.ParseCacheBytes = DefaultParseCacheBytes
 	}
 	s.requestCache = newParseCache(s.opts.ParseCacheBytes)
+	setDefault(&s.opts.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	setDefault(&s.opts.ReadTimeout, DefaultReadTimeout)
+	setDefault(&s.opts.WriteTimeout, DefaultWriteTimeout)
+	setDefault(&s.opts.IdleTimeout, DefaultIdleTimeout)
+	setDefault(&s.opts.MaxConns, DefaultMaxConns)
+	setDefault(&s.opts.MaxBodyBytesInFlight, DefaultMaxBodyBytesInFlight)
+	s.bodies = &byteBudget{limit: s.opts.MaxBodyBytesInFlight}
 	s.registerRoutes()
 	return s
+}
+
+// setDefault replaces a zero or negative setting by its default.
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // registerRoutes is the route table: every endpoint the server answers.
@@ -165,7 +194,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(CodeUnauthorized, "Unauthorized"))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	declared := r.ContentLength
+	if declared > s.opts.MaxBodyBytes {
+		declared = s.opts.MaxBodyBytes
+	}
+	body := &budgetedBody{ReadCloser: http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), budget: s.bodies, declared: declared}
+	defer body.done()
+	r.Body = body
 	s.route(w, r)
 }
 
@@ -181,10 +216,11 @@ func (s *Server) Open(addr string) error {
 	if err != nil {
 		return err
 	}
-	s.ln = ln
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	s.ln = newLimitListener(ln, s.opts.MaxConns)
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: s.opts.ReadHeaderTimeout, ReadTimeout: s.opts.ReadTimeout,
+		WriteTimeout: s.opts.WriteTimeout, IdleTimeout: s.opts.IdleTimeout}
 	go func() {
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
 		}
 	}()
@@ -237,6 +273,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = errorf(CodeStoreError, "Error in the backend data store")
 	}
+	if e.Code == CodeBusy {
+		w.Header().Set("Retry-After", "1")
+	}
 	writeJSON(w, HTTPStatus(e.Code), errorResponse{ErrorCode: e.Code, Message: e.Message})
 }
 
@@ -247,6 +286,12 @@ func decodeBody(r *http.Request, v any) error {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return errorf(CodeSchemaTooLarge, "Request body exceeds %d bytes", tooBig.Limit)
+		}
+		if errors.Is(err, errBusy) {
+			return errorf(CodeBusy, "Too many request bodies in flight; retry later")
+		}
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+			return errorf(CodeRequestTimeout, "Request body not received within the read timeout")
 		}
 		return errorf(CodeBadRequest, "Cannot read the request body: %v", err)
 	}
