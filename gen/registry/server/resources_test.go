@@ -223,3 +223,70 @@ func TestConnectionLimit(t *testing.T) {
 		t.Errorf("status %d", resp.StatusCode)
 	}
 }
+
+// TestSchemasPaging: GET /schemas pages as Confluent does: ?offset skips
+// items, a positive ?limit caps them, after the subjectPrefix, deleted and
+// latestOnly filters.
+func TestSchemasPaging(t *testing.T) {
+	u := startServer(t, nil, Options{})
+	expect(t, u, "PUT", "/config", `{"compatibility":"NONE"}`, 200, `{"compatibility":"NONE"}`)
+	for _, sub := range []string{"a", "b", "c"} {
+		for _, typ := range []string{`"int"`, `"long"`, `"string"`} {
+			call(t, u, "POST", "/subjects/"+sub+"/versions", body(typ))
+		}
+	}
+	expect(t, u, "DELETE", "/subjects/b/versions/3", "", 200, `3`)
+	item := func(sub string, v, id int, typ string) string {
+		return fmt.Sprintf(`{"subject":"%s","version":%d,"id":%d,"schema":"\"%s\""}`, sub, v, id, typ)
+	}
+	all := []string{item("a", 1, 1, "int"), item("a", 2, 2, "long"), item("a", 3, 3, "string"),
+		item("b", 1, 1, "int"), item("b", 2, 2, "long"),
+		item("c", 1, 1, "int"), item("c", 2, 2, "long"), item("c", 3, 3, "string")}
+	list := func(items ...string) string { return "[" + strings.Join(items, ",") + "]" }
+	expect(t, u, "GET", "/schemas", "", 200, list(all...))
+	expect(t, u, "GET", "/schemas?offset=0&limit=-1", "", 200, list(all...))
+	expect(t, u, "GET", "/schemas?limit=0", "", 200, list(all...))
+	expect(t, u, "GET", "/schemas?offset=2&limit=3", "", 200, list(all[2:5]...))
+	expect(t, u, "GET", "/schemas?offset=6", "", 200, list(all[6:]...))
+	expect(t, u, "GET", "/schemas?offset=8", "", 200, `[]`)
+	expect(t, u, "GET", "/schemas?offset=100&limit=5", "", 200, `[]`)
+	expect(t, u, "GET", "/schemas?limit=1", "", 200, list(all[0]))
+	expect(t, u, "GET", "/schemas?subjectPrefix=b&deleted=true&offset=2", "", 200, list(item("b", 3, 3, "string")))
+	expect(t, u, "GET", "/schemas?latestOnly=true&offset=1&limit=1", "", 200, list(item("b", 2, 2, "long")))
+	expect(t, u, "GET", "/schemas?latestOnly=true&deleted=true", "", 200,
+		list(item("a", 3, 3, "string"), item("b", 3, 3, "string"), item("c", 3, 3, "string")))
+	expectCode(t, u, "GET", "/schemas?offset=x", "", CodeBadRequest)
+	expectCode(t, u, "GET", "/schemas?limit=99999999999", "", CodeBadRequest)
+}
+
+// TestSchemasStreamed is the attack: one 2 MiB schema under 100 subjects
+// made every GET /schemas build a 200 MB answer in memory. It is streamed
+// now: what the server allocates for it is about one item, not the answer.
+func TestSchemasStreamed(t *testing.T) {
+	u := startServer(t, nil, Options{ParseCacheBytes: 256 << 20})
+	big := body(hugeSchema(0, 2<<20))
+	for i := range 100 {
+		expect(t, u, "POST", fmt.Sprintf("/subjects/s%03d/versions", i), big, 200, `{"id":1}`)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	resp, err := http.Get(u + "/schemas")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /schemas: %d %v", resp.StatusCode, err)
+	}
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("GET /schemas with a 2 MiB schema under 100 subjects: %.1f MB answered, %.1f MB allocated", float64(n)/1e6, float64(alloc)/1e6)
+	if n < 100*2<<20 {
+		t.Errorf("answer of %d bytes, want over %d", n, 100*2<<20)
+	}
+	if alloc > 32<<20 {
+		t.Errorf("GET /schemas allocated %d bytes for a %d-byte answer; it should stream", alloc, n)
+	}
+}
