@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strings"
 
 	"gitlab.com/acme/avroctl/gen/registry/store"
 )
@@ -66,64 +65,6 @@ func refsExist(st *store.State, refs []store.Reference) error {
 	return nil
 }
 
-// handleRegister is POST /subjects/{subject}/versions. The same schema
-// (text and references) gets the same ID in every subject; registering a
-// schema the subject already has, or its equivalent with the references
-// inlined, returns its ID and writes nothing (registeredVersion). Everything from the duplicate check
-// to the append runs under the store's write lock, so concurrent
-// registrations of one schema agree on one ID and one version.
-func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
-	subject := r.PathValue("subject")
-	if err := checkSubjectName(subject); err != nil {
-		return err
-	}
-	if s.opts.ReadOnly {
-		return errReadOnly("")
-	}
-	var req registerRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if err := checkImportRange(&req); err != nil {
-		return err
-	}
-	if queryBool(r, "normalize") {
-		req.normalize = true
-		req.References = normalizeRefs(req.References)
-	}
-	ps, err := s.parse(&req)
-	if err != nil {
-		return err
-	}
-	var id int
-	err = s.store.Update(func(tx *store.Tx) error {
-		st := tx.State()
-		if err := checkWritable(st, subject); err != nil {
-			return err
-		}
-		if err := refsExist(st, ps.refs); err != nil {
-			return err
-		}
-		existing, ok, err := s.registeredVersion(st, subject, &req, ps)
-		if err != nil || ok {
-			id = existing
-			return err
-		}
-		if st.EffectiveMode(subject) == "IMPORT" {
-			id, err = s.importSchema(tx, subject, &req, ps)
-		} else {
-			id, err = s.registerSchema(tx, subject, &req, ps)
-		}
-		return err
-	})
-	if err != nil {
-		return storeErr(err)
-	}
-	s.remember(ps)
-	writeJSON(w, http.StatusOK, registerResponse{ID: id})
-	return nil
-}
-
 // maxWireInt is the largest schema ID or version: the wire format carries
 // the ID as a signed 32-bit integer, and Confluent's clients hold both in a
 // Java int.
@@ -162,40 +103,46 @@ func nextVersion(sub *store.Subject) (int, error) {
 	return sub.MaxVersion() + 1, nil
 }
 
-// registerSchema is registration in READWRITE mode.
+// registerSchema is registration in READWRITE mode, once the compatibility
+// check (done outside the lock, see handleRegister) has passed.
 func (s *Server) registerSchema(tx *store.Tx, subject string, req *registerRequest, ps *parsedSchema) (int, error) {
 	st := tx.State()
-	sub := st.Subjects[subject]
+	if id, done, err := registeredLive(st, subject, req, ps); done || err != nil {
+		return id, err
+	}
 	existing, known := st.IDFor(ps.key)
-	if known && sub != nil {
-		for _, v := range sub.Versions {
-			if !v.Deleted && v.ID == existing {
-				return v.ID, nil
-			}
-		}
-	}
-	if req.ID > 0 && (!known || req.ID != existing) {
-		return 0, errorf(CodeOperationNotPermitted, "Subject %s is not in import mode: a schema ID may be given only in IMPORT mode", subject)
-	}
-	level := st.EffectiveLevel(subject)
-	prev, err := s.previousVersions(st, sub, level)
-	if err != nil {
-		return 0, err
-	}
-	if ok, msgs := s.checker.Check(level, ps.schema, prev); !ok {
-		return 0, errorf(CodeIncompatible, "Schema being registered is incompatible with an earlier schema for subject \"%s\", details: [%s]", subject, strings.Join(msgs, ", "))
-	}
 	id := existing
 	if !known {
+		var err error
 		if id, err = nextID(st); err != nil {
 			return 0, err
 		}
 	}
+	sub := st.Subjects[subject]
 	version, err := nextVersion(sub)
 	if err != nil {
 		return 0, err
 	}
 	return id, s.appendRegister(tx, subject, version, id, !known, ps)
+}
+
+// registeredLive is what READWRITE registration decides before any
+// compatibility check: a schema the subject has live already is answered
+// with its ID, and an ID in the request is refused unless it is that
+// schema's.
+func registeredLive(st *store.State, subject string, req *registerRequest, ps *parsedSchema) (int, bool, error) {
+	existing, known := st.IDFor(ps.key)
+	if sub := st.Subjects[subject]; known && sub != nil {
+		for _, v := range sub.Versions {
+			if !v.Deleted && v.ID == existing {
+				return v.ID, true, nil
+			}
+		}
+	}
+	if req.ID > 0 && (!known || req.ID != existing) {
+		return 0, false, errorf(CodeOperationNotPermitted, "Subject %s is not in import mode: a schema ID may be given only in IMPORT mode", subject)
+	}
+	return 0, false, nil
 }
 
 // importSchema is registration in IMPORT mode: the client may fix the ID

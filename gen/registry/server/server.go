@@ -290,7 +290,8 @@ func decodeBody(r *http.Request, v any) error {
 		if errors.Is(err, errBusy) {
 			return errorf(CodeBusy, "Too many request bodies in flight; retry later")
 		}
-		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
 			return errorf(CodeRequestTimeout, "Request body not received within the read timeout")
 		}
 		return errorf(CodeBadRequest, "Cannot read the request body: %v", err)
