@@ -21,15 +21,7 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 			return err
 		}
 	}
-	var req registerRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if queryBool(r, "normalize") {
-		req.normalize = true
-		req.References = normalizeRefs(req.References)
-	}
-	ps, err := s.parse(&req)
+	_, ps, err := s.readSchemaRequest(r, nil)
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,30 @@ func (s *Server) remember(ps *parsedSchema) {
 	}
 }
 
+// readSchemaRequest decodes and parses the schema request of the register,
+// lookup and compatibility endpoints; check, when set, vets the decoded
+// request before the parse, which may be costly.
+func (s *Server) readSchemaRequest(r *http.Request, check func(*registerRequest) error) (*registerRequest, *parsedSchema, error) {
+	var req registerRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, nil, err
+	}
+	if check != nil {
+		if err := check(&req); err != nil {
+			return nil, nil, err
+		}
+	}
+	if queryBool(r, "normalize") {
+		req.normalize = true
+		req.References = normalizeRefs(req.References)
+	}
+	ps, err := s.parse(&req)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &req, ps, nil
+}
+
 // refsExist re-checks, under the write lock, that the references parse saw
 // are still there (a delete may have run in between).
 func refsExist(st *store.State, refs []store.Reference) error {
@@ -246,15 +270,7 @@ func (s *Server) appendRegister(tx *store.Tx, subject string, version, id int, n
 func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	deleted := queryBool(r, "deleted")
-	var req registerRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if queryBool(r, "normalize") {
-		req.normalize = true
-		req.References = normalizeRefs(req.References)
-	}
-	ps, err := s.parse(&req)
+	_, ps, err := s.readSchemaRequest(r, nil)
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,10 @@ import (
 	"gitlab.com/acme/avroctl/gen/registry/store"
 )
 
-// TestInvalidUTF8Subject: a subject that is not UTF-8 (%FF) is refused
-// with 42208 on every route, so it never reaches the log, where it would
-// come back from a restart as U+FFFD and collide with the real U+FFFD
-// subject (two of them made the registry refuse to start).
-func TestInvalidUTF8Subject(t *testing.T) {
-	dir := t.TempDir()
+// openServerAt serves a durable store in dir; restart stops it and serves
+// the directory again, for tests of what survives a restart.
+func openServerAt(t *testing.T, dir string) (*Server, *store.Store, string) {
+	t.Helper()
 	st, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -21,7 +19,28 @@ func TestInvalidUTF8Subject(t *testing.T) {
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
-	u := srv.URL()
+	return srv, st, srv.URL()
+}
+
+func restart(t *testing.T, srv *Server, st *store.Store, dir string) string {
+	t.Helper()
+	closeIdle()
+	srv.Close()
+	st.Close()
+	st2, err := store.Open(dir)
+	if err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	return startServer(t, st2, Options{})
+}
+
+// TestInvalidUTF8Subject: a subject that is not UTF-8 (%FF) is refused
+// with 42208 on every route, so it never reaches the log, where it would
+// come back from a restart as U+FFFD and collide with the real U+FFFD
+// subject (two of them made the registry refuse to start).
+func TestInvalidUTF8Subject(t *testing.T) {
+	dir := t.TempDir()
+	srv, st, u := openServerAt(t, dir)
 	// The real U+FFFD subject, percent-encoded UTF-8, is a valid name.
 	expect(t, u, "POST", "/subjects/%EF%BF%BD/versions", body(userV1), 200, `{"id":1}`)
 	for _, tc := range []struct{ method, path, body string }{
@@ -49,15 +68,7 @@ func TestInvalidUTF8Subject(t *testing.T) {
 	if !strings.Contains(got, "byte offset 57") {
 		t.Errorf("body message does not give the offset: %s", got)
 	}
-	closeIdle()
-	srv.Close()
-	st.Close()
-
-	st2, err := store.Open(dir)
-	if err != nil {
-		t.Fatalf("restart: %v", err)
-	}
-	u = startServer(t, st2, Options{})
+	u = restart(t, srv, st, dir)
 	expect(t, u, "GET", "/subjects", "", 200, `["`+"\uFFFD"+`"]`)
 	expect(t, u, "GET", "/subjects/%EF%BF%BD/versions", "", 200, `[1]`)
 }
@@ -67,15 +78,7 @@ func TestInvalidUTF8Subject(t *testing.T) {
 // also after a restart.
 func TestImportIDRange(t *testing.T) {
 	dir := t.TempDir()
-	st, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := New(st, Options{})
-	if err := srv.Open("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	u := srv.URL()
+	srv, st, u := openServerAt(t, dir)
 	expect(t, u, "PUT", "/mode", `{"mode":"IMPORT"}`, 200, `{"mode":"IMPORT"}`)
 	expectCode(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":9223372036854775807`), CodeInvalidSchema)
 	expectCode(t, u, "POST", "/subjects/imp/versions", body(userV1, `"id":2147483648`), CodeInvalidSchema)
@@ -92,15 +95,7 @@ func TestImportIDRange(t *testing.T) {
 	expectCode(t, u, "POST", "/subjects/other/versions", body(`"int"`), CodeInvalidSchema)
 	expectCode(t, u, "POST", "/subjects/imp/versions", body(`"int"`, `"id":3`), CodeInvalidVersion)
 	expect(t, u, "POST", "/subjects/other/versions", body(`"int"`, `"id":3`), 200, `{"id":3}`)
-	closeIdle()
-	srv.Close()
-	st.Close()
-
-	st2, err := store.Open(dir)
-	if err != nil {
-		t.Fatalf("restart: %v", err)
-	}
-	u = startServer(t, st2, Options{})
+	u = restart(t, srv, st, dir)
 	expect(t, u, "POST", "/subjects/more/versions", body(`"long"`, `"id":4`), 200, `{"id":4}`)
 	expect(t, u, "GET", "/subjects/imp/versions", "", 200, `[2147483647]`)
 }

@@ -50,18 +50,25 @@ type registerPlan struct {
 	prev  []compat.Previous
 }
 
+// alreadyRegistered is what both halves of a registration check first: the
+// subject is writable, the references are there, and whether the subject
+// has the schema already (registeredVersion).
+func (s *Server) alreadyRegistered(st *store.State, subject string, req *registerRequest, ps *parsedSchema) (int, bool, error) {
+	if err := checkWritable(st, subject); err != nil {
+		return 0, false, err
+	}
+	if err := refsExist(st, ps.refs); err != nil {
+		return 0, false, err
+	}
+	return s.registeredVersion(st, subject, req, ps)
+}
+
 // planRegister decides, under the read lock, everything a registration can
 // decide before its compatibility check, and gathers what the check needs.
 func (s *Server) planRegister(subject string, req *registerRequest, ps *parsedSchema) (registerPlan, error) {
 	var p registerPlan
 	err := s.store.View(func(st *store.State) error {
-		if err := checkWritable(st, subject); err != nil {
-			return err
-		}
-		if err := refsExist(st, ps.refs); err != nil {
-			return err
-		}
-		id, ok, err := s.registeredVersion(st, subject, req, ps)
+		id, ok, err := s.alreadyRegistered(st, subject, req, ps)
 		if err != nil || ok {
 			p.done, p.id = ok, id
 			return err
@@ -101,24 +108,13 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.ReadOnly {
 		return errReadOnly("")
 	}
-	var req registerRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if err := checkImportRange(&req); err != nil {
-		return err
-	}
-	if queryBool(r, "normalize") {
-		req.normalize = true
-		req.References = normalizeRefs(req.References)
-	}
-	ps, err := s.parse(&req)
+	req, ps, err := s.readSchemaRequest(r, checkImportRange)
 	if err != nil {
 		return err
 	}
 	var id int
 	for attempt := 1; ; attempt++ {
-		plan, err := s.planRegister(subject, &req, ps)
+		plan, err := s.planRegister(subject, req, ps)
 		if err != nil {
 			return err
 		}
@@ -134,13 +130,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 		stale := false
 		err = s.store.Update(func(tx *store.Tx) error {
 			st := tx.State()
-			if err := checkWritable(st, subject); err != nil {
-				return err
-			}
-			if err := refsExist(st, ps.refs); err != nil {
-				return err
-			}
-			existing, ok, err := s.registeredVersion(st, subject, &req, ps)
+			existing, ok, err := s.alreadyRegistered(st, subject, req, ps)
 			if err != nil || ok {
 				id = existing
 				return err
@@ -150,9 +140,9 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 				return nil
 			}
 			if plan.basis.mode == "IMPORT" {
-				id, err = s.importSchema(tx, subject, &req, ps)
+				id, err = s.importSchema(tx, subject, req, ps)
 			} else {
-				id, err = s.registerSchema(tx, subject, &req, ps)
+				id, err = s.registerSchema(tx, subject, req, ps)
 			}
 			return err
 		})

@@ -38,6 +38,18 @@ func (c *hookChecker) Check(level string, newSchema schema.Schema, previous []co
 	return defaultChecker{}.Check(level, newSchema, previous)
 }
 
+// blockingChecker holds the armed check until free is called; entered is
+// closed when it starts.
+func blockingChecker(t *testing.T) (c *hookChecker, entered chan struct{}, free func()) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	c = &hookChecker{onCheck: func(string, []compat.Previous) {
+		close(entered)
+		<-release
+	}}
+	return c, entered, func() { once.Do(func() { close(release) }) }
+}
+
 // guarded is a client whose timeout only guards the test against a hang:
 // a request blocked behind the write lock fails it instead of hanging.
 var guarded = &http.Client{Timeout: 5 * time.Second}
@@ -78,15 +90,9 @@ func registerAsync(u, subject, reqBody string) <-chan result {
 // on. The check used to run under the global write lock: a 100k-field
 // FULL_TRANSITIVE registration blocked every read for about 6 s.
 func TestCheckOutsideLock(t *testing.T) {
-	entered, release := make(chan struct{}), make(chan struct{})
-	c := &hookChecker{onCheck: func(string, []compat.Previous) {
-		close(entered)
-		<-release
-	}}
+	c, entered, free := blockingChecker(t)
 	u := startServer(t, nil, Options{Checker: c})
-	var once sync.Once
-	free := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(free) // runs before the server's cleanup: a failed test must not leave the check holding the lock
+	t.Cleanup(free) // before the server's cleanup: a failed test must not leave a check holding the lock
 	defer closeIdle()
 	expect(t, u, "PUT", "/config/slow", `{"compatibility":"FULL_TRANSITIVE"}`, 200, `{"compatibility":"FULL_TRANSITIVE"}`)
 	expect(t, u, "POST", "/subjects/slow/versions", body(userV1), 200, `{"id":1}`)
@@ -116,15 +122,9 @@ func TestCheckOutsideLock(t *testing.T) {
 // checked again, against the new version, and here refused as
 // incompatible with it, instead of being written on a stale verdict.
 func TestChangeDuringCheck(t *testing.T) {
-	entered, release := make(chan struct{}), make(chan struct{})
-	c := &hookChecker{onCheck: func(string, []compat.Previous) {
-		close(entered)
-		<-release
-	}}
+	c, entered, free := blockingChecker(t)
 	u := startServer(t, nil, Options{Checker: c})
-	var once sync.Once
-	free := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(free)
+	t.Cleanup(free) // before the server's cleanup: a failed test must not leave a check holding the lock
 	defer closeIdle()
 	expect(t, u, "POST", "/subjects/s/versions", body(userV1), 200, `{"id":1}`)
 	c.armed.Store(true)
