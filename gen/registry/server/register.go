@@ -34,8 +34,14 @@ func basisOf(st *store.State, subject string) checkBasis {
 	return b
 }
 
-func (b checkBasis) equal(o checkBasis) bool {
-	return b.mode == o.mode && b.level == o.level && slices.Equal(b.live, o.live)
+// still reports whether a registration planned on b may be written on now:
+// in IMPORT mode, which checks nothing, as long as the mode is the same;
+// otherwise only if the level and the live versions are also unchanged.
+func (b checkBasis) still(now checkBasis) bool {
+	if b.mode == "IMPORT" {
+		return now.mode == "IMPORT"
+	}
+	return b.mode == now.mode && b.level == now.level && slices.Equal(b.live, now.live)
 }
 
 // registerPlan is the read-locked first half of a registration.
@@ -100,6 +106,9 @@ func (s *Server) planRegister(subject string, req *registerRequest, ps *parsedSc
 // registrations of one schema agree on one ID and one version; it goes
 // ahead only if the subject's mode, level and live versions are what the
 // check saw, and otherwise the registration is checked again.
+// Registrations into one subject take turns (s.subjects), so they do not
+// invalidate each other's checks; only a delete or a configuration change
+// in between can, and after registerAttempts of those the answer is 409.
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	if err := checkSubjectName(subject); err != nil {
@@ -112,6 +121,8 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	unlock := s.subjects.lock(subject)
+	defer unlock()
 	var id int
 	for attempt := 1; ; attempt++ {
 		plan, err := s.planRegister(subject, req, ps)
@@ -135,7 +146,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 				id = existing
 				return err
 			}
-			if !basisOf(st, subject).equal(plan.basis) {
+			if !plan.basis.still(basisOf(st, subject)) {
 				stale = true
 				return nil
 			}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -117,37 +118,65 @@ func TestCheckOutsideLock(t *testing.T) {
 	expect(t, u, "GET", "/subjects/slow/versions", "", 200, `[1,2]`)
 }
 
-// TestChangeDuringCheck: a version registered into the subject between a
-// registration's check and its write is detected; the registration is
-// checked again, against the new version, and here refused as
-// incompatible with it, instead of being written on a stale verdict.
+// TestChangeDuringCheck: a configuration change between a registration's
+// check and its write is detected; the registration is checked again, at
+// the new level, and here refused, instead of being written on a stale
+// verdict.
 func TestChangeDuringCheck(t *testing.T) {
 	c, entered, free := blockingChecker(t)
 	u := startServer(t, nil, Options{Checker: c})
 	t.Cleanup(free) // before the server's cleanup: a failed test must not leave a check holding the lock
 	defer closeIdle()
 	expect(t, u, "POST", "/subjects/s/versions", body(userV1), 200, `{"id":1}`)
+	// userBad adds a field without a default: FORWARD allows it, BACKWARD
+	// does not.
+	expect(t, u, "PUT", "/config/s", `{"compatibility":"FORWARD"}`, 200, `{"compatibility":"FORWARD"}`)
 	c.armed.Store(true)
-	done := registerAsync(u, "s", body(userV2)) // adds email: string
+	done := registerAsync(u, "s", body(userBad))
 	<-entered
-	// Meanwhile email arrives as an int, under NONE, and the level goes
-	// back: a string email cannot read an int one.
-	emailInt := `{"type":"record","name":"User","namespace":"com.acme","fields":[{"name":"id","type":"long"},{"name":"email","type":"int","default":0}]}`
-	guardedCall(t, "PUT", u+"/config/s", `{"compatibility":"NONE"}`)
-	if code, got := guardedCall(t, "POST", u+"/subjects/s/versions", body(emailInt)); code != 200 {
-		t.Errorf("concurrent registration: %d %s", code, got)
+	if code, got := guardedCall(t, "PUT", u+"/config/s", `{"compatibility":"BACKWARD"}`); code != 200 {
+		t.Errorf("config change during the check: %d %s", code, got)
 	}
-	guardedCall(t, "DELETE", u+"/config/s", "")
 	free()
 	r := <-done
-	if r.status != 409 || !strings.Contains(r.body, "incompatible") {
+	if r.status != 409 || !strings.Contains(r.body, "READER_FIELD_MISSING_DEFAULT_VALUE") {
 		t.Errorf("registration whose subject changed during its check: %d %s", r.status, r.body)
 	}
-	expect(t, u, "GET", "/subjects/s/versions", "", 200, `[1,2]`)
+	expect(t, u, "GET", "/subjects/s/versions", "", 200, `[1]`)
+}
+
+// TestSameSubjectTakesTurns: a registration into a subject waits for one
+// in progress in the same subject, then is checked against its version;
+// registrations racing each other would invalidate each other's checks.
+func TestSameSubjectTakesTurns(t *testing.T) {
+	c, entered, free := blockingChecker(t)
+	srv, u := startServerFor(t, Options{Checker: c})
+	t.Cleanup(free)
+	defer closeIdle()
+	expect(t, u, "POST", "/subjects/s/versions", body(userV1), 200, `{"id":1}`)
+	c.mu.Lock()
+	c.calls = nil
+	c.mu.Unlock()
+	c.armed.Store(true)
+	first := registerAsync(u, "s", body(userV2))
+	<-entered
+	userV3 := strings.Replace(userV2, `"default":""}`, `"default":""},{"name":"age","type":"int","default":0}`, 1)
+	second := registerAsync(u, "s", body(userV3))
+	waitFor(t, "the second registration to wait for the subject", func() bool { return srv.subjects.users("s") == 2 })
+	free()
+	if r := <-first; r.status != 200 || r.body != `{"id":2}` {
+		t.Errorf("first: %d %s", r.status, r.body)
+	}
+	if r := <-second; r.status != 200 || r.body != `{"id":3}` {
+		t.Errorf("second: %d %s", r.status, r.body)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if n := len(c.calls); n < 3 || len(c.calls[n-1]) != 1 || c.calls[n-1][0] != 2 {
-		t.Errorf("checks made (versions given to each): %v; want the last against version 2", c.calls)
+	if fmt.Sprint(c.calls) != "[[1] [2]]" {
+		t.Errorf("versions given to each check: %v, want [[1] [2]] (no check against a stale basis)", c.calls)
+	}
+	if n := srv.subjects.users("s"); n != 0 {
+		t.Errorf("%d left holding the subject", n)
 	}
 }
 
@@ -177,4 +206,39 @@ func TestChangeDuringEveryCheck(t *testing.T) {
 		t.Errorf("%d checks, want %d", n, registerAttempts)
 	}
 	expect(t, u, "GET", "/subjects/s/versions", "", 200, `[1]`)
+}
+
+// TestConcurrentVersions: many clients registering different versions of
+// one subject at once all succeed, each checked against what was there
+// when it wrote; none is refused for having raced the others.
+func TestConcurrentVersions(t *testing.T) {
+	u := startServer(t, nil, Options{})
+	defer closeIdle()
+	expect(t, u, "POST", "/subjects/s/versions", body(userV1), 200, `{"id":1}`)
+	const n = 16
+	var wg sync.WaitGroup
+	results := make([]result, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			extra := fmt.Sprintf(`,{"name":"x%d","type":"int","default":0}`, i)
+			schema := strings.Replace(userV1, `"long"}`, `"long"}`+extra, 1)
+			code, b, err := tryCall(u, "POST", "/subjects/s/versions", body(schema))
+			if err != nil {
+				b = err.Error()
+			}
+			results[i] = result{code, b}
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.status != 200 {
+			t.Errorf("client %d: %d %s", i, r.status, r.body)
+		}
+	}
+	_, got := call(t, u, "GET", "/subjects/s/versions", "")
+	if strings.Count(got, ",") != n {
+		t.Errorf("versions %s, want %d", got, n+1)
+	}
 }

@@ -75,6 +75,8 @@ type Server struct {
 	// parseCached).
 	requestCache *parseCache
 
+	// subjects serializes registrations per subject (see handleRegister).
+	subjects keyedMutex
 	// bodies is the budget of request body bytes in flight.
 	bodies *byteBudget
 
