@@ -41,11 +41,20 @@ const (
 	regFlagListen    = "listen"
 	regFlagData      = "data"
 	regFlagBasicAuth = "basic-auth"
-	regFlagReadOnly  = "read-only"
-	regFlagDeleted   = "deleted"
-	regFlagVersion   = "version"
-	regFlagDir       = "dir"
-	regFlagPermanent = "permanent"
+	regFlagAuthFile  = "basic-auth-file"
+	// serve's deadlines and limits
+	regFlagReadHeaderTimeout = "read-header-timeout"
+	regFlagReadTimeout       = "read-timeout"
+	regFlagWriteTimeout      = "write-timeout"
+	regFlagIdleTimeout       = "idle-timeout"
+	regFlagMaxConns          = "max-connections"
+	regFlagMaxBodyInFlight   = "max-body-bytes-in-flight"
+	regFlagParseCacheBytes   = "parse-cache-bytes"
+	regFlagReadOnly          = "read-only"
+	regFlagDeleted           = "deleted"
+	regFlagVersion           = "version"
+	regFlagDir               = "dir"
+	regFlagPermanent         = "permanent"
 )
 
 // regClientFlags are the connection flags of every client command. The
@@ -134,9 +143,47 @@ $REGISTRY_CA_FILE). Secrets are never printed.`,
 	return cmd
 }
 
+// envServeBasicAuth holds the serve command's "user:password", as the client
+// commands take their password from $REGISTRY_PASSWORD: a flag's value is
+// visible to every local user in the process list.
+const envServeBasicAuth = "REGISTRY_SERVE_BASIC_AUTH"
+
+// serveBasicAuth returns the credentials serve requires ("" for none): from
+// --basic-auth-file, else $REGISTRY_SERVE_BASIC_AUTH, else the deprecated
+// --basic-auth, which is warned about. No message quotes the secret.
+func serveBasicAuth(cmd *cobra.Command, stderr io.Writer, flagValue, file string, getenv func(string) string) (string, error) {
+	flagSet := cmd.Flags().Changed(regFlagBasicAuth)
+	if flagSet {
+		fmt.Fprintf(stderr, "registry: --%s is deprecated: its value is visible in the process list; use --%s FILE or $%s\n",
+			regFlagBasicAuth, regFlagAuthFile, envServeBasicAuth)
+	}
+	var value, from string
+	switch {
+	case flagSet && file != "":
+		return "", usageErrorf("--%s and --%s: give one of them", regFlagBasicAuth, regFlagAuthFile)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", usageErrorf("--%s: %v", regFlagAuthFile, err)
+		}
+		value, from = strings.TrimRight(string(b), "\r\n"), "--"+regFlagAuthFile+" "+file
+	case flagSet:
+		value, from = flagValue, "--"+regFlagBasicAuth
+	case getenv(envServeBasicAuth) != "":
+		value, from = getenv(envServeBasicAuth), "$"+envServeBasicAuth
+	default:
+		return "", nil
+	}
+	if _, _, err := server.ParseBasicAuth(value); err != nil {
+		return "", usageErrorf("%s: %v", from, err)
+	}
+	return value, nil
+}
+
 func newRegistryServeCmd(s *streams) *cobra.Command {
-	var listen, data, basicAuth string
-	var readOnly, allowEmptyLog bool
+	var listen, data, basicAuth, authFile string
+	var opts server.Options
+	var allowEmptyLog bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the embedded Confluent-compatible Schema Registry",
@@ -150,27 +197,57 @@ memory. It stops on SIGINT or SIGTERM.
 A damaged final record (a write torn by a crash) is cut at start; damage that
 valid records follow stops the start, and 'registry repair' shows what a
 repair drops. A directory that held a registry does not start with a missing
-or empty log unless --allow-empty-log.`,
+or empty log unless --allow-empty-log.
+
+Basic auth: the "user:password" comes from --basic-auth-file (a file holding
+that one line) or $REGISTRY_SERVE_BASIC_AUTH, never from argv, which every
+local user can read; --basic-auth still works but is deprecated.`,
 		Example: `  avroctl registry serve
   avroctl registry serve --listen 127.0.0.1:8081 --data /var/lib/avroctl-registry
-  avroctl registry serve --data "" --basic-auth ci:secret --read-only`,
+  avroctl registry serve --data "" --basic-auth-file /run/secrets/registry-auth --read-only
+  REGISTRY_SERVE_BASIC_AUTH="ci:$CI_REGISTRY_SECRET" avroctl registry serve`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if basicAuth != "" && !strings.Contains(basicAuth, ":") {
-				return usageErrorf("--%s: want user:password", regFlagBasicAuth)
+			auth, err := serveBasicAuth(cmd, s.Err, basicAuth, authFile, os.Getenv)
+			if err != nil {
+				return err
 			}
-			return registryServeRun(cmd.Context(), s, listen, data, basicAuth, readOnly, allowEmptyLog)
+			for _, d := range []struct {
+				flag string
+				v    time.Duration
+			}{{regFlagReadHeaderTimeout, opts.ReadHeaderTimeout}, {regFlagReadTimeout, opts.ReadTimeout},
+				{regFlagWriteTimeout, opts.WriteTimeout}, {regFlagIdleTimeout, opts.IdleTimeout}} {
+				if d.v <= 0 {
+					return usageErrorf("--%s %v: want a positive duration", d.flag, d.v)
+				}
+			}
+			if opts.MaxConns <= 0 || opts.MaxBodyBytesInFlight <= 0 || opts.ParseCacheBytes <= 0 {
+				return usageErrorf("--%s, --%s and --%s must be positive", regFlagMaxConns, regFlagMaxBodyInFlight, regFlagParseCacheBytes)
+			}
+			opts.BasicAuth = auth
+			return registryServeRun(cmd.Context(), s, listen, data, opts, allowEmptyLog)
 		},
 	}
 	cmd.Flags().StringVar(&listen, regFlagListen, "127.0.0.1:8081", "address to listen on")
 	cmd.Flags().StringVar(&data, regFlagData, ".avroctl/registry", `data directory ("" keeps the registry in memory)`)
-	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "require HTTP basic auth user:password")
-	cmd.Flags().BoolVar(&readOnly, regFlagReadOnly, false, "refuse every write")
+	cmd.Flags().StringVar(&authFile, regFlagAuthFile, "", "require HTTP basic auth with the user:password in this file (or set $"+envServeBasicAuth+")")
+	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "deprecated (visible in the process list): use --"+regFlagAuthFile+" or $"+envServeBasicAuth)
+	cmd.Flags().BoolVar(&opts.ReadOnly, regFlagReadOnly, false, "refuse every write")
 	cmd.Flags().BoolVar(&allowEmptyLog, regFlagAllowEmptyLog, false, "start although the log is missing or empty in a directory that held a registry (after a loss; ids continue above the old ones)")
+	fl := cmd.Flags()
+	fl.DurationVar(&opts.ReadHeaderTimeout, regFlagReadHeaderTimeout, server.DefaultReadHeaderTimeout, "a request's headers must arrive within this")
+	fl.DurationVar(&opts.ReadTimeout, regFlagReadTimeout, server.DefaultReadTimeout, "a request (headers and body) must arrive within this; a slower one gets 408 and is closed")
+	fl.DurationVar(&opts.WriteTimeout, regFlagWriteTimeout, server.DefaultWriteTimeout, "an answer must be written within this after the request's headers")
+	fl.DurationVar(&opts.IdleTimeout, regFlagIdleTimeout, server.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	fl.IntVar(&opts.MaxConns, regFlagMaxConns, server.DefaultMaxConns, "open connections at most; more wait to be accepted")
+	fl.Int64Var(&opts.MaxBodyBytesInFlight, regFlagMaxBodyInFlight, server.DefaultMaxBodyBytesInFlight, "request body bytes being read at once, over all requests; a request over it gets 503 with Retry-After")
+	fl.Int64Var(&opts.ParseCacheBytes, regFlagParseCacheBytes, server.DefaultParseCacheBytes, "estimated memory of the cache of parsed request schemas")
 	return cmd
 }
 
-func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth string, readOnly, allowEmptyLog bool) error {
+// registryServeRun serves until ctx ends or a signal comes; opts.Logger is
+// set here.
+func registryServeRun(ctx context.Context, s *streams, listen, data string, opts server.Options, allowEmptyLog bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -190,7 +267,8 @@ func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth s
 	}
 	defer st.Close()
 	reportRecovery(s.Err, st)
-	srv := server.New(st, server.Options{BasicAuth: basicAuth, ReadOnly: readOnly, Logger: logger})
+	opts.Logger = logger
+	srv := server.New(st, opts)
 	if err := srv.Open(listen); err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func TestServeAllowEmptyLog(t *testing.T) {
 	s := &streams{In: strings.NewReader(""), Out: io.Discard, Err: pw}
 	done := make(chan error, 1)
 	go func() {
-		done <- registryServeRun(ctx, s, "127.0.0.1:0", dir, "", false, true)
+		done <- registryServeRun(ctx, s, "127.0.0.1:0", dir, server.Options{}, true)
 		pw.Close()
 	}()
 	r := bufio.NewReader(pr)
