@@ -128,9 +128,9 @@ func (s *Serde) fetchWriterFrom(ctx context.Context, id int, ss SubjectSchema) (
 	return &writerSchema{id: id, text: text, fullName: topLevelName(text), parsed: parsed}, nil
 }
 
-// schemaID returns the id of schema (whose canonical fingerprint is fp)
-// under subject, looking it up (or registering it, if register) once.
-func (s *Serde) schemaID(ctx context.Context, subject, schema string, fp uint64, register bool) (int, error) {
+// schemaID returns the id of schema (parsed: own) under subject, looking it
+// up (or registering it, if register) once.
+func (s *Serde) schemaID(ctx context.Context, subject, schema string, own *avro.WriterSchema, register bool) (int, error) {
 	k := subjectSchema{subject, schema}
 	s.idsMu.Lock()
 	id, ok := s.ids[k]
@@ -149,7 +149,7 @@ func (s *Serde) schemaID(ctx context.Context, subject, schema string, fp uint64,
 			ss, err := s.reg.LookupSchema(ctx, subject, Schema{Schema: schema})
 			if err != nil {
 				var ok bool
-				if id, ok = s.latestMatches(ctx, subject, fp, err); !ok {
+				if id, ok = s.latestMatches(ctx, subject, own, err); !ok {
 					return 0, err
 				}
 			} else {
@@ -170,8 +170,10 @@ func (s *Serde) schemaID(ctx context.Context, subject, schema string, fp uint64,
 // references and the version has some); registries that compare only the
 // text do not. So, on a 404, the subject's latest version is fetched,
 // its references resolved, and its id used if its Parsing Canonical Form
-// is the type's own: data framed with it decodes the same everywhere.
-func (s *Serde) latestMatches(ctx context.Context, subject string, fp uint64, lookupErr error) (int, bool) {
+// is the type's own: data framed with it decodes the same everywhere. The
+// forms are compared by SHA-256, never by CRC-64, which anyone able to
+// register a version could forge.
+func (s *Serde) latestMatches(ctx context.Context, subject string, own *avro.WriterSchema, lookupErr error) (int, bool) {
 	if !errors.Is(lookupErr, ErrUnknownSchema) {
 		return 0, false
 	}
@@ -180,10 +182,10 @@ func (s *Serde) latestMatches(ctx context.Context, subject string, fp uint64, lo
 		return 0, false
 	}
 	if w, ok := s.writers.load(latest.ID); ok {
-		return latest.ID, w.parsed.Fingerprint() == fp
+		return latest.ID, w.parsed.SameCanonicalForm(own)
 	}
 	w, err := s.fetchWriterFrom(ctx, latest.ID, latest)
-	if err != nil || w.parsed.Fingerprint() != fp {
+	if err != nil || !w.parsed.SameCanonicalForm(own) {
 		return 0, false
 	}
 	s.writers.store(latest.ID, w)

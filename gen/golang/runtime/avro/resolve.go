@@ -24,13 +24,14 @@ type Unmarshaler interface {
 
 // Resolver resolves writer schemas against one reader schema (a generated
 // type's own schema). It is safe for concurrent use; plans are cached by
-// writer fingerprint.
+// the SHA-256 of the writer's Parsing Canonical Form (never by its CRC-64,
+// which anyone can forge; see WriterSchema).
 type Resolver struct {
 	readerJSON string
 	once       sync.Once
 	reader     *WriterSchema
 	readerErr  error
-	plans      sync.Map // uint64 writer fingerprint -> *planResult
+	plans      sync.Map // [sha256.Size]byte canonical digest -> *planResult
 }
 
 type planResult struct {
@@ -85,23 +86,23 @@ func (r *Resolver) Plan(w *WriterSchema) (func(d *Decoder, dst []byte) []byte, e
 	if w == nil {
 		return nil, fmt.Errorf("avro: nil writer schema")
 	}
-	if w.fp == r.reader.fp {
+	if w.canon == r.reader.canon {
 		return nil, nil
 	}
 	// The writer schema caches its plan per resolver: a pointer key does
-	// not allocate, where boxing the uint64 fingerprint would.
+	// not allocate, where boxing the digest would.
 	if v, ok := w.plans.Load(r); ok {
 		p := v.(*planResult)
 		return p.op, p.err
 	}
 	var p *planResult
-	if v, ok := r.plans.Load(w.fp); ok {
+	if v, ok := r.plans.Load(w.canon); ok {
 		p = v.(*planResult)
 	} else {
 		b := &planBuilder{memo: map[[2]*node]*op{}, skipMemo: map[*node]*op{}}
 		b.aliases, b.fieldAliases = readerAliases(r.reader.root)
 		o, err := b.resolve(w.root, r.reader.root, "")
-		v, _ := r.plans.LoadOrStore(w.fp, &planResult{op: o, err: err})
+		v, _ := r.plans.LoadOrStore(w.canon, &planResult{op: o, err: err})
 		p = v.(*planResult)
 	}
 	w.plans.Store(r, p)
