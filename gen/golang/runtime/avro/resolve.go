@@ -233,18 +233,31 @@ func (b *planBuilder) resolveWriterUnion(w, r *node, path string) (op, error) {
 }
 
 // minWriterSize is the fewest bytes one writer value can take.
-func minWriterSize(n *node) int {
+func minWriterSize(n *node) int { return minSize(n, map[*node]bool{}) }
+
+func minSize(n *node, visiting map[*node]bool) int {
 	switch n.kind {
-	case kNull, kRecord:
-		return 0 // records may be all-null; stay conservative
+	case kNull:
+		return 0
 	case kFloat:
 		return 4
 	case kDouble:
 		return 8
 	case kFixed:
 		return n.size
+	case kRecord:
+		if visiting[n] {
+			return 0 // a record inside itself: stay conservative
+		}
+		visiting[n] = true
+		size := 0
+		for _, f := range n.fields {
+			size += minSize(f.typ, visiting)
+		}
+		delete(visiting, n)
+		return size
 	}
-	return 1
+	return 1 // the rest, and the count or index arrays, maps and unions start with
 }
 
 // blocks transcodes an array (or map) block by block.
@@ -574,6 +587,29 @@ func (b *planBuilder) resolveRecord(w, r *node, path string) (o op, err error) {
 	return run, nil
 }
 
+// zeroSize reports whether every value of n encodes to zero bytes.
+func zeroSize(n *node, visiting map[*node]bool) bool {
+	switch n.kind {
+	case kNull:
+		return true
+	case kFixed:
+		return n.size == 0
+	case kRecord:
+		if visiting[n] {
+			return false
+		}
+		visiting[n] = true
+		defer delete(visiting, n)
+		for _, f := range n.fields {
+			if !zeroSize(f.typ, visiting) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // skipper returns an op that reads and discards a writer value. It is
 // built eagerly (plans are shared by goroutines and never mutated after
 // construction); recursive records go through skipMemo.
@@ -600,6 +636,16 @@ func (b *planBuilder) skipper(n *node) op {
 		isMap := n.kind == kMap
 		if isMap {
 			min++
+		}
+		if min == 0 && zeroSize(n.items, map[*node]bool{}) {
+			// Items with no bytes to read (null, empty records) are
+			// skipped a block at a time, in O(1); BlockCount still counts
+			// them against MaxZeroSizeItems.
+			return func(d *Decoder, dst []byte) []byte {
+				for d.BlockCount(0) > 0 {
+				}
+				return dst
+			}
 		}
 		return func(d *Decoder, dst []byte) []byte {
 			for {
