@@ -65,7 +65,7 @@ func (x *Money) UnmarshalAvro(b []byte) error {
 // DecodeAvro decodes x from d; errors are recorded in d. It is used by
 // the types that contain Money.
 func (x *Money) DecodeAvro(d *avro.Decoder) {
-	x.Amount = avro.DecimalFromBytes(d.BytesNoCopy(), 2)
+	x.Amount = d.Decimal(18, 2)
 	x.Currency = d.String()
 }
 

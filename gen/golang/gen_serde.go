@@ -305,9 +305,9 @@ func (b *body) decodeLogical(s schema.Schema, l schema.Logical, target string) b
 	switch l.Name {
 	case "decimal":
 		if f, ok := s.(*schema.Fixed); ok {
-			b.P(target, " = ", b.rt("DecimalFromBytes"), "(d.FixedNoCopy(", f.Size, "), ", l.Scale, ")")
+			b.P(target, " = d.DecimalFixed(", f.Size, ", ", l.Precision, ", ", l.Scale, ")")
 		} else {
-			b.P(target, " = ", b.rt("DecimalFromBytes"), "(d.BytesNoCopy(), ", l.Scale, ")")
+			b.P(target, " = d.Decimal(", l.Precision, ", ", l.Scale, ")")
 		}
 	case "uuid":
 		if s.Type() == schema.FixedType {

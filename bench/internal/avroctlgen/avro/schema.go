@@ -138,7 +138,7 @@ func (p *schemaParser) parse(v any, ns string) (*node, error) {
 		if n, ok := p.names[v]; ok {
 			return n, nil
 		}
-		return nil, fmt.Errorf("unknown type %q", v)
+		return nil, fmt.Errorf("unknown type %s", Quote(v))
 	case []any:
 		n := &node{kind: kUnion}
 		for _, b := range v {
@@ -152,7 +152,7 @@ func (p *schemaParser) parse(v any, ns string) (*node, error) {
 	case map[string]any:
 		return p.parseObject(v, ns)
 	}
-	return nil, fmt.Errorf("invalid schema %v", v)
+	return nil, fmt.Errorf("invalid schema %s", Quote(fmt.Sprint(v)))
 }
 
 func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
@@ -177,7 +177,7 @@ func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
 		}
 		n := &node{name: full}
 		if _, dup := p.names[full]; dup {
-			return nil, fmt.Errorf("type %q defined twice", full)
+			return nil, fmt.Errorf("type %s defined twice", Quote(full))
 		}
 		p.names[full] = n
 		if as, ok := o["aliases"].([]any); ok {
@@ -194,7 +194,7 @@ func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
 			for _, s := range syms {
 				str, ok := s.(string)
 				if !ok {
-					return nil, fmt.Errorf("enum %s: symbol %v is not a string", full, s)
+					return nil, fmt.Errorf("enum %s: symbol %s is not a string", Quote(full), Quote(fmt.Sprint(s)))
 				}
 				n.symbols = append(n.symbols, str)
 			}
@@ -223,7 +223,7 @@ func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
 				f.name, _ = fo["name"].(string)
 				typ, err := p.parse(fo["type"], ns)
 				if err != nil {
-					return nil, fmt.Errorf("record %s field %s: %v", full, f.name, err)
+					return nil, fmt.Errorf("record %s field %s: %v", Quote(full), Quote(f.name), err)
 				}
 				f.typ = typ
 				f.def, f.hasDef = fo["default"]

@@ -70,7 +70,7 @@ func (x *LineItem) DecodeAvro(d *avro.Decoder) {
 	x.SKU = d.String()
 	x.Name = d.String()
 	x.Quantity = d.Int()
-	x.UnitPrice = avro.DecimalFromBytes(d.BytesNoCopy(), 2)
+	x.UnitPrice = d.Decimal(18, 2)
 	x.GiftWrap = d.Bool()
 }
 

@@ -133,7 +133,7 @@ func (x *Order) DecodeAvro(d *avro.Decoder) {
 			x.Items = append(x.Items, v2)
 		}
 	}
-	x.Total = avro.DecimalFromBytes(d.BytesNoCopy(), 2)
+	x.Total = d.Decimal(18, 2)
 	x.Currency = d.String()
 	x.ShippingAddress.DecodeAvro(d)
 	for n3 := d.BlockCount(2); n3 > 0; n3 = d.BlockCount(2) {

@@ -362,7 +362,7 @@ func resolveEnum(w, r *node, path string) (op, error) {
 			return dst
 		}
 		if table[i] < 0 {
-			d.failAt(start, fmt.Sprintf("%s: writer symbol %q is not in the reader enum %s, which has no default", path, w.symbols[i], r.name), nil)
+			d.failAt(start, fmt.Sprintf("%s: writer symbol %s is not in the reader enum %s, which has no default", path, Quote(w.symbols[i]), r.name), nil)
 			return dst
 		}
 		return AppendInt(dst, table[i])
@@ -750,7 +750,7 @@ func encodeDefault(dst []byte, n *node, v any, budget *int) ([]byte, error) {
 		if err != nil {
 			f, ferr := strconv.ParseFloat(string(num), 64)
 			if ferr != nil || f != math.Trunc(f) {
-				return nil, fmt.Errorf("want an integer, got %s", num)
+				return nil, fmt.Errorf("want an integer, got %s", Quote(num.String()))
 			}
 			i = int64(f)
 		}
@@ -812,7 +812,7 @@ func encodeDefault(dst []byte, n *node, v any, budget *int) ([]byte, error) {
 				return AppendInt(dst, int32(i)), nil
 			}
 		}
-		return nil, fmt.Errorf("%q is not a symbol of %s", s, n.name)
+		return nil, fmt.Errorf("%s is not a symbol of %s", Quote(s), n.name)
 	case kArray:
 		arr, ok := v.([]any)
 		if !ok {
