@@ -53,7 +53,9 @@
 //
 //	ErrMagicByte            not a schema-registry frame (permanent)
 //	ErrTruncated            frame or Avro body ends early (permanent)
-//	ErrUnknownSchema        the registry does not know the id (404)
+//	ErrUnknownSchema        the registry does not know the id (404);
+//	                        remembered for NotFoundTTL (10 s), so a run of
+//	                        frames with a bad id costs one request
 //	ErrIncompatible         the writer schema cannot be read as the Go type
 //	ErrRegistryUnavailable  registry unreachable, timed out or 5xx: retry
 //

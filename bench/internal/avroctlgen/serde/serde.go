@@ -25,6 +25,12 @@ type Serde struct {
 	// pointer): ids are few and, once known, never change meaning.
 	writers cowMap[int, *writerSchema]
 	fetches flight[int, *writerSchema]
+	// unknownIDs remembers the ids the registry does not know, for
+	// NotFoundTTL. (Lookups by a producer's schema are not remembered: a
+	// producer started before its schema is registered finds it on the
+	// next Encode, and producers' schemas are few and not chosen by
+	// whoever writes the topic.)
+	unknownIDs notFound[int]
 
 	idsMu   sync.Mutex
 	ids     map[subjectSchema]int // (subject, schema text) -> id
@@ -85,12 +91,18 @@ func (s *Serde) writer(ctx context.Context, id int) (*writerSchema, error) {
 		// Registries number schemas from 1; asking would only cost a 404.
 		return nil, fmt.Errorf("%w: negative schema id %d", ErrUnknownSchema, id)
 	}
+	if err := s.unknownIDs.get(id); err != nil {
+		return nil, err
+	}
 	return s.fetches.do(ctx, id, func() (*writerSchema, error) {
 		if w, ok := s.writers.load(id); ok { // fetched while we queued
 			return w, nil
 		}
 		w, err := s.fetchWriter(ctx, id)
 		if err != nil {
+			if errors.Is(err, ErrUnknownSchema) {
+				s.unknownIDs.put(id, err)
+			}
 			return nil, err
 		}
 		s.writers.store(id, w)
