@@ -196,12 +196,18 @@ func (b *body) encodeLogical(s schema.Schema, l schema.Logical, expr, path strin
 		b.P("dst = ", b.rt("AppendInt"), "(dst, ", b.rt("MillisOfDay"), "(", expr, "))")
 	case "time-micros":
 		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("MicrosOfDay"), "(", expr, "))")
-	case "timestamp-millis", "local-timestamp-millis":
+	case "timestamp-millis":
 		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMilli())")
-	case "timestamp-micros", "local-timestamp-micros":
+	case "timestamp-micros":
 		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMicro())")
-	case "timestamp-nanos", "local-timestamp-nanos":
+	case "timestamp-nanos":
 		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixNano())")
+	case "local-timestamp-millis":
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("LocalMillis"), "(", expr, "))")
+	case "local-timestamp-micros":
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("LocalMicros"), "(", expr, "))")
+	case "local-timestamp-nanos":
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("LocalNanos"), "(", expr, "))")
 	default:
 		return false
 	}

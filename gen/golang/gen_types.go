@@ -48,6 +48,14 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 		for _, l := range docLines(f.Doc) {
 			g.P(l)
 		}
+		if lines := calendarDoc(f.Type); lines != nil {
+			if f.Doc != nil {
+				g.P("//")
+			}
+			for _, l := range lines {
+				g.P(l)
+			}
+		}
 		typ := m.goType(g, f.Type)
 		if m.cyclic[f] {
 			if f.Doc != nil {
