@@ -66,10 +66,15 @@ func (b *body) encode(s schema.Schema, expr, path string) {
 		if fn != "" {
 			b.P("dst = ", b.rt(fn), "(dst, ", expr, ")")
 		}
-	case *schema.Record, *schema.Enum:
+	case *schema.Record:
 		b.usesErr = true
 		b.P("if dst, err = ", expr, ".AppendAvro(dst); err != nil {")
 		b.P("return dst, err")
+		b.P("}")
+	case *schema.Enum:
+		b.usesErr = true
+		b.P("if dst, err = ", expr, ".AppendAvro(dst); err != nil {")
+		b.P("return dst, ", b.rt("FieldError"), "(", strconv.Quote(path), ", err)")
 		b.P("}")
 	case *schema.Fixed:
 		b.P("dst = append(dst, ", expr, "[:]...)")

@@ -60,3 +60,15 @@ func Quote(s string) string {
 	}
 	return strconv.Quote(s[:cut]) + "… (" + strconv.Itoa(len(s)) + " bytes)"
 }
+
+// FieldError returns err, an error encoding the value of a field, as an
+// *EncodeError at path, the field: generated records wrap the errors of
+// the enums they hold with it, so that a bad symbol names the field that
+// holds it and not only the enum type.
+func FieldError(path string, err error) error {
+	var e *EncodeError
+	if errors.As(err, &e) {
+		return &EncodeError{Path: path, Msg: e.Msg}
+	}
+	return &EncodeError{Path: path, Msg: err.Error()}
+}

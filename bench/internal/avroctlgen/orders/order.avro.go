@@ -23,8 +23,19 @@ type Order struct {
 	ShippingAddress Address           `avro:"shipping_address"`
 	Attributes      map[string]string `avro:"attributes"`
 	WeightKg        float64           `avro:"weight_kg"`
-	Coupon          *string           `avro:"coupon"`
-	Note            *string           `avro:"note"`
+	// Default: null (the zero value).
+	Coupon *string `avro:"coupon"`
+	// Default: null (the zero value).
+	Note *string `avro:"note"`
+}
+
+// NewOrder returns the Order that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewOrder() Order {
+	x := Order{
+		ShippingAddress: NewAddress(),
+	}
+	return x
 }
 
 const (
@@ -62,7 +73,7 @@ func (x *Order) AppendAvro(dst []byte) ([]byte, error) {
 	dst = avro.AppendLong(dst, x.CustomerID)
 	dst = avro.AppendLong(dst, x.CreatedAt.UnixMilli())
 	if dst, err = x.Status.AppendAvro(dst); err != nil {
-		return dst, err
+		return dst, avro.FieldError("Order.status", err)
 	}
 	if len(x.Items) > 0 {
 		dst = avro.AppendLong(dst, int64(len(x.Items)))

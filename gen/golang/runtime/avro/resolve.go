@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -895,4 +896,26 @@ type Record interface {
 	UnmarshalAvro(b []byte) error
 	// UnmarshalAvroFrom decodes data written with the writer schema w.
 	UnmarshalAvroFrom(w *WriterSchema, b []byte) error
+}
+
+// EncodeDefault returns the binary encoding of defaultJSON, a field
+// default as a schema writes it, for the schema schemaJSON: what a reader
+// fills in for a field the writer lacks. avroctl's generator uses it to
+// give constructors the schema's defaults.
+func EncodeDefault(schemaJSON, defaultJSON string) ([]byte, error) {
+	w, err := ParseWriterSchema(schemaJSON)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(strings.NewReader(defaultJSON))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("avro: default: %v", err)
+	}
+	b, err := encodeDefault(nil, w.root, v, new(int))
+	if err != nil {
+		return nil, fmt.Errorf("avro: default: %v", err)
+	}
+	return b, nil
 }
