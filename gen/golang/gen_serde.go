@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -201,22 +202,22 @@ func (b *body) encodeLogical(s schema.Schema, l schema.Logical, expr, path strin
 		b.P("dst = ", b.rt("AppendInt"), "(dst, ", b.rt("MillisOfDay"), "(", expr, "))")
 	case "time-micros":
 		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("MicrosOfDay"), "(", expr, "))")
-	case "timestamp-millis":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMilli())")
-	case "timestamp-micros":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMicro())")
-	case "timestamp-nanos":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixNano())")
-	case "local-timestamp-millis":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("LocalMillis"), "(", expr, "))")
-	case "local-timestamp-micros":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("LocalMicros"), "(", expr, "))")
-	case "local-timestamp-nanos":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("LocalNanos"), "(", expr, "))")
+	case "timestamp-millis", "timestamp-micros", "timestamp-nanos":
+		// Instants: Unix time, whatever the location.
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".Unix", timeUnit(l.Name), "())")
+	case "local-timestamp-millis", "local-timestamp-micros", "local-timestamp-nanos":
+		// Civil values: the wall clock in the value's own location.
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("Local"+timeUnit(l.Name)+"s"), "(", expr, "))")
 	default:
 		return false
 	}
 	return true
+}
+
+// timeUnit is the Go spelling of a timestamp type's unit, as in UnixMilli
+// and avro.LocalMillis: Milli, Micro or Nano.
+func timeUnit(logical string) string {
+	return map[string]string{"millis": "Milli", "micros": "Micro", "nanos": "Nano"}[logical[strings.LastIndexByte(logical, '-')+1:]]
 }
 
 // decode emits code decoding a value of schema s from d into target.
