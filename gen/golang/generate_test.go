@@ -130,3 +130,22 @@ func TestGenerateRequiredCycleUsesPointers(t *testing.T) {
 		}
 	}
 }
+
+// TestPackageDocs: every package of types has a doc.go whose package doc
+// names the namespace it holds.
+func TestPackageDocs(t *testing.T) {
+	a := parseOne(t, `{"type":"record","name":"A","namespace":"com.acme.shipping","fields":[]}`)
+	b := parseOne(t, `{"type":"enum","name":"B","namespace":"com.acme.legacy","symbols":["X"]}`)
+	files, err := Generate([]schema.NamedSchema{a, b}, Options{ModulePath: "example.com/x",
+		Packages: map[string]string{"com.acme.legacy": "old/legacy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, ns := range map[string]string{"shipping/doc.go": "com.acme.shipping", "old/legacy/doc.go": "com.acme.legacy"} {
+		doc := files.Get(p)
+		want := "holds the Go types of the Avro namespace " + ns + ",\n"
+		if doc == nil || !strings.Contains(string(doc.Content), want) || !strings.HasPrefix(string(doc.Content), Header) {
+			t.Errorf("%s: %v; want a package doc that %s", p, doc, want)
+		}
+	}
+}
