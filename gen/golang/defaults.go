@@ -46,7 +46,7 @@ type constructorField struct {
 }
 
 // constructorFields returns how NewT sets each field of r that it sets.
-func (m *model) constructorFields(g *generatedFile, t *typeInfo, r *schema.Record) ([]constructorField, error) {
+func (m *model) constructorFields(g *generatedFile, r *schema.Record) ([]constructorField, error) {
 	var out []constructorField
 	for i, f := range r.Fields {
 		if m.cyclic[f] {
@@ -90,8 +90,25 @@ func (m *model) defaultLiteral(g *generatedFile, s schema.Schema, v schema.Value
 			b, _ := v.(bool)
 			return strconv.FormatBool(b), !b, true
 		case schema.Int, schema.Long, schema.Float, schema.Double:
+			// A literal only where Go takes it as written: an integer in
+			// range, a finite float that fits; the rest (NaN, 1e40 for a
+			// float) goes the encoded way, as a reader would convert it.
 			n, isNum := v.(schema.Number)
-			if !isNum || strings.ContainsAny(n.Text, "NI") { // NaN, Infinity
+			if !isNum {
+				return "", false, false
+			}
+			var err error
+			switch s.T {
+			case schema.Int:
+				_, err = strconv.ParseInt(n.Text, 10, 32)
+			case schema.Long:
+				_, err = strconv.ParseInt(n.Text, 10, 64)
+			case schema.Float:
+				_, err = strconv.ParseFloat(n.Text, 32)
+			default:
+				_, err = strconv.ParseFloat(n.Text, 64)
+			}
+			if err != nil || strings.ContainsAny(n.Text, "NI") { // NaN, Infinity
 				return "", false, false
 			}
 			return n.Text, isZeroNumber(n.Text), true

@@ -42,7 +42,7 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 	if r.IsError {
 		kind = "error record"
 	}
-	ctorFields, err := m.constructorFields(g, t, r)
+	ctorFields, err := m.constructorFields(g, r)
 	if err != nil {
 		return err
 	}

@@ -149,3 +149,24 @@ func TestPackageDocs(t *testing.T) {
 		}
 	}
 }
+
+// TestConstructorLiterals: simple defaults are literals Go takes as
+// written; numbers Go would not (a float that overflows float32, NaN)
+// take the encoded way.
+func TestConstructorLiterals(t *testing.T) {
+	r := parseOne(t, `{"type":"record","name":"R","namespace":"com.acme.x","fields":[
+		{"name":"retries","type":"int","default":3},
+		{"name":"ratio","type":"float","default":1e40},
+		{"name":"nan","type":"double","default":"NaN"},
+		{"name":"none","type":"long","default":0}]}`)
+	files, err := Generate([]schema.NamedSchema{r}, Options{ModulePath: "example.com/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files.Get("x/r.avro.go").Content)
+	for _, want := range []string{"Retries: 3,", "x.Ratio = d.Float()", "// Default: 3 (NewR sets it).", "// Default: 0 (the zero value)."} {
+		if !strings.Contains(src, want) {
+			t.Errorf("generated R lacks %q:\n%s", want, src[:strings.Index(src, "const (")])
+		}
+	}
+}
