@@ -33,10 +33,7 @@ type LoyaltyPointsAdded struct {
 // NewLoyaltyPointsAdded returns the LoyaltyPointsAdded that holds the schema's defaults
 // (see the fields' docs); the other fields are zero.
 func NewLoyaltyPointsAdded() LoyaltyPointsAdded {
-	x := LoyaltyPointsAdded{
-		Metadata: shared.NewEventMetadata(),
-	}
-	return x
+	return LoyaltyPointsAdded{}
 }
 
 const (

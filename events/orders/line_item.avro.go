@@ -24,10 +24,7 @@ type LineItem struct {
 // NewLineItem returns the LineItem that holds the schema's defaults
 // (see the fields' docs); the other fields are zero.
 func NewLineItem() LineItem {
-	x := LineItem{
-		UnitPrice: shared.NewMoney(),
-	}
-	return x
+	return LineItem{}
 }
 
 const (

@@ -24,10 +24,7 @@ type OrderCancelled struct {
 // NewOrderCancelled returns the OrderCancelled that holds the schema's defaults
 // (see the fields' docs); the other fields are zero.
 func NewOrderCancelled() OrderCancelled {
-	x := OrderCancelled{
-		Metadata: shared.NewEventMetadata(),
-	}
-	return x
+	return OrderCancelled{}
 }
 
 const (

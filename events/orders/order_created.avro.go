@@ -36,12 +36,7 @@ type OrderCreated struct {
 // NewOrderCreated returns the OrderCreated that holds the schema's defaults
 // (see the fields' docs); the other fields are zero.
 func NewOrderCreated() OrderCreated {
-	x := OrderCreated{
-		Metadata:        shared.NewEventMetadata(),
-		Total:           shared.NewMoney(),
-		ShippingAddress: NewAddress(),
-	}
-	return x
+	return OrderCreated{}
 }
 
 const (

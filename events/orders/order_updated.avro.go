@@ -21,10 +21,7 @@ type OrderUpdated struct {
 // NewOrderUpdated returns the OrderUpdated that holds the schema's defaults
 // (see the fields' docs); the other fields are zero.
 func NewOrderUpdated() OrderUpdated {
-	x := OrderUpdated{
-		Metadata: shared.NewEventMetadata(),
-	}
-	return x
+	return OrderUpdated{}
 }
 
 const (

@@ -29,11 +29,7 @@ type PaymentValidated struct {
 // NewPaymentValidated returns the PaymentValidated that holds the schema's defaults
 // (see the fields' docs); the other fields are zero.
 func NewPaymentValidated() PaymentValidated {
-	x := PaymentValidated{
-		Metadata: shared.NewEventMetadata(),
-		Amount:   shared.NewMoney(),
-	}
-	return x
+	return PaymentValidated{}
 }
 
 const (

@@ -53,7 +53,7 @@ func (m *model) constructorFields(g *generatedFile, r *schema.Record) ([]constru
 			continue
 		}
 		if !f.HasDefault {
-			if nested, ok := f.Type.(*schema.Record); ok {
+			if nested, ok := f.Type.(*schema.Record); ok && m.setsDefaults(nested) {
 				nt := m.byFull[nested.FullName()]
 				out = append(out, constructorField{field: i, literal: g.qualify(nt.pkg.importPath, nt.ctor) + "()"})
 			}
@@ -72,6 +72,26 @@ func (m *model) constructorFields(g *generatedFile, r *schema.Record) ([]constru
 		out = append(out, constructorField{field: i, encoded: enc})
 	}
 	return out, nil
+}
+
+// setsDefaults reports whether NewT of r sets any field: a default that is
+// not Go's zero value, here or in a required record field. (Required
+// record fields form no cycle: a field that closes one is a pointer.)
+func (m *model) setsDefaults(r *schema.Record) bool {
+	for _, f := range r.Fields {
+		switch {
+		case m.cyclic[f]:
+		case f.HasDefault:
+			if _, zero, ok := m.defaultLiteral(nil, f.Type, f.Default); !ok || !zero {
+				return true
+			}
+		default:
+			if nested, ok := f.Type.(*schema.Record); ok && m.setsDefaults(nested) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // defaultLiteral returns the Go expression of a simple default v of s;
@@ -118,6 +138,9 @@ func (m *model) defaultLiteral(g *generatedFile, s schema.Schema, v schema.Value
 		}
 	case *schema.Enum:
 		sym, _ := v.(string)
+		if g == nil { // only asked whether it is zero
+			return "", false, true
+		}
 		t := m.byFull[s.FullName()]
 		return g.qualify(t.pkg.importPath, t.consts[s.SymbolIndex(sym)]), false, true
 	case *schema.Array:
@@ -167,7 +190,11 @@ func genConstructor(m *model, g *generatedFile, t *typeInfo, r *schema.Record, f
 		g.P("}")
 		return
 	}
-	g.P("x := ", t.goName, "{")
+	if encoded == nil {
+		g.P("return ", t.goName, "{")
+	} else {
+		g.P("x := ", t.goName, "{")
+	}
 	for _, f := range lits {
 		g.P(t.fields[f.field], ": ", f.literal, ",")
 	}
@@ -184,7 +211,7 @@ func genConstructor(m *model, g *generatedFile, t *typeInfo, r *schema.Record, f
 			}
 		}
 		g.buf.Write(dec.buf.Bytes())
+		g.P("return x")
 	}
-	g.P("return x")
 	g.P("}")
 }

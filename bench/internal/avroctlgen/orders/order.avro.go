@@ -32,10 +32,7 @@ type Order struct {
 // NewOrder returns the Order that holds the schema's defaults
 // (see the fields' docs); the other fields are zero.
 func NewOrder() Order {
-	x := Order{
-		ShippingAddress: NewAddress(),
-	}
-	return x
+	return Order{}
 }
 
 const (
