@@ -19,7 +19,7 @@ func TestParseErrors(t *testing.T) {
 		{"leading zero", `{"type":"fixed","name":"F","size":015}`, "f.avsc:1:35: invalid number 01"},
 		{"bad escape", `"\q"`, "f.avsc:1:2: unrecognized character escape"},
 		{"control char", "\"a\tb\"", "f.avsc:1:3: illegal unquoted control character"},
-		{"unknown word", `nul`, "f.avsc:1:1: unrecognized token 'nul'"},
+		{"unknown word", `nul`, "f.avsc:1:1: unrecognized token \"nul\""},
 		{"not a schema", `42`, "f.avsc:1:1: Schema not yet supported: 42"},
 		{"no type", `{"name": "A"}`, "f.avsc:1:1: No type"},
 		{"type not string", `{"type": 1}`, "f.avsc:1:10: No type"},
