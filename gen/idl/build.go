@@ -492,17 +492,21 @@ func (b *fileBuilder) primitive(t *nullableType) schema.Schema {
 	case UUID:
 		return logical(schema.String, "uuid")
 	case DECIMAL:
-		precision, err := decodeInt(t.Precision)
-		if err != nil {
-			b.c.errorf(t.Pos, "invalid decimal precision %s: %v", t.Precision, err)
+		// A number that is not an int is reported as such, once: its
+		// value (0) must not draw a second, made-up error.
+		precision, perr := decodeInt(t.Precision)
+		if perr != nil {
+			b.c.errorf(t.Pos, "Invalid decimal precision %s: %v; use an int from 1 to 2147483647", t.Precision, perr)
 		}
 		scale := 0
+		var serr error
 		if t.Scale != "" {
-			if scale, err = decodeInt(t.Scale); err != nil {
-				b.c.errorf(t.Pos, "invalid decimal scale %s: %v", t.Scale, err)
+			if scale, serr = decodeInt(t.Scale); serr != nil {
+				b.c.errorf(t.Pos, "Invalid decimal scale %s: %v; use an int from 0 to the precision", t.Scale, serr)
 			}
 		}
 		switch {
+		case perr != nil || serr != nil:
 		case precision <= 0:
 			b.c.errorf(t.Pos, "Invalid decimal precision: %d (must be positive)", precision)
 		case scale < 0:
