@@ -2,6 +2,7 @@ package idl
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"gitlab.com/acme/avroctl/gen/schema"
@@ -33,5 +34,32 @@ func TestDecimalOutOfRange(t *testing.T) {
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("%s:\ngot  %q\nwant %q", src, got, want)
 		}
+	}
+}
+
+// TestNestedUnionLast: a union whose last branch is a union compiles, in
+// Java, to an empty union that no value matches; avroctl refuses it at the
+// inner union, saying what Java would write and why it is no schema.
+func TestNestedUnionLast(t *testing.T) {
+	for _, src := range []string{
+		"protocol P { record R {\n  union { null, union { int, string } } a;\n} }",
+		"protocol P { record R {\n  union { null, string? } a;\n} }",
+		"namespace n; schema union { int,\n  union { long } };",
+	} {
+		got := compileSourceErrs(t, src)
+		if len(got) != 1 || !strings.HasPrefix(got[0], "t.avdl:2:") || !strings.Contains(got[0], `compiles to an empty union, "type": [ ]; no value can match an empty union`) {
+			t.Errorf("%s:\ngot %q", src, got)
+		}
+	}
+	// In a message, the leftovers of a parameter's union replace the
+	// response: here an empty union.
+	got := compileSourceErrs(t, "protocol P {\n  string m(union { int?, string } p);\n}")
+	if len(got) != 1 || !strings.HasPrefix(got[0], "t.avdl:2:12: Nested union in a parameter of message m") || !strings.Contains(got[0], `"response": [ ]`) {
+		t.Errorf("message: got %q", got)
+	}
+	// A nested union before the last branch is what Java compiles too
+	// (the branches after it): accepted, as Java does.
+	if _, err := CompileSource("t.avdl", []byte("protocol P { record R { union { string?, null } a; } }"), Options{}); err != nil {
+		t.Errorf("Java accepts this one: %v", err)
 	}
 }
