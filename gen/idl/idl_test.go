@@ -330,7 +330,7 @@ func BenchmarkCompileConformance(b *testing.B) {
 		})
 	}
 	if len(inputs) == 0 {
-		b.Skip("reference suites not available")
+		b.Skip("SKIPPED compiling the .avdl inputs of the idl and idl-realworld conformance suites: ../shared/conformance is not beside the project (see the README's \"Conformance and performance\")")
 	}
 	srcs := map[string][]byte{}
 	var total int64
