@@ -89,6 +89,13 @@ func TestIdlOutputByteExact(t *testing.T) {
 	if data, _ := os.ReadFile(outFile); string(data) != want {
 		t.Errorf("file: got %q, want %q", data, want)
 	}
+	// Without a main schema (an error for avro-tools 1.12), avroctl's
+	// extension: the array of the named schemas, ended the same way.
+	os.WriteFile(in, []byte("namespace n;\nrecord R { int x; }\n"), 0o644)
+	code, out, errOut = runIdlCLI(t, "idl", in)
+	if code != 0 || !strings.HasPrefix(out, "[ {") || !strings.HasSuffix(out, "} ]") {
+		t.Errorf("no main schema: code %d, got %q (%s)", code, out, errOut)
+	}
 }
 
 // TestIdlJSONErrors: with -o json, errors are a JSON list on stdout, each
