@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -168,8 +169,7 @@ errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.`,
 			// without a line end, to a file and to stdout alike.
 			out := f.OutputJSON(true)
 			if len(args) == 2 && args[1] != "-" {
-				_, err := idl.WriteFileAtomic(args[1], out)
-				return err
+				return writeOutput(args[1], out)
 			}
 			_, err = s.Out.Write(out)
 			return err
@@ -312,6 +312,25 @@ more are removed.`,
 	cmd.Flags().StringVar(&outDir, idlFlagOutDir, "schemas", "folder to write the .avsc files to (default: schemas in avroctl.yaml)")
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 naming the stale files when the output folder is not up to date")
 	return cmd
+}
+
+// writeOutput writes idl's OUT: a regular file (or a new one) through a
+// temporary file and a rename; a device or a pipe (/dev/stdout, a shell's
+// >(...)) directly, since renaming over it would replace it by a file.
+func writeOutput(name string, data []byte) error {
+	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	_, err := idl.WriteFileAtomic(name, data)
+	return err
 }
 
 func idlNonNil(s []string) []string {
