@@ -99,8 +99,10 @@ func (o Options) readSource(name string) ([]byte, os.FileInfo, error) {
 	}
 }
 
+// tooLarge is the error for a file over max bytes; size is its size, or
+// what was read of it when it grew while being read.
 func tooLarge(size, max int64) error {
-	return &inputError{errTooLarge, fmt.Sprintf("it is %d bytes or more, over the limit of %d bytes for one input file; if the file is right, raise the limit with --max-file-size", size, max)}
+	return &inputError{errTooLarge, fmt.Sprintf("it is %d bytes, over the limit of %d bytes for one input file; if the file is right, raise the limit with --max-file-size", size, max)}
 }
 
 func describeMode(m fs.FileMode) string {
