@@ -46,8 +46,11 @@ func (in *idlInputs) bind(cmd *cobra.Command) {
 		"largest .avdl, .avsc or .avpr file read, in bytes (larger ones are refused, not read)")
 }
 
-func (in *idlInputs) options() idl.Options {
-	return idl.Options{ImportDirs: in.importDirs, MaxFileSize: in.maxFileSize}
+func (in *idlInputs) options() (idl.Options, error) {
+	if in.maxFileSize <= 0 {
+		return idl.Options{}, usageErrorf("--%s %d: want a positive number of bytes", idlFlagMaxFileSize, in.maxFileSize)
+	}
+	return idl.Options{ImportDirs: in.importDirs, MaxFileSize: in.maxFileSize}, nil
 }
 
 func bindOutputFormat(cmd *cobra.Command, format *string) {
@@ -143,9 +146,11 @@ errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.`,
 			if err := checkOutputFormat(format); err != nil {
 				return err
 			}
-			opts := inputs.options()
+			opts, err := inputs.options()
+			if err != nil {
+				return err
+			}
 			var f *idl.File
-			var err error
 			if args[0] == "-" {
 				// Like avro-tools, "-" reads stdin; imports resolve from the
 				// current folder. The size limit holds here too.
@@ -201,7 +206,11 @@ atomically; the list of files written is the result.`,
 			if err := checkOutputFormat(format); err != nil {
 				return err
 			}
-			f, err := idl.Compile(args[0], inputs.options())
+			opts, err := inputs.options()
+			if err != nil {
+				return err
+			}
+			f, err := idl.Compile(args[0], opts)
 			if err != nil {
 				return reportCompileErrorAs(s, args[0], err, format)
 			}
@@ -269,7 +278,11 @@ more are removed.`,
 			if check {
 				run = idl.CheckTree
 			}
-			res, err := run(idlDir, outDir, inputs.options())
+			opts, err := inputs.options()
+			if err != nil {
+				return err
+			}
+			res, err := run(idlDir, outDir, opts)
 			printWarnings(s, res.Warnings)
 			if err != nil {
 				return reportCompileErrorAs(s, idlDir, err, format)

@@ -158,4 +158,7 @@ func TestIdlRefusesDevices(t *testing.T) {
 	if code, _, errOut := runIdlCLI(t, "idl", "--max-file-size", "10", in); code != 2 || !strings.Contains(errOut, "over the limit of 10 bytes") {
 		t.Errorf("--max-file-size: code %d, stderr %s", code, errOut)
 	}
+	if code, _, errOut := runIdlCLI(t, "compile", "--max-file-size", "0", "--idl", dir); code != 2 || !strings.Contains(errOut, "--max-file-size 0: want a positive number of bytes") {
+		t.Errorf("--max-file-size 0: code %d, stderr %s", code, errOut)
+	}
 }
