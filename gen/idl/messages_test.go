@@ -63,3 +63,26 @@ func TestNestedUnionLast(t *testing.T) {
 		t.Errorf("Java accepts this one: %v", err)
 	}
 }
+
+// TestEveryInvalidDefaultWithUndefinedName: an undefined name used to hide
+// every invalid default of the file; now the defaults that do not depend on
+// the name are checked too.
+func TestEveryInvalidDefaultWithUndefinedName(t *testing.T) {
+	got := compileSourceErrs(t, `protocol P {
+  record R {
+    int a = "x";
+    Missing m;
+    string b = 1;
+  }
+  record S { R r = {"a": 1, "b": "", "m": null}; array<Missing> l = []; double d = "abc"; }
+}`)
+	want := []string{
+		`t.avdl:3:9: Invalid default for field a: "x" not a "int"`,
+		`t.avdl:4:5: Undefined schema: Missing (declare it, or import the file that declares it)`,
+		`t.avdl:5:12: Invalid default for field b: 1 not a "string"`,
+		`t.avdl:7:80: Invalid default for field d: "abc" not a "double"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
