@@ -84,7 +84,10 @@ func reportCompileError(s *streams, what string, err error) error {
 func reportCompileErrorAs(s *streams, what string, err error, format string) error {
 	var el schema.ErrorList
 	if !errors.As(err, &el) {
-		el = schema.ErrorList{{Msg: err.Error()}}
+		if format != "json" {
+			return usageError{err}
+		}
+		el = schema.ErrorList{{Msg: err.Error()}} // unlocated, such as a missing folder
 	}
 	if format == "json" {
 		out := make([]compileErrorJSON, len(el))
