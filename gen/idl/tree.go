@@ -138,8 +138,7 @@ func compileTree(idlDir, outDir string, opts Options, dryRun bool) (TreeResult, 
 		path := filepath.Join(outDir, n)
 		var changed bool
 		if dryRun {
-			old, err := os.ReadFile(path)
-			changed = err != nil || !bytes.Equal(old, outputs[n])
+			changed = !holds(path, outputs[n])
 		} else if changed, err = WriteFileAtomic(path, outputs[n]); err != nil {
 			return res, err
 		}
@@ -199,11 +198,18 @@ func (f *File) WriteSchemata(dir string, fullNames bool) ([]string, error) {
 	return written, nil
 }
 
+// holds reports whether name is a regular file whose content is data. A
+// special file (reading a pipe would block) or a larger file is not read.
+func holds(name string, data []byte) bool {
+	old, _, err := Options{MaxFileSize: int64(len(data)) + 1}.readSource(name)
+	return err == nil && bytes.Equal(old, data)
+}
+
 // WriteFileAtomic writes data to name through a temporary file in the same
 // folder and a rename, so readers never see half a file. When the file
 // already holds data it is left untouched and changed is false.
 func WriteFileAtomic(name string, data []byte) (changed bool, err error) {
-	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+	if holds(name, data) {
 		return false, nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
