@@ -160,7 +160,7 @@ func TestComputeFromGit(t *testing.T) {
 		t.Error("a second entry for the same tag was written")
 	}
 
-	if _, err := (gitref.Repo{Dir: dir}).ReadDir("events/v9.9.9", "schemas", ".avsc"); err == nil || !strings.Contains(err.Error(), "git fetch") {
-		t.Errorf("missing ref error should say what to fetch: %v", err)
+	if _, err := (gitref.Repo{Dir: dir}).ReadDir("events/v9.9.9", "schemas", ".avsc"); err == nil || !strings.Contains(err.Error(), "no such commit, branch or tag") {
+		t.Errorf("a missing tag without a remote must say it does not exist: %v", err)
 	}
 }
