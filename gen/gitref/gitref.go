@@ -133,13 +133,13 @@ func (r Repo) Dirty() ([]string, error) {
 	return paths, nil
 }
 
-// ReadFile returns one file at rev.
-func (r Repo) ReadFile(rev, name string) ([]byte, error) {
-	commit, err := r.Resolve(rev)
-	if err != nil {
-		return nil, err
+// Commit commits the given paths (relative to the working tree) alone.
+func (r Repo) Commit(message string, paths ...string) error {
+	if _, err := r.git(append([]string{"add", "--"}, paths...)...); err != nil {
+		return err
 	}
-	return r.git("show", commit+":"+name)
+	_, err := r.git(append([]string{"commit", "-q", "-m", message, "--"}, paths...)...)
+	return err
 }
 
 // ReadDir returns the files directly or indirectly under dir at rev whose

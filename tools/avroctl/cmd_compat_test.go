@@ -135,7 +135,7 @@ func TestBreakingCommand(t *testing.T) {
 		t.Errorf("breaking change: exit %d\n%s", code, out)
 	}
 	code, _, errOut := runAvroctl(t, "breaking", "--against", "origin/main")
-	if code != 2 || !strings.Contains(errOut, "git fetch") {
+	if code != 2 || !strings.Contains(errOut, "no such commit, branch or tag") || strings.Contains(errOut, "git fetch") {
 		t.Errorf("missing revision: exit %d, stderr %q", code, errOut)
 	}
 	if code, _, _ := runAvroctl(t, "breaking"); code != 2 {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -238,4 +240,25 @@ func loadIDL(dir string, importDirs []string) ([]schema.NamedSchema, error) {
 		all = append(all, f.NamedSchemas...)
 	}
 	return all, nil
+}
+
+// staleGenerated runs `generate --check` as avroctl.yaml configures it and
+// returns the files it reports stale, so that release tags exactly what
+// `avroctl generate` produces.
+func staleGenerated() ([]string, error) {
+	var out, errb bytes.Buffer
+	cmd := newGenerateCmd(&streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	cmd.SetArgs([]string{"--check", "-o", "json"})
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	if err != nil && !errors.Is(err, errFindings) {
+		return nil, fmt.Errorf("checking the generated module: %w", err)
+	}
+	var res generateResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		return nil, fmt.Errorf("checking the generated module: %v", err)
+	}
+	return res.Changed, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +35,16 @@ derives the next version of the generated events module:
   patch  documentation, properties or defaults only
 
 Without flags it prints the plan. --write adds the entry to the changelog;
---tag creates the annotated tag at HEAD. A tag is never moved or reused.`,
+--tag creates the annotated tag at HEAD (with --write too, it commits the
+changelog first). A tag is never moved or reused, so --write and --tag
+refuse, saying what to do, when:
+
+  - the working tree has uncommitted changes, or <go.out> is stale
+    (avroctl generate --check fails) (--tag);
+  - the version's major does not match the module path in <go.out>/go.mod
+    (a /v2 path needs v2.x.y; v0 and v1 need no suffix);
+  - the version is not above every existing tag and every changelog entry
+    (a clone without the tags: git fetch --tags, or go run mage.go tags).`,
 		Example: `  # What would the next release be?
   avroctl release
 
@@ -43,7 +53,7 @@ Without flags it prints the plan. --write adds the entry to the changelog;
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return releaseRun(s, o) },
 	}
-	cmd.Flags().StringVar(&o.initial, "initial", "v1.0.0", "the first version, when there is no tag yet")
+	cmd.Flags().StringVar(&o.initial, "initial", "", "the first version, when there is no tag yet (default v1.0.0, or vN.0.0 when go.module ends in /vN)")
 	cmd.Flags().BoolVar(&o.write, "write", false, "add the entry to the changelog file")
 	cmd.Flags().BoolVar(&o.tag, "tag", false, "create the tag at HEAD")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "output format: text or json")
@@ -55,9 +65,11 @@ func releaseRun(s *streams, o *releaseOptions) error {
 	if err != nil {
 		return err
 	}
-	initial, err := release.ParseVersion(o.initial)
-	if err != nil {
-		return usageErrorf("--initial: %v", err)
+	initial := release.InitialFor(cfg.Go.Module)
+	if o.initial != "" {
+		if initial, err = release.ParseVersion(o.initial); err != nil {
+			return usageErrorf("--initial: %v", err)
+		}
 	}
 	repo := gitref.Repo{Dir: cfg.Dir}
 	plan, err := release.Compute(release.Options{
@@ -99,20 +111,41 @@ func releaseRun(s *streams, o *releaseOptions) error {
 	if plan.Next == "" {
 		return nil
 	}
-	if plan.Bump == release.Major && plan.Version.Major >= 2 && plan.ModulePath != cfg.Go.Module {
+	ropts := release.Options{Repo: repo, TagPrefix: cfg.Release.TagPrefix, ModuleDir: cfg.Go.Out}
+	problems := plan.Check(ropts, cfg.Release.Changelog, o.tag)
+	if o.tag {
+		if stale, err := staleGenerated(); err != nil {
+			problems = append(problems, err)
+		} else if len(stale) > 0 {
+			problems = append(problems, fmt.Errorf("%s is stale (%s): run avroctl generate (go run mage.go generate), commit, then release again",
+				cfg.Go.Out, strings.Join(stale, ", ")))
+		}
+	}
+	if len(problems) > 0 {
 		if !o.write && !o.tag {
-			fmt.Fprintf(s.Err, "note: %s needs the module path %s: set go.module in %s and run `avroctl generate` before releasing\n",
-				plan.Next, plan.ModulePath, configPath)
+			for _, p := range problems {
+				fmt.Fprintf(s.Err, "note: release --tag would refuse: %v\n", p)
+			}
 			return nil
 		}
-		return usageErrorf("%s is a major release: set go.module in %s to %s, run `avroctl generate`, commit, then release again",
-			plan.Next, configPath, plan.ModulePath)
+		msgs := make([]string, len(problems))
+		for i, p := range problems {
+			msgs[i] = "  - " + p.Error()
+		}
+		return usageErrorf("refusing to release %s:\n%s", plan.Next, strings.Join(msgs, "\n"))
 	}
 	if o.write {
 		if err := release.WriteChangelog(cfg.Path(cfg.Release.Changelog), plan.Next, entry); err != nil {
 			return err
 		}
 		fmt.Fprintf(s.Err, "wrote %s\n", cfg.Release.Changelog)
+		if o.tag {
+			// The tag must name a commit that has the entry.
+			if err := repo.Commit(plan.Next+": changelog", cfg.Release.Changelog); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.Err, "committed %s\n", cfg.Release.Changelog)
+		}
 	}
 	if o.tag {
 		if err := repo.CreateTag(plan.Next, entry); err != nil {

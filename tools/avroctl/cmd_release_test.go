@@ -1,0 +1,140 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gitRepo is a temp git repository for command tests.
+type gitRepo struct {
+	t   *testing.T
+	dir string
+}
+
+func newGitRepo(t *testing.T) *gitRepo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	r := &gitRepo{t, t.TempDir()}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+func (r *gitRepo) git(args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = r.dir
+	cmd.Env = gitTestEnv()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// gitTestEnv isolates git from the machine's configuration and names the
+// committer, for git run by the test and by avroctl alike.
+func gitTestEnv() []string {
+	return append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null",
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+}
+
+func (r *gitRepo) write(name, content string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *gitRepo) commit(msg string) {
+	r.git("add", "-A")
+	r.git("commit", "-qm", msg)
+}
+
+// setGitEnv makes the git that avroctl runs use gitTestEnv for this test.
+func setGitEnv(t *testing.T) {
+	for _, kv := range gitTestEnv()[len(os.Environ()):] {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+}
+
+const releaseOrder = `{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"}]}`
+
+// TestReleaseRefusesStaleModule: events/ does not match the schemas.
+func TestReleaseRefusesStaleModule(t *testing.T) {
+	setGitEnv(t)
+	r := newGitRepo(t)
+	r.write("avroctl.yaml", "version: 1\ngo:\n  module: x.io/m/events\nregistry:\n  strategy: record\n")
+	r.write("schemas/com.acme.Order.avsc", releaseOrder)
+	cfg := filepath.Join(r.dir, "avroctl.yaml")
+	if code, _, errOut := runAvroctl(t, "--config", cfg, "generate"); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	r.commit("v1")
+
+	// A schema change committed without regenerating.
+	r.write("schemas/com.acme.Order.avsc", strings.Replace(releaseOrder, `"type":"string"}`, `"type":"string"},{"name":"note","type":"string","default":""}`, 1))
+	r.commit("add note, forgot generate")
+	code, _, errOut := runAvroctl(t, "--config", cfg, "release", "--tag")
+	if code != 2 || !strings.Contains(errOut, "refusing to release events/v1.0.0") ||
+		!strings.Contains(errOut, "is stale (acme/order.avro.go): run avroctl generate") {
+		t.Fatalf("stale events/: exit %d\n%s", code, errOut)
+	}
+	if tags := r.git("tag"); tags != "" {
+		t.Fatalf("a tag was created: %s", tags)
+	}
+
+	// Regenerated and committed: --write --tag commits the changelog, then tags.
+	if code, _, errOut := runAvroctl(t, "--config", cfg, "generate"); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	r.commit("regenerate")
+	code, _, errOut = runAvroctl(t, "--config", cfg, "release", "--write", "--tag")
+	if code != 0 || !strings.Contains(errOut, "tagged events/v1.0.0") {
+		t.Fatalf("release: exit %d\n%s", code, errOut)
+	}
+	if st := r.git("status", "--porcelain"); st != "" {
+		t.Errorf("release left the tree dirty: %s", st)
+	}
+	if files := r.git("show", "--name-only", "--format=", "events/v1.0.0"); !strings.Contains(files, "events/CHANGELOG.md") {
+		t.Errorf("the tagged commit lacks the changelog entry: %q", files)
+	}
+
+	// Dirty tree.
+	r.write("schemas/com.acme.Order.avsc", strings.Replace(releaseOrder, `"type":"string"}`, `"type":"string","doc":"id"}`, 1))
+	code, _, errOut = runAvroctl(t, "--config", cfg, "release", "--tag")
+	if code != 2 || !strings.Contains(errOut, "not committed (schemas/com.acme.Order.avsc)") {
+		t.Errorf("dirty tree: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestReleaseSuffixedModuleStartsAtItsMajor: no tags and a /v2 path plan
+// v2.0.0, not v1.0.0; --initial v1.0.0 is refused with what to do.
+func TestReleaseSuffixedModuleStartsAtItsMajor(t *testing.T) {
+	setGitEnv(t)
+	r := newGitRepo(t)
+	r.write("avroctl.yaml", "version: 1\ngo:\n  module: x.io/m/events/v2\nregistry:\n  strategy: record\n")
+	r.write("schemas/com.acme.Order.avsc", releaseOrder)
+	cfg := filepath.Join(r.dir, "avroctl.yaml")
+	if code, _, errOut := runAvroctl(t, "--config", cfg, "generate"); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	r.commit("v1")
+	code, out, errOut := runAvroctl(t, "--config", cfg, "release")
+	if code != 0 || !strings.Contains(out, "## events/v2.0.0") || errOut != "" {
+		t.Errorf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = runAvroctl(t, "--config", cfg, "release", "--initial", "v1.0.0", "--tag")
+	if code != 2 || !strings.Contains(errOut, "start at v2.0.0 (avroctl release --initial v2.0.0)") {
+		t.Errorf("v1 on /v2: exit %d\n%s", code, errOut)
+	}
+}
