@@ -87,12 +87,12 @@ type generateResult struct {
 // fromConfig takes from avroctl.yaml what no flag set: the schemas and
 // output folders, the module path and the namespace -> package mapping.
 func (o *generateOptions) fromConfig(cmd *cobra.Command) error {
-	if _, err := os.Stat(configPath); err != nil {
-		return nil // no file: the flags' defaults stand
-	}
-	cfg, err := loadConfig()
+	cfg, err := loadConfig() // a --config file that does not exist is an error
 	if err != nil {
 		return err
+	}
+	if _, err := os.Stat(configPath); err != nil {
+		return nil // no avroctl.yaml: the flags' defaults stand
 	}
 	f := cmd.Flags()
 	if !f.Changed("schemas") && !f.Changed("idl") {

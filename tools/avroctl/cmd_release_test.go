@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gitlab.com/acme/avroctl/gen/config"
 )
 
 // gitRepo is a temp git repository for command tests.
@@ -136,5 +138,38 @@ func TestReleaseSuffixedModuleStartsAtItsMajor(t *testing.T) {
 	code, _, errOut = runAvroctl(t, "--config", cfg, "release", "--initial", "v1.0.0", "--tag")
 	if code != 2 || !strings.Contains(errOut, "start at v2.0.0 (avroctl release --initial v2.0.0)") {
 		t.Errorf("v1 on /v2: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestConfigMessages: a --config file that does not exist is an error for
+// every command that reads it; an unknown key names itself and its parent.
+func TestConfigMessages(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{{"generate"}, {"lint"}, {"release"}, {"breaking", "--against", "main"}, {"registry", "test", "--url", "http://127.0.0.1:1"}} {
+		code, _, errOut := runAvroctl(t, append([]string{"--config", "nope.yaml"}, args...)...)
+		if code != 2 || !strings.Contains(errOut, "nope.yaml: no such file") {
+			t.Errorf("%v with a missing --config: exit %d, %q", args, code, errOut)
+		}
+	}
+	os.WriteFile("avroctl.yaml", []byte("version: 1\ngo:\n  modul: x.io/m\n"), 0o644)
+	code, _, errOut := runAvroctl(t, "generate")
+	if code != 2 || !strings.Contains(errOut, `avroctl.yaml:3:3: unknown key "modul" in go; valid keys: out, module, packages`) {
+		t.Errorf("unknown key: exit %d, %q", code, errOut)
+	}
+}
+
+// TestOneStrategyDefault: the file's default subject strategy is the
+// registry commands' --strategy default.
+func TestOneStrategyDefault(t *testing.T) {
+	root := newRootCmd(&streams{})
+	for _, c := range root.Commands() {
+		if c.Name() != "registry" {
+			continue
+		}
+		for _, sub := range c.Commands() {
+			if f := sub.Flags().Lookup("strategy"); f != nil && f.DefValue != config.DefaultStrategy {
+				t.Errorf("registry %s --strategy defaults to %q, avroctl.yaml to %q", sub.Name(), f.DefValue, config.DefaultStrategy)
+			}
+		}
 	}
 }

@@ -115,10 +115,10 @@ func cobraArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 // configPath is the --config flag shared by every command.
 var configPath = config.FileName
 
-// loadConfig reads avroctl.yaml (defaults when it does not exist); a bad
-// file is a usage error.
+// loadConfig reads avroctl.yaml (defaults when it does not exist; a file
+// named with --config must exist); a bad file is a usage error.
 func loadConfig() (*config.Config, error) {
-	c, err := config.Load(configPath)
+	c, err := config.Load(configPath, configPath != config.FileName)
 	if err != nil {
 		return nil, usageError{err}
 	}
