@@ -5,6 +5,7 @@
 package breaking
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,6 +36,11 @@ type Options struct {
 	// TagPrefix selects release tags for transitive levels (default
 	// "events/v"); they are ordered by semantic version.
 	TagPrefix string
+	// Sources are the named types compiled from the files the .avsc files
+	// are compiled from (idl/), keyed by full name. When a subject's source
+	// type is the same schema as its .avsc file, findings point at the
+	// source's line (the .avdl the user edits), as `compat check` does.
+	Sources map[string]schema.Schema
 }
 
 // ErrMissingRevision is returned (wrapped, with the git command to run) when
@@ -115,7 +121,11 @@ func Run(opts Options) (report.Report, error) {
 				previous = append(previous, s)
 			}
 		}
-		res := compat.CheckLevel(opts.Level, newSchemas[name], previous)
+		checked := newSchemas[name]
+		if src, ok := opts.Sources[subject]; ok && bytes.Equal(schema.Marshal(src), schema.Marshal(checked)) {
+			checked = src
+		}
+		res := compat.CheckLevel(opts.Level, checked, previous)
 		status := "compatible"
 		if !res.Compatible {
 			status = "incompatible"

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,6 +12,7 @@ import (
 	"gitlab.com/acme/avroctl/gen/compat"
 	"gitlab.com/acme/avroctl/gen/compat/input"
 	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -240,6 +242,7 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 		tagPrefix = cfg.Release.TagPrefix + "v"
 	}
 	rep, err := breaking.Run(breaking.Options{
+		Sources:      idlSources(cfg),
 		Schemas:      o.schemas,
 		Against:      o.against,
 		Level:        level,
@@ -259,4 +262,29 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 		return errFindings
 	}
 	return nil
+}
+
+// idlSources compiles the IDL the schemas come from, so that breaking points
+// at .avdl lines. IDL that does not compile locates nothing: compile and
+// lint report it, and the check itself runs on the .avsc files.
+func idlSources(cfg *config.Config) map[string]schema.Schema {
+	dir := cfg.Path(cfg.IDL)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil
+	}
+	var importDirs []string
+	for _, d := range cfg.ImportDirs {
+		importDirs = append(importDirs, cfg.Path(d))
+	}
+	named, err := loadIDL(dir, importDirs)
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]schema.Schema, len(named))
+	for _, n := range named {
+		if _, dup := out[n.Names().FullName()]; !dup {
+			out[n.Names().FullName()] = n
+		}
+	}
+	return out
 }

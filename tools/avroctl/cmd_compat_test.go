@@ -142,3 +142,31 @@ func TestBreakingCommand(t *testing.T) {
 		t.Errorf("no --against: exit %d, want 2", code)
 	}
 }
+
+// TestBreakingPointsAtIDL: when schemas/ is compiled from idl/, a finding
+// is located at the .avdl line the user edits, not in the .avsc.
+func TestBreakingPointsAtIDL(t *testing.T) {
+	setGitEnv(t)
+	r := newGitRepo(t)
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\n\nrecord Order {\n  string id;\n}\n")
+	t.Chdir(r.dir)
+	if code, _, errOut := runAvroctl(t, "compile"); code != 0 {
+		t.Fatalf("compile: %s", errOut)
+	}
+	r.commit("v1")
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\n\nrecord Order {\n  string id;\n  int qty;\n}\n")
+	if code, _, errOut := runAvroctl(t, "compile"); code != 0 {
+		t.Fatalf("compile: %s", errOut)
+	}
+	code, out, errOut := runAvroctl(t, "breaking", "--against", "main")
+	if code != 1 || !strings.Contains(out, "idl/order.avdl:6:") {
+		t.Errorf("want a finding at idl/order.avdl:6, exit %d:\n%s%s", code, out, errOut)
+	}
+
+	// schemas/ no longer compiled from idl/: the .avsc is blamed.
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\n\nrecord Order {\n  string id;\n  long qty;\n}\n")
+	code, out, _ = runAvroctl(t, "breaking", "--against", "main")
+	if code != 1 || strings.Contains(out, "order.avdl") || !strings.Contains(out, "schemas/com.acme.Order.avsc") {
+		t.Errorf("stale schemas must not point at the IDL, exit %d:\n%s", code, out)
+	}
+}
