@@ -216,13 +216,7 @@ func (r Repo) TagExists(tag string) bool {
 }
 
 // CreateTag creates an annotated tag at HEAD. It never moves a tag.
-func (r Repo) CreateTag(tag, message string) error {
-	if r.TagExists(tag) {
-		return fmt.Errorf("tag %s already exists; tags are never moved or reused", tag)
-	}
-	_, err := r.git("tag", "-a", tag, "-m", message)
-	return err
-}
+func (r Repo) CreateTag(tag, message string) error { return r.CreateTagAt(tag, "HEAD", message) }
 
 // CommitTime returns the committer date of rev as YYYY-MM-DD, so that
 // output derived from history is deterministic.
@@ -232,4 +226,24 @@ func (r Repo) CommitTime(rev string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// FirstCommitAdding returns the oldest commit reachable from HEAD that
+// added text to file ("" when none did).
+func (r Repo) FirstCommitAdding(file, text string) (string, error) {
+	out, err := r.git("log", "--format=%H", "--reverse", "-S"+text, "--", file)
+	if err != nil {
+		return "", err
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(first), nil
+}
+
+// CreateTagAt creates an annotated tag at commit. It never moves a tag.
+func (r Repo) CreateTagAt(tag, commit, message string) error {
+	if r.TagExists(tag) {
+		return fmt.Errorf("tag %s already exists; tags are never moved or reused", tag)
+	}
+	_, err := r.git("tag", "-a", tag, "-m", message, commit)
+	return err
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"gitlab.com/acme/avroctl/gen/gitref"
 )
 
 // A tag is forever: the Go module proxy and every consumer's go.sum keep
@@ -89,15 +91,8 @@ func ChangelogVersions(path, prefix string) ([]Version, error) {
 		return nil, err
 	}
 	var out []Version
-	for _, line := range strings.Split(string(data), "\n") {
-		rest, ok := strings.CutPrefix(line, "## "+prefix)
-		if !ok {
-			continue
-		}
-		word, _, _ := strings.Cut(rest, " ")
-		if v, err := ParseVersion(word); err == nil {
-			out = append(out, v)
-		}
+	for _, e := range changelogEntries(string(data), prefix) {
+		out = append(out, e.version)
 	}
 	return out, nil
 }
@@ -192,4 +187,73 @@ func (p *Plan) Check(o Options, changelog string, tagging bool) []error {
 		errs = append(errs, err)
 	}
 	return errs
+}
+
+// Restored is one tag RestoreTags created.
+type Restored struct{ Tag, Commit string }
+
+// RestoreTags recreates the release tags a clone lacks from the changelog
+// (path relative to the repository root): each entry's tag goes on the
+// commit that added the entry's heading, which is the commit `release
+// --write --tag` tags, with the entry as its message. Existing tags are left
+// alone; an entry no commit added is an error.
+func RestoreTags(repo gitref.Repo, changelog, prefix string) ([]Restored, error) {
+	data, err := os.ReadFile(filepath.Join(repo.Dir, changelog))
+	if err != nil {
+		return nil, err
+	}
+	var out []Restored
+	entries := changelogEntries(string(data), prefix)
+	for i := len(entries) - 1; i >= 0; i-- { // oldest first
+		e := entries[i]
+		tag := prefix + e.version.String()
+		if repo.TagExists(tag) {
+			continue
+		}
+		commit, err := repo.FirstCommitAdding(changelog, e.heading)
+		if err != nil {
+			return out, err
+		}
+		if commit == "" {
+			return out, fmt.Errorf("%s:%d:1: no commit added %q: tag %s by hand (git tag -a %s COMMIT)", changelog, e.line, e.heading, tag, tag)
+		}
+		if err := repo.CreateTagAt(tag, commit, e.text); err != nil {
+			return out, err
+		}
+		out = append(out, Restored{tag, commit})
+	}
+	return out, nil
+}
+
+type changelogEntry struct {
+	version Version
+	heading string // "## events/v1.2.0 " (with the space, so v1.2.0 does not match v1.2.0x)
+	text    string
+	line    int
+}
+
+// changelogEntries splits a changelog into its release entries, newest
+// (top) first.
+func changelogEntries(data, prefix string) []changelogEntry {
+	var out []changelogEntry
+	lines := strings.SplitAfter(data, "\n")
+	for i, l := range lines {
+		rest, ok := strings.CutPrefix(l, "## "+prefix)
+		if !ok {
+			if len(out) > 0 && !strings.HasPrefix(l, "## ") {
+				out[len(out)-1].text += l
+			}
+			continue
+		}
+		word, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
+		v, err := ParseVersion(word)
+		if err != nil {
+			continue
+		}
+		out = append(out, changelogEntry{v, "## " + prefix + word + " ", l, i + 1})
+	}
+	for i := range out {
+		out[i].text = strings.TrimSpace(out[i].text) + "\n"
+	}
+	return out
 }

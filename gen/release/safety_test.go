@@ -156,3 +156,47 @@ func TestMajorOf(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreTags: a clone without tags gets them back from the changelog,
+// each at the commit that added its entry; then release may proceed.
+func TestRestoreTags(t *testing.T) {
+	o, git := safetyRepo(t, "x.io/m/events", "v1.0.0")
+	first := strings.TrimSpace(gitOut(t, o.Repo.Dir, "rev-parse", "HEAD"))
+	log := filepath.Join(o.Repo.Dir, "events", "CHANGELOG.md")
+	data, _ := os.ReadFile(log)
+	os.WriteFile(log, []byte(strings.Replace(string(data), "## events/v1.0.0", "## events/v1.1.0 (2026-02-01)\n\nAdded a thing.\n\n## events/v1.0.0", 1)), 0o644)
+	git("commit", "-qam", "v1.1.0")
+	second := strings.TrimSpace(gitOut(t, o.Repo.Dir, "rev-parse", "HEAD"))
+	git("commit", "-q", "--allow-empty", "-m", "later")
+
+	if errs := (&Plan{Version: Version{1, 2, 0}}).Check(o, "events/CHANGELOG.md", false); len(errs) != 1 {
+		t.Fatalf("without tags: %v", errs)
+	}
+	got, err := RestoreTags(o.Repo, "events/CHANGELOG.md", "events/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != (Restored{"events/v1.0.0", first}) || got[1] != (Restored{"events/v1.1.0", second}) {
+		t.Fatalf("restored %+v, want v1.0.0 at %s and v1.1.0 at %s", got, first, second)
+	}
+	if msg := gitOut(t, o.Repo.Dir, "tag", "-l", "--format=%(contents)", "events/v1.1.0"); !strings.Contains(msg, "Added a thing.") {
+		t.Errorf("tag message = %q", msg)
+	}
+	if errs := (&Plan{Version: Version{1, 2, 0}}).Check(o, "events/CHANGELOG.md", false); len(errs) != 0 {
+		t.Errorf("after restoring: %v", errs)
+	}
+	if again, err := RestoreTags(o.Repo, "events/CHANGELOG.md", "events/"); err != nil || len(again) != 0 {
+		t.Errorf("second run: %+v, %v", again, err)
+	}
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %v: %v", args, err)
+	}
+	return string(out)
+}

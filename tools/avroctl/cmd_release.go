@@ -17,6 +17,7 @@ type releaseOptions struct {
 	initial string
 	write   bool
 	tag     bool
+	restore bool
 	output  string
 }
 
@@ -48,14 +49,18 @@ refuse, saying what to do, when:
 		Example: `  # What would the next release be?
   avroctl release
 
-  # Write the changelog entry and tag HEAD
-  avroctl release --write --tag`,
+  # Write the changelog entry, commit it and tag it
+  avroctl release --write --tag
+
+  # A clone without the tags: recreate them from the changelog
+  avroctl release --restore-tags`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return releaseRun(s, o) },
 	}
 	cmd.Flags().StringVar(&o.initial, "initial", "", "the first version, when there is no tag yet (default v1.0.0, or vN.0.0 when go.module ends in /vN)")
 	cmd.Flags().BoolVar(&o.write, "write", false, "add the entry to the changelog file")
 	cmd.Flags().BoolVar(&o.tag, "tag", false, "create the tag at HEAD")
+	cmd.Flags().BoolVar(&o.restore, "restore-tags", false, "create the changelog's missing tags, each at the commit that added its entry")
 	cmd.Flags().StringVarP(&o.output, "output", "o", "text", "output format: text or json")
 	return cmd
 }
@@ -72,6 +77,16 @@ func releaseRun(s *streams, o *releaseOptions) error {
 		}
 	}
 	repo := gitref.Repo{Dir: cfg.Dir}
+	if o.restore {
+		restored, err := release.RestoreTags(repo, cfg.Release.Changelog, cfg.Release.TagPrefix)
+		for _, r := range restored {
+			fmt.Fprintf(s.Out, "tagged %s at %.12s\n", r.Tag, r.Commit)
+		}
+		if err == nil && len(restored) == 0 {
+			fmt.Fprintf(s.Out, "every entry of %s has its tag\n", cfg.Release.Changelog)
+		}
+		return err
+	}
 	plan, err := release.Compute(release.Options{
 		Repo: repo, SchemasDir: cfg.Schemas, TagPrefix: cfg.Release.TagPrefix,
 		ModulePath: cfg.Go.Module, ModuleDir: cfg.Go.Out, Initial: initial,
