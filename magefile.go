@@ -186,9 +186,10 @@ func Bench() error {
 }
 
 // CiLocal runs the merge-request pipeline of .gitlab-ci.yml locally with
-// gitlab-ci-local (installed on demand with npm).
+// gitlab-ci-local (installed on demand with npm), then the adoption test: a
+// repository made by `avroctl init` runs its targets and the CI template.
 func CiLocal() error {
-	return runIn("ci", "go", "test", "-count=1", "-run", "TestGitLabPipeline", "-v", "./...")
+	return runIn("ci", "go", "test", "-count=1", "-timeout", "30m", "-run", "^(TestGitLabPipeline|TestInitRepo)$", "-v", "./...")
 }
 
 // fuzzToolchain is the Go that runs the fuzzers. Go 1.26's fuzz coordinator

@@ -130,7 +130,7 @@ func applyFixture(t *testing.T, dir, name string) {
 
 // gitlabJob runs one job with the shell executor, as a merge-request
 // pipeline would (base is the merge request's diff base, if any).
-func gitlabJob(t *testing.T, dir, job, base string) (string, error) {
+func gitlabJob(t *testing.T, dir, job, base string, vars ...string) (string, error) {
 	gopath := strings.TrimSpace(run(t, dir, "go", "env", "GOPATH"))
 	// The jobs name a Go image; there is no container runtime here, so they
 	// run in the shell (this machine has the same Go), as the issue allows.
@@ -139,9 +139,14 @@ func gitlabJob(t *testing.T, dir, job, base string) (string, error) {
 		"--variable", "CI_PIPELINE_SOURCE=merge_request_event",
 		"--variable", "GOPATH=" + gopath, // reuse the module cache
 		job}
+	args = args[:len(args)-1]
 	if base != "" {
-		args = append(args[:len(args)-1], "--variable", "CI_MERGE_REQUEST_DIFF_BASE_SHA="+base, job)
+		args = append(args, "--variable", "CI_MERGE_REQUEST_DIFF_BASE_SHA="+base)
 	}
+	for _, v := range vars {
+		args = append(args, "--variable", v)
+	}
+	args = append(args, job)
 	cmd := exec.Command("npx", args...)
 	cmd.Dir = dir
 	var out bytes.Buffer
