@@ -93,12 +93,43 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitUsage
 }
 
-// version is the module version when built with go install, else "devel".
+// version is avroctl's module version from the build info: vX.Y.Z when
+// installed with `go install .../tools/avroctl@vX.Y.Z`, a pseudo-version
+// (with +dirty for uncommitted changes) when built in a clone.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return versionFrom(nil)
 	}
-	return "devel"
+	return versionFrom(bi)
+}
+
+func versionFrom(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "devel (no build info)"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if modified == "true" {
+			rev += "+dirty"
+		}
+		return "devel " + rev
+	}
+	return "devel (built without version control information: go build -buildvcs=true in a clone, or go install gitlab.com/acme/avroctl/tools/avroctl@vX.Y.Z)"
 }
 
 // cobraArgs wraps a cobra positional-args validator so that its failure is a
