@@ -206,7 +206,7 @@ revision (the message says which git fetch to run).`,
 		},
 	}
 	cmd.Flags().StringVar(&o.against, flagAgainst, "", "git revision to compare with (required), e.g. origin/main")
-	cmd.Flags().StringVar(&o.level, flagLevel, "BACKWARD", "compatibility level (default: registry.compatibility in avroctl.yaml, else BACKWARD): "+strings.Join(compat.AllLevelStrings(), "|"))
+	cmd.Flags().StringVar(&o.level, flagLevel, "", "compatibility level (default: registry.compatibility in avroctl.yaml, else BACKWARD): "+strings.Join(compat.AllLevelStrings(), "|"))
 	cmd.Flags().StringVar(&o.schemas, flagSchemas, "schemas", "folder of compiled .avsc files, one per named type")
 	cmd.Flags().BoolVar(&o.allowRemoved, flagAllowRemoved, false, "accept subjects that were removed")
 	o.out.bind(cmd)
@@ -229,6 +229,9 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	}
 	if !levelSet && cfg.Registry.Compatibility != "" {
 		o.level = cfg.Registry.Compatibility
+	}
+	if o.level == "" {
+		o.level = "BACKWARD"
 	}
 	level, err := compat.ParseLevel(o.level)
 	if err != nil {

@@ -70,6 +70,7 @@ Exit codes: 0 ok, 1 findings (incompatible, lint), 2 usage or input error.`,
 	for _, f := range commandFactories {
 		root.AddCommand(f(s))
 	}
+	addCompletions(root)
 	return root
 }
 
