@@ -29,7 +29,7 @@ var flagValues = map[string]func() []string{
 // flagFiles are flags that take a file (with these extensions) or a folder.
 var flagFiles = map[string][]string{
 	"reader": {"avsc", "avdl"}, "writer": {"avsc", "avdl"}, "previous": {"avsc", "avdl"},
-	"config": {"yaml", "yml"},
+	"config":  {"yaml", "yml"},
 	"schemas": nil, "idl": nil, "out": nil, "import-dir": nil, "data": nil, "dir": nil, "avroctl-dir": nil,
 }
 
