@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+
+	"gitlab.com/acme/avroctl/gen/atomicfile"
 )
 
 //go:embed templates
@@ -207,44 +209,9 @@ func Write(dir string, files []File) error {
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
-		if err := writeFile(target, f.Data, f.Mode); err != nil {
+		if err := atomicfile.Write(target, f.Data, f.Mode); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// writeFile writes atomically; an error names the target, not the temp file.
-func writeFile(target string, content []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", target, unwrapPath(err))
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", target, unwrapPath(err))
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", target, unwrapPath(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", target, unwrapPath(err))
-	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("writing %s: %w", target, unwrapPath(err))
-	}
-	return nil
-}
-
-// unwrapPath drops the temp file's name from a *fs.PathError.
-func unwrapPath(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	if le, ok := err.(*os.LinkError); ok {
-		return le.Err
-	}
-	return err
 }
