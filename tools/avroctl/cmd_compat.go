@@ -240,6 +240,9 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	if !schemasSet && cfg.Schemas != "" {
 		o.schemas = cfg.Schemas
 	}
+	if _, err := os.Stat(o.schemas); errors.Is(err, os.ErrNotExist) {
+		return requireSchemas(o.schemas)
+	}
 	tagPrefix := ""
 	if cfg.Release.TagPrefix != "" {
 		tagPrefix = cfg.Release.TagPrefix + "v"

@@ -66,7 +66,7 @@ exits 1 when the module on disk is stale.`,
 	f := cmd.Flags()
 	f.StringVar(&o.schemasDir, "schemas", "", "folder of .avsc files (default \"schemas\" when --idl is not given)")
 	f.StringVar(&o.idlDir, "idl", "", "folder of .avdl files, instead of --schemas")
-	f.StringArrayVar(&o.importDirs, "import-dir", nil, "extra folder for IDL imports given by bare name (repeatable)")
+	f.StringArrayVarP(&o.importDirs, idlFlagImportDir, "I", nil, "extra folder for IDL imports given by bare name (repeatable), as idl's -I")
 	f.StringVar(&o.out, "out", "events", "output folder (the generated module's root)")
 	f.StringVar(&o.module, "module", golang.DefaultModulePath, "module path of the generated module")
 	f.StringArrayVar(&o.packages, "package", nil, "namespace=dir: package folder for an Avro namespace (repeatable; default: the last namespace segment)")
@@ -139,10 +139,8 @@ func generateRun(s *streams, o *generateOptions) error {
 	}
 	var schemas []schema.NamedSchema
 	var err error
-	for flag, dir := range map[string]string{"idl": o.idlDir, "schemas": o.schemasDir} {
-		if fi, statErr := os.Stat(dir); dir != "" && (statErr != nil || !fi.IsDir()) {
-			return usageErrorf("%s: not a folder; set it with --%s DIR (or in %s)", dir, flag, configPath)
-		}
+	if fi, err := os.Stat(o.idlDir); o.idlDir != "" && (err != nil || !fi.IsDir()) {
+		return usageErrorf("%s: not a folder; set it with --idl DIR (or idl: in %s)", o.idlDir, configPath)
 	}
 	if o.idlDir != "" {
 		schemas, err = loadIDL(o.idlDir, o.importDirs)
@@ -150,6 +148,9 @@ func generateRun(s *streams, o *generateOptions) error {
 		dir := o.schemasDir
 		if dir == "" {
 			dir = "schemas"
+		}
+		if err := requireSchemas(dir); err != nil {
+			return err
 		}
 		schemas, err = loadAvsc(dir)
 	}

@@ -295,6 +295,9 @@ func (f *regSetFlags) items() ([]registry.Item, error) {
 	if err := f.fromConfig(); err != nil {
 		return nil, err
 	}
+	if err := requireSchemas(f.schemas); err != nil {
+		return nil, err
+	}
 	st, err := registry.ParseStrategy(f.strategy)
 	if err != nil {
 		return nil, usageErrorf("--%s: %v", regFlagStrategy, err)

@@ -77,6 +77,9 @@ func releaseRun(s *streams, o *releaseOptions) error {
 		}
 	}
 	repo := gitref.Repo{Dir: cfg.Dir}
+	if err := requireSchemas(cfg.Path(cfg.Schemas)); err != nil && !o.restore {
+		return err
+	}
 	if o.restore {
 		restored, err := release.RestoreTags(repo, cfg.Release.Changelog, cfg.Release.TagPrefix)
 		for _, r := range restored {
