@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 
@@ -259,7 +258,7 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 		if errors.Is(err, breaking.ErrMissingRevision) {
 			return usageError{err}
 		}
-		return fmt.Errorf("breaking: %w", err)
+		return err
 	}
 	if err := report.Print(s.Out, format, rep); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,5 +44,47 @@ func TestMissingSchemasSaysWhatToRun(t *testing.T) {
 	// generate takes -I like idl.
 	if code, _, errOut := runAvroctl(t, "generate", "--idl", "idl", "-I", "idl", "--out", filepath.Join(t.TempDir(), "events")); code != 0 {
 		t.Errorf("generate -I: exit %d, %s", code, errOut)
+	}
+}
+
+// TestJSONErrors: with -o json a failure is a JSON document on stdout,
+// located where the error is; stderr keeps the one text line.
+func TestJSONErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "avroctl.yaml")
+	os.WriteFile(cfg, []byte("version: 1\ngo:\n  modul: x\nlint:\n  usee: []\n"), 0o644)
+	code, out, errOut := runAvroctl(t, "--config", cfg, "lint", "-o", "json")
+	var doc jsonError
+	if code != 2 || json.Unmarshal([]byte(out), &doc) != nil || !strings.HasPrefix(errOut, "avroctl: ") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	want := []jsonDiagnostic{
+		{cfg, 3, 3, `unknown key "modul" in go; valid keys: out, module, packages`},
+		{cfg, 5, 3, `unknown key "usee" in lint; valid keys: use, except, ignore, ignore_only`},
+	}
+	if doc.Error.ExitCode != 2 || len(doc.Error.Errors) != 2 || doc.Error.Errors[0] != want[0] || doc.Error.Errors[1] != want[1] {
+		t.Errorf("errors = %+v", doc.Error)
+	}
+	code, out, _ = runAvroctl(t, "compat", "check", "--reader", "nope.avsc", "--writer", "nope.avsc", "--error-format", "json")
+	if code != 2 || json.Unmarshal([]byte(out), &doc) != nil || !strings.Contains(doc.Error.Message, "nope.avsc") {
+		t.Errorf("compat check: exit %d, stdout %s", code, out)
+	}
+	// Text output keeps stdout empty.
+	if code, out, _ := runAvroctl(t, "compat", "check", "--reader", "nope.avsc", "--writer", "nope.avsc"); code != 2 || out != "" {
+		t.Errorf("text: exit %d, stdout %q", code, out)
+	}
+}
+
+// TestErrorPrefix: every error is "avroctl: ..." once, naming the
+// subcommand when the arguments are wrong.
+func TestErrorPrefix(t *testing.T) {
+	for _, args := range [][]string{{"idl"}, {"registry", "versions"}, {"nope"}, {"lint", "--nope"}} {
+		_, _, errOut := runAvroctl(t, args...)
+		if !strings.HasPrefix(errOut, "avroctl: ") || strings.Count(errOut, "avroctl: ") != 1 {
+			t.Errorf("%v: %q", args, errOut)
+		}
+	}
+	if _, _, errOut := runAvroctl(t, "registry", "versions"); !strings.HasPrefix(errOut, "avroctl: registry versions: accepts 1 arg(s), received 0\nRun 'avroctl registry versions --help' for usage.") {
+		t.Errorf("args error: %q", errOut)
 	}
 }

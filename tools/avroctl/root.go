@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -79,8 +80,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &streams{In: stdin, Out: stdout, Err: stderr}
 	root := newRootCmd(s)
 	root.SetArgs(args)
-	err := root.Execute()
-	return exitCode(err, s.Err)
+	cmd, err := root.ExecuteC()
+	code := exitCode(err, s.Err)
+	if code == exitUsage && wantsJSON(cmd) {
+		writeJSONError(s.Out, err, code)
+	}
+	return code
 }
 
 func exitCode(err error, stderr io.Writer) int {
@@ -138,7 +143,9 @@ func versionFrom(bi *debug.BuildInfo) string {
 func cobraArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := v(cmd, args); err != nil {
-			return usageError{err}
+			// "avroctl: idl: accepts ...", as exitCode prefixes every error.
+			name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+			return usageError{fmt.Errorf("%s: %w\nRun '%s --help' for usage.", name, err, cmd.CommandPath())}
 		}
 		return nil
 	}
