@@ -71,17 +71,25 @@ func setGitEnv(t *testing.T) {
 
 const releaseOrder = `{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"}]}`
 
-// TestReleaseRefusesStaleModule: events/ does not match the schemas.
-func TestReleaseRefusesStaleModule(t *testing.T) {
+// releaseRepo is a repository with one schema, avroctl.yaml naming module,
+// and the generated module, committed; it returns the config's path.
+func releaseRepo(t *testing.T, module string) (*gitRepo, string) {
+	t.Helper()
 	setGitEnv(t)
 	r := newGitRepo(t)
-	r.write("avroctl.yaml", "version: 1\ngo:\n  module: x.io/m/events\nregistry:\n  strategy: record\n")
+	r.write("avroctl.yaml", "version: 1\ngo:\n  module: "+module+"\nregistry:\n  strategy: record\n")
 	r.write("schemas/com.acme.Order.avsc", releaseOrder)
 	cfg := filepath.Join(r.dir, "avroctl.yaml")
 	if code, _, errOut := runAvroctl(t, "--config", cfg, "generate"); code != 0 {
 		t.Fatalf("generate: %s", errOut)
 	}
 	r.commit("v1")
+	return r, cfg
+}
+
+// TestReleaseRefusesStaleModule: events/ does not match the schemas.
+func TestReleaseRefusesStaleModule(t *testing.T) {
+	r, cfg := releaseRepo(t, "x.io/m/events")
 
 	// A schema change committed without regenerating.
 	r.write("schemas/com.acme.Order.avsc", strings.Replace(releaseOrder, `"type":"string"}`, `"type":"string"},{"name":"note","type":"string","default":""}`, 1))
@@ -122,15 +130,7 @@ func TestReleaseRefusesStaleModule(t *testing.T) {
 // TestReleaseSuffixedModuleStartsAtItsMajor: no tags and a /v2 path plan
 // v2.0.0, not v1.0.0; --initial v1.0.0 is refused with what to do.
 func TestReleaseSuffixedModuleStartsAtItsMajor(t *testing.T) {
-	setGitEnv(t)
-	r := newGitRepo(t)
-	r.write("avroctl.yaml", "version: 1\ngo:\n  module: x.io/m/events/v2\nregistry:\n  strategy: record\n")
-	r.write("schemas/com.acme.Order.avsc", releaseOrder)
-	cfg := filepath.Join(r.dir, "avroctl.yaml")
-	if code, _, errOut := runAvroctl(t, "--config", cfg, "generate"); code != 0 {
-		t.Fatalf("generate: %s", errOut)
-	}
-	r.commit("v1")
+	_, cfg := releaseRepo(t, "x.io/m/events/v2")
 	code, out, errOut := runAvroctl(t, "--config", cfg, "release")
 	if code != 0 || !strings.Contains(out, "## events/v2.0.0") || errOut != "" {
 		t.Errorf("plan: exit %d\n%s%s", code, out, errOut)
