@@ -16,7 +16,7 @@ package main
 //	REGISTRY_USERNAME/PASSWORD   basic auth for it (or REGISTRY_TOKEN for bearer)
 //	AVROCTL_CONFORMANCE          the conformance folder (default ../shared/conformance)
 //	FUZZTIME                     time per fuzz target in `test` (default 4s)
-//	FUZZ_GOTOOLCHAIN             the Go that runs the fuzzers (default go1.27.3, see fuzzToolchain)
+//	FUZZ_GOTOOLCHAIN             the Go that runs the fuzzers (default: GOTOOLCHAIN when set, else go1.27.3; see fuzzToolchain)
 
 import (
 	"fmt"
