@@ -143,3 +143,18 @@ func TestMageVersionMatchesAvroctl(t *testing.T) {
 		t.Errorf("go.mod does not require mage %s", MageVersion)
 	}
 }
+
+// TestWorkspaceWithPinnedVersion: with a release pinned, go.work also
+// replaces that version, or the go command would fetch its go.mod.
+func TestWorkspaceWithPinnedVersion(t *testing.T) {
+	o, _ := Options{Module: "x.io/c", AvroctlDir: "/src/avroctl", AvroctlVersion: "v0.9.0"}.Defaults(".")
+	files, err := Render(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Path == "go.work" && !strings.Contains(string(f.Data), "replace gitlab.com/acme/avroctl v0.9.0 => /src/avroctl\n") {
+			t.Errorf("go.work:\n%s", f.Data)
+		}
+	}
+}
