@@ -92,6 +92,7 @@ func Test() error {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 			continue
 		}
+		magerun.Step("test: go vet and go test in %s", dir)
 		if err := runIn(dir, "go", "vet", "./..."); err != nil {
 			return err
 		}

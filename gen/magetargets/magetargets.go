@@ -130,6 +130,7 @@ func Test() error {
 	// The generated module needs only the standard library; it is not part
 	// of a go.work that lists this repository and avroctl.
 	env := []string{"GOWORK=off"}
+	magerun.Step("test: go vet and go test in %s", dir)
 	if err := magerun.RunEnv(dir, env, "go", "vet", "./..."); err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ var argCompletions = map[string]cobra.CompletionFunc{
 	"avroctl registry delete":     subjectArgs(1),
 	"avroctl registry download":   subjectArgs(1),
 	"avroctl registry config get": subjectArgs(1),
-	"avroctl registry config set": subjectArgs(1),
+	"avroctl registry config set": subjectThenLevel,
 }
 
 // serverCommands run a registry rather than talk to one: the client
@@ -142,6 +142,22 @@ func subjectArgs(n int) cobra.CompletionFunc {
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// subjectThenLevel completes `config set [SUBJECT] LEVEL`: a level always
+// fits, a subject only first.
+func subjectThenLevel(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, l := range compat.AllLevelStrings() {
+		if strings.HasPrefix(l, toComplete) {
+			out = append(out, l)
+		}
+	}
+	if len(args) == 0 {
+		subjects, _ := subjectArgs(1)(cmd, args, toComplete)
+		out = append(out, subjects...)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // hideInheritedFlags leaves out of c's help the flags its parents define,

@@ -49,6 +49,12 @@ func TestCompletionOfSubjects(t *testing.T) {
 			t.Errorf("complete %q = %q", args, got)
 		}
 	}
+	if got := complete(t, "registry", "config", "set", "--url", u, ""); !strings.Contains(got, "FULL_TRANSITIVE\n") || !strings.Contains(got, "com.acme.Order\n") {
+		t.Errorf("config set, first argument: %q", got)
+	}
+	if got := complete(t, "registry", "config", "set", "--url", u, "com.acme.Order", ""); !strings.Contains(got, "FULL_TRANSITIVE\n") || strings.Contains(got, "com.acme") {
+		t.Errorf("config set, second argument: %q", got)
+	}
 	if got := complete(t, "registry", "versions", "--url", u, "com.acme.Order", ""); strings.Contains(got, "com.acme") {
 		t.Errorf("a second argument was completed: %q", got)
 	}
