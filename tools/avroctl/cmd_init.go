@@ -137,12 +137,17 @@ func initRun(s *streams, o *initOptions, dir string) error {
 }
 
 // isTerminal reports whether r is an interactive terminal: init asks only
-// there, so that a closed or piped stdin takes the documented defaults.
+// there, so that a closed, piped or /dev/null stdin (a character device
+// too, as CI jobs and `< /dev/null` give) takes the documented defaults.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false
 	}
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }

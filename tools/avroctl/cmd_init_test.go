@@ -30,6 +30,17 @@ func TestInitWithoutTerminal(t *testing.T) {
 	if code, _, errOut := runAvroctl(t, "--config", filepath.Join(dir, "avroctl.yaml"), "lint"); code != 0 {
 		t.Errorf("lint of the new repository: exit %d, %s", code, errOut)
 	}
+	// stdin from /dev/null is a character device, not a terminal.
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	var nout, nerr strings.Builder
+	if code := Main([]string{"init", filepath.Join(t.TempDir(), "n")}, null, &nout, &nerr); code != 0 || strings.Contains(nerr.String(), "]: ") {
+		t.Errorf("init < /dev/null: exit %d, asked: %q", code, nerr.String())
+	}
+
 	code, _, errOut = runAvroctl(t, "init", dir, "--module", "x.io/other")
 	if code != 2 || !strings.Contains(errOut, "never overwrites") {
 		t.Errorf("second init: exit %d, %s", code, errOut)
