@@ -58,12 +58,19 @@ func TestInitRepo(t *testing.T) {
 		}
 	}
 
-	// A compatible change: an optional field. Gate passes; minor release.
+	// A compatible change: an optional field. Gate passes; the template's
+	// register and release jobs (default branch) make the minor release.
 	edit(t, dir, "  string? note = null;\n", "  string? note = null;\n  /** The carrier, when known. */\n  string? carrier = null;\n")
 	mage(t, dir)
 	commitAll(t, dir, "shipping: carrier")
-	if out := mage(t, dir, "release"); !strings.Contains(out, "tagged events/v1.1.0") {
-		t.Fatalf("minor release:\n%s", out)
+	for job, want := range map[string]string{"avroctl-register": "com.acme.shipping.SomethingHappened (com.acme.shipping.SomethingHappened) id", "avroctl-release": "tagged events/v1.1.0"} {
+		out, err := gitlabJob(t, dir, job, "", "AVROCTL_CHECKOUT="+top)
+		if err != nil || !strings.Contains(out, want) {
+			t.Fatalf("%s: %v, want %q in:\n%s", job, err, want, out)
+		}
+	}
+	if tags := run(t, dir, "git", "tag"); !strings.Contains(tags, "events/v1.1.0") {
+		t.Fatalf("avroctl-release did not tag events/v1.1.0: %s", tags)
 	}
 
 	// A breaking change fails the gate, pointing at the .avdl line, locally
