@@ -200,3 +200,18 @@ func gitOut(t *testing.T, dir string, args ...string) string {
 	}
 	return string(out)
 }
+
+// FuzzChangelogEntries: any changelog parses without panicking, and each
+// entry found has a heading its own version produces.
+func FuzzChangelogEntries(f *testing.F) {
+	f.Add("# Changelog of the events module\n\n## events/v1.1.0 (2026-02-01)\n\nAdded.\n\n## events/v1.0.0 (2026-01-01)\n\nFirst.\n")
+	f.Add("## events/v1.0.0\n## events/v01.0.0 (x)\n## other\n## events/v2.0.0x (y)\n")
+	f.Add("## events/")
+	f.Fuzz(func(t *testing.T, data string) {
+		for _, e := range changelogEntries(data, "events/") {
+			if e.heading != "## events/"+e.version.String()+" " || e.line < 1 {
+				t.Fatalf("entry %+v", e)
+			}
+		}
+	})
+}
