@@ -67,6 +67,7 @@ func addCompletions(root *cobra.Command) {
 		}
 		if serverCommands[c.CommandPath()] {
 			hideInheritedFlags(c)
+			refuseInheritedFlags(c)
 		}
 		for _, sub := range c.Commands() {
 			walk(sub)
@@ -158,6 +159,28 @@ func subjectThenLevel(cmd *cobra.Command, args []string, toComplete string) ([]s
 		out = append(out, subjects...)
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
+}
+
+// refuseInheritedFlags makes a client connection flag given to a server
+// command a usage error, instead of silently ignored.
+func refuseInheritedFlags(c *cobra.Command) {
+	next := c.PreRunE
+	c.PreRunE = func(cmd *cobra.Command, args []string) error {
+		var used []string
+		cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) {
+			if f.Changed && f.Name != "config" {
+				used = append(used, "--"+f.Name)
+			}
+		})
+		if len(used) > 0 {
+			return usageErrorf("%s: %s: a client's connection flags; %s runs a registry and does not use them (see %s --help)",
+				strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" "), strings.Join(used, ", "), cmd.Name(), cmd.CommandPath())
+		}
+		if next != nil {
+			return next(cmd, args)
+		}
+		return nil
+	}
 }
 
 // hideInheritedFlags leaves out of c's help the flags its parents define,
