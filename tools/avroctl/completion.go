@@ -173,7 +173,7 @@ func refuseInheritedFlags(c *cobra.Command) {
 			}
 		})
 		if len(used) > 0 {
-			return usageErrorf("%s: %s: a client's connection flags; %s runs a registry and does not use them (see %s --help)",
+			return usageErrorf("%s: %s: a client's connection flags; %s runs a registry and does not take them (see %s --help)",
 				strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" "), strings.Join(used, ", "), cmd.Name(), cmd.CommandPath())
 		}
 		if next != nil {

@@ -74,7 +74,7 @@ func TestServerHelpOmitsClientFlags(t *testing.T) {
 		}
 	}
 	code, _, errOut := runAvroctl(t, "registry", "compact", "--data", t.TempDir(), "--url", "http://x", "--timeout", "1s")
-	if code != 2 || !strings.Contains(errOut, "registry compact: --url, --timeout: a client's connection flags") {
+	if code != 2 || !strings.Contains(errOut, "registry compact: --timeout, --url: a client's connection flags") {
 		t.Errorf("compact --url: exit %d, %q", code, errOut)
 	}
 	if _, out, _ := runAvroctl(t, "registry", "test", "--help"); !strings.Contains(out, "--url") {
