@@ -194,12 +194,14 @@ func TestBreakingMissingRevision(t *testing.T) {
 	origin.write("com.acme.Order.avsc", orderV1)
 	origin.commit("v1")
 	origin.git("branch", "release")
+	origin.git("tag", "-a", "events/v1.0.0", "-m", "v1")
 	r.git("remote", "add", "origin", origin.dir)
 	for rev, want := range map[string]string{
 		"origin/release": "run: git fetch --no-tags origin +refs/heads/release:refs/remotes/origin/release",
 		"release":        "and pass origin/release; run: git fetch --no-tags origin +refs/heads/release:refs/remotes/origin/release",
 		"nosuchbranch":   "no such commit, branch or tag",
 		"HEAD~1":         "no such commit, branch or tag",
+		"events/v1.0.0":  "remote origin has tag events/v1.0.0; run: git fetch --no-tags origin tag events/v1.0.0",
 	} {
 		_, err := Run(Options{Dir: r.dir, Against: rev})
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -73,6 +73,10 @@ func (r Repo) unknownRevision(rev string) error {
 		return fmt.Errorf("%w %q: this clone does not have it, but remote %s has branch %s%s%s; run: git fetch --no-tags %s +refs/heads/%s:refs/remotes/%s/%s",
 			ErrUnknownRevision, rev, remote, branch, shallow, use, remote, branch, remote, branch)
 	}
+	if remote, tag, ok := r.remoteTag(rev); ok {
+		return fmt.Errorf("%w %q: this clone does not have it, but remote %s has tag %s; run: git fetch --no-tags %s tag %s",
+			ErrUnknownRevision, rev, remote, tag, remote, tag)
+	}
 	return fmt.Errorf("%w %q: no such commit, branch or tag in this repository%s; check the name (git log --oneline, git branch -a, git tag)", ErrUnknownRevision, rev, shallow)
 }
 
@@ -98,12 +102,35 @@ func (r Repo) remoteBranch(rev string) (remote, branch string, ok bool) {
 	return "", "", false
 }
 
-// remoteHasBranch asks the remote, bounded in time and never prompting
-// for credentials: an unreachable remote counts as not having it.
+// remoteTag reports which configured remote has rev (or refs/tags/rev) as
+// a tag, as a release tag a clone did not fetch.
+func (r Repo) remoteTag(rev string) (remote, tag string, ok bool) {
+	tag = strings.TrimPrefix(rev, "refs/tags/")
+	if _, err := r.git("check-ref-format", "refs/tags/"+tag); err != nil {
+		return "", "", false
+	}
+	out, err := r.git("remote")
+	if err != nil {
+		return "", "", false
+	}
+	for _, rem := range strings.Fields(string(out)) {
+		if r.remoteHasRef(rem, "refs/tags/"+tag) {
+			return rem, tag, true
+		}
+	}
+	return "", "", false
+}
+
 func (r Repo) remoteHasBranch(remote, branch string) bool {
+	return r.remoteHasRef(remote, "refs/heads/"+branch)
+}
+
+// remoteHasRef asks the remote, bounded in time and never prompting for
+// credentials: an unreachable remote counts as not having it.
+func (r Repo) remoteHasRef(remote, ref string) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", "ls-remote", "--heads", remote, "refs/heads/"+branch)
+	cmd := exec.CommandContext(ctx, "git", "ls-remote", remote, ref)
 	cmd.Dir = r.Dir
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
 	out, err := cmd.Output()
