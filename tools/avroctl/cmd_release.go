@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/gitref"
 	"gitlab.com/acme/avroctl/gen/release"
 )
@@ -105,6 +106,16 @@ func releaseRun(s *streams, o *releaseOptions) error {
 	if plan.Next != "" {
 		entry = plan.Entry(date)
 	}
+	if o.output != "text" && o.output != "json" {
+		return usageErrorf("-o %q: use text or json", o.output)
+	}
+	var problems []error
+	if plan.Next != "" {
+		problems = releaseProblems(plan, cfg, repo, o.tag)
+	}
+	if len(problems) > 0 && (o.write || o.tag) {
+		return usageError{refusal{plan.Next, problems}}
+	}
 	switch o.output {
 	case "json":
 		e := json.NewEncoder(s.Out)
@@ -113,8 +124,12 @@ func releaseRun(s *streams, o *releaseOptions) error {
 		for i, c := range plan.Changes {
 			changes[i] = map[string]string{"kind": c.Kind.String(), "type": c.Type, "text": c.Text}
 		}
+		refusals := make([]string, len(problems))
+		for i, p := range problems {
+			refusals[i] = p.Error()
+		}
 		if err := e.Encode(map[string]any{"last": plan.Last, "next": plan.Next, "bump": plan.Bump.String(),
-			"module": plan.ModulePath, "changes": changes}); err != nil {
+			"module": plan.ModulePath, "changes": changes, "tag_would_refuse": refusals}); err != nil {
 			return err
 		}
 	case "text":
@@ -123,34 +138,12 @@ func releaseRun(s *streams, o *releaseOptions) error {
 			return nil
 		}
 		fmt.Fprint(s.Out, entry)
-	default:
-		return usageErrorf("-o %q: use text or json", o.output)
+		for _, p := range problems {
+			fmt.Fprintf(s.Err, "note: release --tag would refuse: %v\n", p)
+		}
 	}
 	if plan.Next == "" {
 		return nil
-	}
-	ropts := release.Options{Repo: repo, TagPrefix: cfg.Release.TagPrefix, ModuleDir: cfg.Go.Out}
-	problems := plan.Check(ropts, cfg.Release.Changelog, o.tag)
-	if o.tag {
-		if stale, err := staleGenerated(); err != nil {
-			problems = append(problems, err)
-		} else if len(stale) > 0 {
-			problems = append(problems, fmt.Errorf("%s is stale (%s): run avroctl generate (go run mage.go generate), commit, then release again",
-				cfg.Go.Out, strings.Join(stale, ", ")))
-		}
-	}
-	if len(problems) > 0 {
-		if !o.write && !o.tag {
-			for _, p := range problems {
-				fmt.Fprintf(s.Err, "note: release --tag would refuse: %v\n", p)
-			}
-			return nil
-		}
-		msgs := make([]string, len(problems))
-		for i, p := range problems {
-			msgs[i] = "  - " + p.Error()
-		}
-		return usageErrorf("refusing to release %s:\n%s", plan.Next, strings.Join(msgs, "\n"))
 	}
 	if o.write {
 		if err := release.WriteChangelog(cfg.Path(cfg.Release.Changelog), plan.Next, entry); err != nil {
@@ -173,3 +166,36 @@ func releaseRun(s *streams, o *releaseOptions) error {
 	}
 	return nil
 }
+
+// releaseProblems lists why the plan must not be released now: the checks
+// of release.Plan.Check and, when tagging, a stale generated module.
+func releaseProblems(plan *release.Plan, cfg *config.Config, repo gitref.Repo, tagging bool) []error {
+	ropts := release.Options{Repo: repo, TagPrefix: cfg.Release.TagPrefix, ModuleDir: cfg.Go.Out}
+	problems := plan.Check(ropts, cfg.Release.Changelog, tagging)
+	if tagging {
+		if stale, err := staleGenerated(); err != nil {
+			problems = append(problems, err)
+		} else if len(stale) > 0 {
+			problems = append(problems, fmt.Errorf("%s is stale (%s): run avroctl generate (go run mage.go generate), commit, then release again",
+				cfg.Go.Out, strings.Join(stale, ", ")))
+		}
+	}
+	return problems
+}
+
+// refusal is release's error for a release it will not make: every reason,
+// one per line (and one per entry of -o json's errors).
+type refusal struct {
+	next     string
+	problems []error
+}
+
+func (r refusal) Error() string {
+	msgs := make([]string, len(r.problems))
+	for i, p := range r.problems {
+		msgs[i] = "  - " + p.Error()
+	}
+	return fmt.Sprintf("refusing to release %s:\n%s", r.next, strings.Join(msgs, "\n"))
+}
+
+func (r refusal) Unwrap() []error { return r.problems }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -119,11 +120,19 @@ func TestReleaseRefusesStaleModule(t *testing.T) {
 		t.Errorf("the tagged commit lacks the changelog entry: %q", files)
 	}
 
-	// Dirty tree.
+	// Dirty tree (and the change drops the note field: a major release).
 	r.write("schemas/com.acme.Order.avsc", strings.Replace(releaseOrder, `"type":"string"}`, `"type":"string","doc":"id"}`, 1))
 	code, _, errOut = runAvroctl(t, "--config", cfg, "release", "--tag")
 	if code != 2 || !strings.Contains(errOut, "not committed (schemas/com.acme.Order.avsc)") {
 		t.Errorf("dirty tree: exit %d\n%s", code, errOut)
+	}
+	// -o json: one document, the refusal, with each reason.
+	code, out, _ := runAvroctl(t, "--config", cfg, "release", "--tag", "-o", "json")
+	var doc jsonError
+	if err := json.Unmarshal([]byte(out), &doc); code != 2 || err != nil || len(doc.Error.Errors) != 3 ||
+		!strings.Contains(doc.Error.Errors[0].Message, "not committed") || !strings.Contains(doc.Error.Errors[1].Message, "needs module x.io/m/events/v2") ||
+		!strings.Contains(doc.Error.Errors[2].Message, "is stale") {
+		t.Errorf("-o json refusal: exit %d, %v\n%s", code, err, out)
 	}
 }
 
