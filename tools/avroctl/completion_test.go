@@ -85,6 +85,9 @@ func TestServerHelpOmitsClientFlags(t *testing.T) {
 // TestDefaultsPrintedOnce: a flag whose help says its default has no
 // default value of its own for cobra to print again.
 func TestDefaultsPrintedOnce(t *testing.T) {
+	for _, v := range []string{"REGISTRY_USERNAME", "REGISTRY_CERT_FILE", "REGISTRY_KEY_FILE", "REGISTRY_CA_FILE", "REGISTRY_TOKEN"} {
+		t.Setenv(v, "from-env")
+	}
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		c.Flags().VisitAll(func(f *pflag.Flag) {
