@@ -30,6 +30,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/magefile/mage/mg"
@@ -42,7 +43,14 @@ import (
 const ToolPackage = "gitlab.com/acme/avroctl/tools/avroctl"
 
 // binary is where the pinned avroctl is built (git-ignored).
-var binary = filepath.Join(".avroctl", "bin", "avroctl")
+var binary = filepath.Join(".avroctl", "bin", "avroctl"+exeSuffix())
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}
 
 // avroctl returns the avroctl to run. Mage runs a dependency once per
 // invocation, so the build (a no-op when up to date) runs at most once.
