@@ -3,12 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/gitref"
+	"gitlab.com/acme/avroctl/gen/idl"
 	"gitlab.com/acme/avroctl/gen/release"
 )
 
@@ -41,8 +43,8 @@ Without flags it prints the plan. --write adds the entry to the changelog;
 changelog first). A tag is never moved or reused, so --write and --tag
 refuse, saying what to do, when:
 
-  - the working tree has uncommitted changes, or <go.out> is stale
-    (avroctl generate --check fails) (--tag);
+  - the working tree has uncommitted changes, or schemas/ or <go.out> is
+    stale (compile --check or generate --check fails) (--tag);
   - the version's major does not match the module path in <go.out>/go.mod
     (a /v2 path needs v2.x.y; v0 and v1 need no suffix);
   - the version is not above every existing tag and every changelog entry
@@ -168,11 +170,15 @@ func releaseRun(s *streams, o *releaseOptions) error {
 }
 
 // releaseProblems lists why the plan must not be released now: the checks
-// of release.Plan.Check and, when tagging, a stale generated module.
+// of release.Plan.Check and, when tagging, schemas/ or the generated module
+// not being what the sources make.
 func releaseProblems(plan *release.Plan, cfg *config.Config, repo gitref.Repo, tagging bool) []error {
 	ropts := release.Options{Repo: repo, TagPrefix: cfg.Release.TagPrefix, ModuleDir: cfg.Go.Out}
 	problems := plan.Check(ropts, cfg.Release.Changelog, tagging)
 	if tagging {
+		if err := staleSchemas(cfg); err != nil {
+			problems = append(problems, err)
+		}
 		if stale, err := staleGenerated(); err != nil {
 			problems = append(problems, err)
 		} else if len(stale) > 0 {
@@ -199,3 +205,26 @@ func (r refusal) Error() string {
 }
 
 func (r refusal) Unwrap() []error { return r.problems }
+
+// staleSchemas says whether schemas/ is what idl/ compiles to (as compile
+// --check does); a project without idl/ keeps its .avsc files by hand.
+func staleSchemas(cfg *config.Config) error {
+	idlDir := cfg.Path(cfg.IDL)
+	if fi, err := os.Stat(idlDir); err != nil || !fi.IsDir() {
+		return nil
+	}
+	var importDirs []string
+	for _, d := range cfg.ImportDirs {
+		importDirs = append(importDirs, cfg.Path(d))
+	}
+	res, err := idl.CheckTree(idlDir, cfg.Path(cfg.Schemas), idl.Options{ImportDirs: importDirs})
+	if err != nil {
+		return fmt.Errorf("%s does not compile: %v", cfg.IDL, err)
+	}
+	stale := append(append([]string{}, res.Written...), res.Removed...)
+	if len(stale) > 0 {
+		return fmt.Errorf("%s is stale (%s): run avroctl compile and avroctl generate (go run mage.go generate), commit, then release again",
+			cfg.Schemas, strings.Join(stale, ", "))
+	}
+	return nil
+}

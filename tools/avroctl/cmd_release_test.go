@@ -182,3 +182,25 @@ func TestOneStrategyDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseRefusesStaleSchemas: the IDL changed and was committed, but
+// schemas/ (and so events/) were not compiled from it.
+func TestReleaseRefusesStaleSchemas(t *testing.T) {
+	setGitEnv(t)
+	r := newGitRepo(t)
+	r.write("avroctl.yaml", "version: 1\ngo:\n  module: x.io/m/events\n")
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\nrecord Order { string id; }\n")
+	t.Chdir(r.dir)
+	for _, args := range [][]string{{"compile"}, {"generate"}} {
+		if code, _, errOut := runAvroctl(t, args...); code != 0 {
+			t.Fatalf("%v: %s", args, errOut)
+		}
+	}
+	r.commit("v1")
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\nrecord Order { string id; string? note = null; }\n")
+	r.commit("idl only")
+	code, _, errOut := runAvroctl(t, "release", "--tag")
+	if code != 2 || !strings.Contains(errOut, "schemas is stale (") || !strings.Contains(errOut, "com.acme.Order.avsc): run avroctl compile") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
