@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"gitlab.com/acme/avroctl/gen/atomicfile"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -212,26 +213,7 @@ func WriteFileAtomic(name string, data []byte) (changed bool, err error) {
 	if holds(name, data) {
 		return false, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return false, err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err = tmp.Close(); err != nil {
-		return false, err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return false, err
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
+	if err := atomicfile.Write(name, data, 0o644); err != nil {
 		return false, err
 	}
 	return true, nil

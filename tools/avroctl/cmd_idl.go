@@ -325,7 +325,7 @@ more are removed.`,
 	inputs.bind(cmd)
 	bindOutputFormat(cmd, &format)
 	cmd.Flags().StringVar(&idlDir, idlFlagIdlDir, "idl", "folder of .avdl files to compile")
-	cmd.Flags().StringVar(&outDir, idlFlagOutDir, "schemas", "folder to write the .avsc files to (default: schemas in avroctl.yaml)")
+	cmd.Flags().StringVar(&outDir, idlFlagOutDir, "schemas", "folder to write the .avsc files to (avroctl.yaml's schemas: when set)")
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 naming the stale files when the output folder is not up to date")
 	return cmd
 }

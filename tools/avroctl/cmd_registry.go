@@ -71,19 +71,29 @@ func (f *regClientFlags) bind(cmd *cobra.Command) {
 	f.opts = env
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&f.opts.URL, regFlagURL, env.URL, "registry URL ($"+registry.EnvURL+" when set)")
-	fl.StringVar(&f.opts.Username, regFlagUsername, env.Username, "basic auth user (default $"+registry.EnvUsername+"; password from $"+registry.EnvPassword+")")
+	// The variables are read when the client is made (client()), so that
+	// help names them once instead of also printing their values.
+	fl.StringVar(&f.opts.Username, regFlagUsername, "", "basic auth user (default $"+registry.EnvUsername+"; password from $"+registry.EnvPassword+")")
 	fl.StringVar(&f.opts.Token, regFlagToken, "", "bearer token (prefer $"+registry.EnvToken+": flags show up in process lists)")
-	fl.StringVar(&f.opts.CertFile, regFlagCert, env.CertFile, "mTLS client certificate (PEM; default $"+registry.EnvCertFile+")")
-	fl.StringVar(&f.opts.KeyFile, regFlagKey, env.KeyFile, "mTLS client key (PEM; default $"+registry.EnvKeyFile+")")
-	fl.StringVar(&f.opts.CAFile, regFlagCA, env.CAFile, "CA certificate that signed the registry (PEM; default $"+registry.EnvCAFile+")")
+	fl.StringVar(&f.opts.CertFile, regFlagCert, "", "mTLS client certificate (PEM; default $"+registry.EnvCertFile+")")
+	fl.StringVar(&f.opts.KeyFile, regFlagKey, "", "mTLS client key (PEM; default $"+registry.EnvKeyFile+")")
+	fl.StringVar(&f.opts.CAFile, regFlagCA, "", "CA certificate that signed the registry (PEM; default $"+registry.EnvCAFile+")")
 	fl.DurationVar(&f.timeout, regFlagTimeout, 30*time.Second, "timeout of each HTTP attempt (5xx and connection errors are retried with backoff)")
 	fl.StringVarP(&f.output, regFlagOutput, "o", "text", "output format: text|json")
 }
 
 func (f *regClientFlags) client() (*sr.Client, error) {
 	o := f.opts
-	if o.Token == "" {
-		o.Token = os.Getenv(registry.EnvToken)
+	env := registry.ClientOptionsFromEnv(nil)
+	for _, v := range []struct {
+		dst *string
+		env string
+	}{
+		{&o.Username, env.Username}, {&o.Token, env.Token}, {&o.CertFile, env.CertFile}, {&o.KeyFile, env.KeyFile}, {&o.CAFile, env.CAFile},
+	} {
+		if *v.dst == "" {
+			*v.dst = v.env
+		}
 	}
 	o.Timeout = f.timeout
 	cl, err := registry.NewClient(o)
@@ -373,6 +383,9 @@ func (f *regSetFlags) fromConfig() error {
 
 func (f *regSetFlags) items() ([]registry.Item, error) {
 	if err := f.fromConfig(); err != nil {
+		return nil, err
+	}
+	if err := requireSchemas(f.schemas); err != nil {
 		return nil, err
 	}
 	st, err := registry.ParseStrategy(f.strategy)
