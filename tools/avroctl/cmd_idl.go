@@ -65,49 +65,45 @@ func checkOutputFormat(format string) error {
 	return nil
 }
 
-// compileErrorJSON is one error of -o json: {"errors": [...]} on stdout.
-type compileErrorJSON struct {
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Message string `json:"message"`
-}
-
 // reportCompileError prints every located error on its own line and
 // returns the error that makes avroctl exit with code 2.
 func reportCompileError(s *streams, what string, err error) error {
 	return reportCompileErrorAs(s, what, err, "text")
 }
 
-// reportCompileErrorAs is reportCompileError for -o format: with json, the
-// errors are {"errors": [{file, line, column, message}]} on stdout.
+// reportCompileErrorAs is reportCompileError for -o format. With json the
+// errors are left to the root command, which prints every failing command's
+// -o json document the same way ({"error": {..., "errors": [{file, line,
+// column, message}]}}), so stdout holds exactly one document.
 func reportCompileErrorAs(s *streams, what string, err error, format string) error {
 	var el schema.ErrorList
 	if !errors.As(err, &el) {
-		if format != "json" {
-			return usageError{err}
-		}
-		el = schema.ErrorList{{Msg: err.Error()}} // unlocated, such as a missing folder
+		return usageError{err}
 	}
-	if format == "json" {
-		out := make([]compileErrorJSON, len(el))
-		for i, e := range el {
-			out[i] = compileErrorJSON{e.Pos.Filename, e.Pos.Line, e.Pos.Column, e.Msg}
-		}
-		if werr := idlWriteJSON(s, map[string]any{"errors": out}); werr != nil {
-			return werr
-		}
-	} else {
+	if format != "json" {
 		for _, e := range el {
 			fmt.Fprintln(s.Err, e.Error())
 		}
 	}
+	return usageError{compileErrors{what, el}}
+}
+
+// compileErrors summarises a located error list in one line ("x.avdl: 2
+// errors") while keeping the list for the JSON document.
+type compileErrors struct {
+	what string
+	list schema.ErrorList
+}
+
+func (e compileErrors) Error() string {
 	plural := "s"
-	if len(el) == 1 {
+	if len(e.list) == 1 {
 		plural = ""
 	}
-	return usageErrorf("%s: %d error%s", what, len(el), plural)
+	return fmt.Sprintf("%s: %d error%s", e.what, len(e.list), plural)
 }
+
+func (e compileErrors) Unwrap() error { return e.list }
 
 func printWarnings(s *streams, ws []idl.Warning) {
 	for _, w := range ws {

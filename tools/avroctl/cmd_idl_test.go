@@ -116,17 +116,11 @@ func TestIdlJSONErrors(t *testing.T) {
 		if code != 2 {
 			t.Errorf("%s: exit %d, want 2", args[0], code)
 		}
-		var got struct {
-			Errors []struct {
-				File    string `json:"file"`
-				Line    int    `json:"line"`
-				Column  int    `json:"column"`
-				Message string `json:"message"`
-			} `json:"errors"`
+		var doc jsonError
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%s: stdout is not one JSON document: %v\n%s", args[0], err, out)
 		}
-		if err := json.Unmarshal([]byte(out), &got); err != nil {
-			t.Fatalf("%s: stdout is not JSON: %v\n%s", args[0], err, out)
-		}
+		got := doc.Error
 		if len(got.Errors) != 2 || got.Errors[0].Line != 2 || got.Errors[0].Column != 14 || got.Errors[1].Line != 3 ||
 			!strings.HasSuffix(got.Errors[0].File, "bad.avdl") || !strings.HasPrefix(got.Errors[0].Message, "Undefined schema: Missing") {
 			t.Errorf("%s: errors %+v", args[0], got.Errors)
