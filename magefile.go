@@ -7,7 +7,8 @@ package main
 // every CI job run the same commands. (Mage caches the compiled magefile by
 // the magefile's own hash only; a magefile that imported gen/ directly would
 // run stale code after a change to gen/. Building the CLI lets `go build`
-// decide what is stale.)
+// decide what is stale. The one package it imports, gen/magetargets/magerun,
+// only runs processes; after editing it, `go run mage.go -f` recompiles.)
 //
 // Environment:
 //
@@ -16,22 +17,18 @@ package main
 //	KAFKA_BOOTSTRAP_SERVERS      the cluster of kafkaPlan/kafkaApply (with KAFKA_SASL_*, KAFKA_TLS*)
 //	AVROCTL_CONFORMANCE          the conformance folder (default ../shared/conformance)
 //	FUZZTIME                     time per fuzz target in `test` (default 4s)
-//	FUZZ_GOTOOLCHAIN             the Go that runs the fuzzers (default go1.27.3, see fuzzToolchain)
+//	FUZZ_GOTOOLCHAIN             the Go that runs the fuzzers (default: GOTOOLCHAIN when set, else go1.27.3; see fuzzToolchain)
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/magefile/mage/mg"
+
+	"gitlab.com/acme/avroctl/gen/magetargets/magerun"
 )
 
 // Default is the whole pipeline on the embedded registry.
@@ -60,6 +57,9 @@ func All() error {
 
 // Build builds bin/avroctl (incremental).
 func Build() error {
+	if _, err := os.Stat(avroctl); err != nil {
+		magerun.Step("building %s (the first build compiles avroctl and its dependencies)", avroctl)
+	}
 	return run("go", "build", "-o", avroctl, "./tools/avroctl")
 }
 
@@ -93,6 +93,7 @@ func Test() error {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 			continue
 		}
+		magerun.Step("test: go vet and go test in %s", dir)
 		if err := runIn(dir, "go", "vet", "./..."); err != nil {
 			return err
 		}
@@ -146,7 +147,7 @@ func Interop() error {
 // (or HEAD) and the release tags, offline.
 func Compat() error {
 	mg.Deps(Build)
-	ref := mergeBase()
+	ref := magerun.MergeBase()
 	if ref == "" {
 		fmt.Println("compat: no git history to compare against; skipped")
 		return nil
@@ -207,72 +208,23 @@ func Release() error {
 	return run(avroctl, "release", "--tag")
 }
 
+// Tags recreates the events/v* tags a clone lacks from events/CHANGELOG.md,
+// each at the commit that added its entry.
+func Tags() error {
+	mg.Deps(Build)
+	return run(avroctl, "release", "--restore-tags")
+}
+
 // Bench runs the benchmarks against the peers and prints ratios.
 func Bench() error {
 	return runIn("bench", "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./...")
 }
 
 // CiLocal runs the merge-request pipeline of .gitlab-ci.yml locally with
-// gitlab-ci-local (installed on demand with npm).
+// gitlab-ci-local (installed on demand with npm), then the adoption test: a
+// repository made by `avroctl init` runs its targets and the CI template.
 func CiLocal() error {
-	return runIn("ci", "go", "test", "-count=1", "-run", "TestGitLabPipeline", "-v", "./...")
-}
-
-// withRegistry runs fn with a registry URL: REGISTRY_URL when set, else an
-// embedded registry started for the duration on a free loopback port, with
-// its data under .avroctl/registry (git-ignored, kept between runs).
-func withRegistry(fn func(url string) error) error {
-	if url := os.Getenv("REGISTRY_URL"); url != "" {
-		return fn(url)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(avroctl, "registry", "serve", "--listen", addr, "--data", ".avroctl/registry")
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-		}
-	}()
-	url := "http://" + addr
-	if err := waitHTTP(url+"/subjects", 10*time.Second); err != nil {
-		return fmt.Errorf("embedded registry did not start: %v\n%s", err, logs.String())
-	}
-	if mg.Verbose() {
-		fmt.Println("embedded registry on", url)
-	}
-	return fn(url)
-}
-
-func waitHTTP(url string, limit time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return runIn("ci", "go", "test", "-count=1", "-timeout", "30m", "-run", "^(TestGitLabPipeline|TestInitRepo)$", "-v", "./...")
 }
 
 // fuzzToolchain is the Go that runs the fuzzers. Go 1.26's fuzz coordinator
@@ -282,8 +234,9 @@ func waitHTTP(url string, limit time.Duration) error {
 // found. Go 1.27 fixed it. A count budget (-fuzztime Nx) has no deadline, but
 // our targets run at 90 to 90,000 execs/s, so no single count fits them all;
 // the fixed Go keeps the time budget. The go command fetches this toolchain
-// from the module proxy once (about 76 MB); FUZZ_GOTOOLCHAIN=local uses the
-// machine's Go instead.
+// from the module proxy once (about 76 MB). A GOTOOLCHAIN the user set
+// (GOTOOLCHAIN=local on an offline machine) is respected, never overridden;
+// FUZZ_GOTOOLCHAIN picks the fuzzing Go alone.
 const fuzzToolchain = "go1.27.3"
 
 // fuzzAll runs each Fuzz target of the root module for FUZZTIME.
@@ -292,21 +245,30 @@ func fuzzAll() error {
 	if fuzztime == "" {
 		fuzztime = "4s"
 	}
+	magerun.Step("fuzz: listing the fuzz targets (compiles each package's tests)")
 	out, err := exec.Command("go", "test", "-list", "^Fuzz", "./...").Output()
 	if err != nil {
 		return fmt.Errorf("listing fuzz targets: %v", err)
 	}
+	var env []string // nil: the user's own GOTOOLCHAIN, or none
 	toolchain := os.Getenv("FUZZ_GOTOOLCHAIN")
-	if toolchain == "" {
+	switch {
+	case toolchain != "":
+		env = []string{"GOTOOLCHAIN=" + toolchain}
+	case os.Getenv("GOTOOLCHAIN") != "":
+		toolchain = os.Getenv("GOTOOLCHAIN")
+	default:
 		toolchain = fuzzToolchain
+		env = []string{"GOTOOLCHAIN=" + toolchain}
 		// Offline machines cannot fetch it: fall back to the machine's Go
 		// and say so, rather than fail the whole test run.
+		magerun.Step("fuzz: checking that %s is available (fetched once, about 76 MB)", toolchain)
 		check := exec.Command("go", "version")
-		check.Env = append(os.Environ(), "GOTOOLCHAIN="+toolchain)
+		check.Env = append(os.Environ(), env...)
 		if out, err := check.CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "fuzz: cannot fetch %s (%s); fuzzing with the machine's Go, which may report a spurious \"context deadline exceeded\" (go.dev/issue/75804)\n",
 				toolchain, strings.TrimSpace(string(out)))
-			toolchain = "local"
+			toolchain, env = "local", []string{"GOTOOLCHAIN=local"}
 		}
 	}
 	// The listing prints target names, then "ok  <package>" for each package.
@@ -318,7 +280,8 @@ func fuzzAll() error {
 			names = append(names, f[0])
 		case len(f) >= 2 && f[0] == "ok":
 			for _, n := range names {
-				if err := runEnv(".", []string{"GOTOOLCHAIN=" + toolchain}, "go", "test", "-run", "^$", "-fuzz", "^"+n+"$", "-fuzztime", fuzztime, f[1]); err != nil {
+				magerun.Step("fuzz: %s in %s for %s (GOTOOLCHAIN=%s)", n, f[1], fuzztime, toolchain)
+				if err := runEnv(".", env, "go", "test", "-run", "^$", "-fuzz", "^"+n+"$", "-fuzztime", fuzztime, f[1]); err != nil {
 					return err
 				}
 			}
@@ -335,40 +298,12 @@ func conformanceDir() string {
 	return filepath.Join("..", "shared", "conformance")
 }
 
-// mergeBase is the commit to gate against: the merge-base with the target
-// branch in a GitLab merge request, else with origin's default branch, else
-// the previous commit.
-func mergeBase() string {
-	for _, ref := range []string{os.Getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA"), "origin/main", "HEAD~1"} {
-		if ref == "" {
-			continue
-		}
-		if out, err := exec.Command("git", "merge-base", "HEAD", ref).Output(); err == nil {
-			return strings.TrimSpace(string(out))
-		}
-	}
-	return ""
-}
+func run(name string, args ...string) error { return magerun.Run(name, args...) }
 
-func run(name string, args ...string) error { return runIn(".", name, args...) }
+func runIn(dir, name string, args ...string) error { return magerun.RunIn(dir, name, args...) }
 
-func runIn(dir, name string, args ...string) error { return runEnv(dir, nil, name, args...) }
-
-// runEnv runs name in dir with env added to the environment.
 func runEnv(dir string, env []string, name string, args ...string) error {
-	if mg.Verbose() {
-		fmt.Printf("+ (%s) %s %s %s\n", dir, strings.Join(env, " "), name, strings.Join(args, " "))
-	}
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	if env != nil {
-		cmd.Env = append(os.Environ(), env...)
-	}
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return mg.Fatalf(exit.ExitCode(), "%s %s: exit %d", name, strings.Join(args, " "), exit.ExitCode())
-	}
-	return err
+	return magerun.RunEnv(dir, env, name, args...)
 }
+
+func withRegistry(fn func(url string) error) error { return magerun.WithRegistry(avroctl, fn) }

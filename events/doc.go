@@ -13,6 +13,7 @@
 //
 // Every record type T has:
 //
+//	func NewT() T                                        // T with the schema's field defaults
 //	func (x *T) AppendAvro(dst []byte) ([]byte, error)   // Avro binary, no allocation when dst has room
 //	func (x *T) MarshalAvro() ([]byte, error)
 //	func (x *T) UnmarshalAvro(b []byte) error            // data written with T's own schema
@@ -26,8 +27,13 @@
 // TAvroFingerprintSHA256. Nullable unions are pointers (nil slices and maps
 // for arrays and maps); other unions are sealed interfaces with one wrapper
 // type and one constructor per branch; enums are string types with
-// constants, String and Valid. A field whose record type requires the
-// field's own record again (a cycle of required records, legal Avro without
-// any finite value) is a pointer that encoding rejects when nil. Decimals
-// are avro.Decimal: exact, int64-backed up to precision 18.
+// constants, String and Valid, whose zero value encodes as the enum's
+// default symbol (without one it is an error naming the field). A field
+// whose record type requires the field's own record again (a cycle of
+// required records, legal Avro without any finite value) is a pointer that
+// encoding rejects when nil. Decimals are avro.Decimal: exact, int64-backed
+// up to precision 18, checked against their precision both ways.
+// Timestamps are time.Time instants; dates and local timestamps are
+// time.Time too, but civil: what is written is the wall clock the value
+// shows in its own location, and they decode in UTC.
 package v2

@@ -87,7 +87,7 @@ func loadHistoryEnv(t *testing.T) *historyEnv {
 	if _, err := os.Stat(cfgPath); err != nil {
 		t.Skipf("no %s next to the examples module (%v): the history test runs inside the avroctl repository", config.FileName, err)
 	}
-	cfg, err := config.Load(cfgPath)
+	cfg, err := config.Load(cfgPath, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -27,13 +28,14 @@ type Unmarshaler interface {
 
 // Resolver resolves writer schemas against one reader schema (a generated
 // type's own schema). It is safe for concurrent use; plans are cached by
-// writer fingerprint.
+// the SHA-256 of the writer's Parsing Canonical Form (never by its CRC-64,
+// which anyone can forge; see WriterSchema).
 type Resolver struct {
 	readerJSON string
 	once       sync.Once
 	reader     *WriterSchema
 	readerErr  error
-	plans      sync.Map // uint64 writer fingerprint -> *planResult
+	plans      sync.Map // [sha256.Size]byte canonical digest -> *planResult
 }
 
 type planResult struct {
@@ -88,23 +90,23 @@ func (r *Resolver) Plan(w *WriterSchema) (func(d *Decoder, dst []byte) []byte, e
 	if w == nil {
 		return nil, fmt.Errorf("avro: nil writer schema")
 	}
-	if w.fp == r.reader.fp {
+	if w.canon == r.reader.canon {
 		return nil, nil
 	}
 	// The writer schema caches its plan per resolver: a pointer key does
-	// not allocate, where boxing the uint64 fingerprint would.
+	// not allocate, where boxing the digest would.
 	if v, ok := w.plans.Load(r); ok {
 		p := v.(*planResult)
 		return p.op, p.err
 	}
 	var p *planResult
-	if v, ok := r.plans.Load(w.fp); ok {
+	if v, ok := r.plans.Load(w.canon); ok {
 		p = v.(*planResult)
 	} else {
 		b := &planBuilder{memo: map[[2]*node]*op{}, skipMemo: map[*node]*op{}}
 		b.aliases, b.fieldAliases = readerAliases(r.reader.root)
 		o, err := b.resolve(w.root, r.reader.root, "")
-		v, _ := r.plans.LoadOrStore(w.fp, &planResult{op: o, err: err})
+		v, _ := r.plans.LoadOrStore(w.canon, &planResult{op: o, err: err})
 		p = v.(*planResult)
 	}
 	w.plans.Store(r, p)
@@ -235,18 +237,31 @@ func (b *planBuilder) resolveWriterUnion(w, r *node, path string) (op, error) {
 }
 
 // minWriterSize is the fewest bytes one writer value can take.
-func minWriterSize(n *node) int {
+func minWriterSize(n *node) int { return minSize(n, map[*node]bool{}) }
+
+func minSize(n *node, visiting map[*node]bool) int {
 	switch n.kind {
-	case kNull, kRecord:
-		return 0 // records may be all-null; stay conservative
+	case kNull:
+		return 0
 	case kFloat:
 		return 4
 	case kDouble:
 		return 8
 	case kFixed:
 		return n.size
+	case kRecord:
+		if visiting[n] {
+			return 0 // a record inside itself: stay conservative
+		}
+		visiting[n] = true
+		size := 0
+		for _, f := range n.fields {
+			size += minSize(f.typ, visiting)
+		}
+		delete(visiting, n)
+		return size
 	}
-	return 1
+	return 1 // the rest, and the count or index arrays, maps and unions start with
 }
 
 // blocks transcodes an array (or map) block by block.
@@ -351,7 +366,7 @@ func resolveEnum(w, r *node, path string) (op, error) {
 			return dst
 		}
 		if table[i] < 0 {
-			d.failAt(start, fmt.Sprintf("%s: writer symbol %q is not in the reader enum %s, which has no default", path, w.symbols[i], r.name), nil)
+			d.failAt(start, fmt.Sprintf("%s: writer symbol %s is not in the reader enum %s, which has no default", path, Quote(w.symbols[i]), r.name), nil)
 			return dst
 		}
 		return AppendInt(dst, table[i])
@@ -576,6 +591,29 @@ func (b *planBuilder) resolveRecord(w, r *node, path string) (o op, err error) {
 	return run, nil
 }
 
+// zeroSize reports whether every value of n encodes to zero bytes.
+func zeroSize(n *node, visiting map[*node]bool) bool {
+	switch n.kind {
+	case kNull:
+		return true
+	case kFixed:
+		return n.size == 0
+	case kRecord:
+		if visiting[n] {
+			return false
+		}
+		visiting[n] = true
+		defer delete(visiting, n)
+		for _, f := range n.fields {
+			if !zeroSize(f.typ, visiting) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // skipper returns an op that reads and discards a writer value. It is
 // built eagerly (plans are shared by goroutines and never mutated after
 // construction); recursive records go through skipMemo.
@@ -602,6 +640,16 @@ func (b *planBuilder) skipper(n *node) op {
 		isMap := n.kind == kMap
 		if isMap {
 			min++
+		}
+		if min == 0 && zeroSize(n.items, map[*node]bool{}) {
+			// Items with no bytes to read (null, empty records) are
+			// skipped a block at a time, in O(1); BlockCount still counts
+			// them against MaxZeroSizeItems.
+			return func(d *Decoder, dst []byte) []byte {
+				for d.BlockCount(0) > 0 {
+				}
+				return dst
+			}
 		}
 		return func(d *Decoder, dst []byte) []byte {
 			for {
@@ -706,7 +754,7 @@ func encodeDefault(dst []byte, n *node, v any, budget *int) ([]byte, error) {
 		if err != nil {
 			f, ferr := strconv.ParseFloat(string(num), 64)
 			if ferr != nil || f != math.Trunc(f) {
-				return nil, fmt.Errorf("want an integer, got %s", num)
+				return nil, fmt.Errorf("want an integer, got %s", Quote(num.String()))
 			}
 			i = int64(f)
 		}
@@ -768,7 +816,7 @@ func encodeDefault(dst []byte, n *node, v any, budget *int) ([]byte, error) {
 				return AppendInt(dst, int32(i)), nil
 			}
 		}
-		return nil, fmt.Errorf("%q is not a symbol of %s", s, n.name)
+		return nil, fmt.Errorf("%s is not a symbol of %s", Quote(s), n.name)
 	case kArray:
 		arr, ok := v.([]any)
 		if !ok {
@@ -851,4 +899,26 @@ type Record interface {
 	UnmarshalAvro(b []byte) error
 	// UnmarshalAvroFrom decodes data written with the writer schema w.
 	UnmarshalAvroFrom(w *WriterSchema, b []byte) error
+}
+
+// EncodeDefault returns the binary encoding of defaultJSON, a field
+// default as a schema writes it, for the schema schemaJSON: what a reader
+// fills in for a field the writer lacks. avroctl's generator uses it to
+// give constructors the schema's defaults.
+func EncodeDefault(schemaJSON, defaultJSON string) ([]byte, error) {
+	w, err := ParseWriterSchema(schemaJSON)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(strings.NewReader(defaultJSON))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("avro: default: %v", err)
+	}
+	b, err := encodeDefault(nil, w.root, v, new(int))
+	if err != nil {
+		return nil, fmt.Errorf("avro: default: %v", err)
+	}
+	return b, nil
 }

@@ -25,7 +25,15 @@ type LoyaltyPointsAdded struct {
 	Balance int64 `avro:"balance"`
 	Tier    Tier  `avro:"tier"`
 	// When the added points expire, if they do.
+	//
+	// Default: null (the zero value).
 	ExpiresAt *time.Time `avro:"expiresAt"`
+}
+
+// NewLoyaltyPointsAdded returns the LoyaltyPointsAdded that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewLoyaltyPointsAdded() LoyaltyPointsAdded {
+	return LoyaltyPointsAdded{}
 }
 
 const (
@@ -64,7 +72,7 @@ func (x *LoyaltyPointsAdded) AppendAvro(dst []byte) ([]byte, error) {
 	dst = avro.AppendInt(dst, x.Points)
 	dst = avro.AppendLong(dst, x.Balance)
 	if dst, err = x.Tier.AppendAvro(dst); err != nil {
-		return dst, err
+		return dst, avro.FieldError("LoyaltyPointsAdded.tier", err)
 	}
 	if x.ExpiresAt == nil {
 		dst = avro.AppendLong(dst, 0)

@@ -11,12 +11,19 @@ import (
 //
 // A postal address.
 type Address struct {
-	Line1      string  `avro:"line1"`
+	Line1 string `avro:"line1"`
+	// Default: null (the zero value).
 	Line2      *string `avro:"line2"`
 	PostalCode string  `avro:"postalCode"`
 	City       string  `avro:"city"`
 	// ISO 3166-1 alpha-2 country code.
 	Country string `avro:"country"`
+}
+
+// NewAddress returns the Address that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewAddress() Address {
+	return Address{}
 }
 
 const (

@@ -10,6 +10,8 @@ import (
 // CancellationReason is the Avro enum com.acme.events.orders.CancellationReason.
 //
 // Why an order was cancelled.
+//
+// The zero value, "", encodes as the schema's default symbol, OTHER.
 type CancellationReason string
 
 // The symbols of CancellationReason.
@@ -39,10 +41,11 @@ func (e CancellationReason) Valid() bool {
 	return false
 }
 
-// AppendAvro appends the symbol's index; an unknown symbol is an error.
+// AppendAvro appends the symbol's index; the zero value is the default
+// symbol, OTHER; an unknown symbol is an error.
 func (e CancellationReason) AppendAvro(dst []byte) ([]byte, error) {
 	switch e {
-	case CancellationReasonOther:
+	case CancellationReasonOther, "":
 		return avro.AppendInt(dst, 0), nil
 	case CancellationReasonCustomerRequest:
 		return avro.AppendInt(dst, 1), nil
@@ -51,7 +54,7 @@ func (e CancellationReason) AppendAvro(dst []byte) ([]byte, error) {
 	case CancellationReasonOutOfStock:
 		return avro.AppendInt(dst, 3), nil
 	}
-	return dst, avro.Errorf("com.acme.events.orders.CancellationReason", "unknown symbol %q", string(e))
+	return dst, avro.Errorf("com.acme.events.orders.CancellationReason", "unknown symbol %s of com.acme.events.orders.CancellationReason", avro.Quote(string(e)))
 }
 
 // DecodeAvro decodes a symbol index from d.

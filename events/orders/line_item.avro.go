@@ -21,6 +21,12 @@ type LineItem struct {
 	UnitPrice shared.Money `avro:"unitPrice"`
 }
 
+// NewLineItem returns the LineItem that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewLineItem() LineItem {
+	return LineItem{}
+}
+
 const (
 	// _LineItem_avroSchema is the writer schema of LineItem, as Java's Schema.toString() prints it.
 	_LineItem_avroSchema = "{\"type\":\"record\",\"name\":\"LineItem\",\"namespace\":\"com.acme.events.orders\",\"doc\":\"One line of an order.\",\"fields\":[{\"name\":\"sku\",\"type\":\"string\",\"doc\":\"Stock keeping unit of the product.\"},{\"name\":\"name\",\"type\":\"string\",\"doc\":\"Product name as shown to the customer when ordering.\"},{\"name\":\"quantity\",\"type\":\"int\"},{\"name\":\"unitPrice\",\"type\":{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"An amount of money in one currency.\",\"fields\":[{\"name\":\"amount\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":18,\"scale\":2},\"doc\":\"The amount, with two decimal places (for example 19.99).\"},{\"name\":\"currency\",\"type\":\"string\",\"doc\":\"ISO 4217 currency code, for example \\\"EUR\\\".\"}]},\"doc\":\"Price of one unit.\"}]}"

@@ -16,7 +16,15 @@ type OrderCancelled struct {
 	OrderID  avro.UUID            `avro:"orderId"`
 	Reason   CancellationReason   `avro:"reason"`
 	// Amount refunded to the customer, if anything was paid.
+	//
+	// Default: null (the zero value).
 	Refund *shared.Money `avro:"refund"`
+}
+
+// NewOrderCancelled returns the OrderCancelled that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewOrderCancelled() OrderCancelled {
+	return OrderCancelled{}
 }
 
 const (
@@ -52,7 +60,7 @@ func (x *OrderCancelled) AppendAvro(dst []byte) ([]byte, error) {
 	}
 	dst = avro.AppendUUIDString(dst, x.OrderID)
 	if dst, err = x.Reason.AppendAvro(dst); err != nil {
-		return dst, err
+		return dst, avro.FieldError("OrderCancelled.reason", err)
 	}
 	if x.Refund == nil {
 		dst = avro.AppendLong(dst, 0)

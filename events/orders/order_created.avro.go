@@ -20,11 +20,23 @@ type OrderCreated struct {
 	Total           shared.Money `avro:"total"`
 	ShippingAddress Address      `avro:"shippingAddress"`
 	// Free-form attributes set by the sales channel.
+	//
+	// Default: {} (the zero value).
 	Attributes map[string]string `avro:"attributes"`
 	// Coupon code applied to the order, if any.
+	//
+	// Default: null (the zero value).
 	Coupon *string `avro:"coupon"`
 	// Sales channel the order came through, for example "web" or "app". Absent in orders from before v1.1.0.
+	//
+	// Default: null (the zero value).
 	Channel *string `avro:"channel"`
+}
+
+// NewOrderCreated returns the OrderCreated that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewOrderCreated() OrderCreated {
+	return OrderCreated{}
 }
 
 const (

@@ -10,6 +10,8 @@ import (
 // OrderStatus is the Avro enum com.acme.events.orders.OrderStatus.
 //
 // Where an order is in its life cycle.
+//
+// The zero value, "", encodes as the schema's default symbol, UNKNOWN.
 type OrderStatus string
 
 // The symbols of OrderStatus.
@@ -41,10 +43,11 @@ func (e OrderStatus) Valid() bool {
 	return false
 }
 
-// AppendAvro appends the symbol's index; an unknown symbol is an error.
+// AppendAvro appends the symbol's index; the zero value is the default
+// symbol, UNKNOWN; an unknown symbol is an error.
 func (e OrderStatus) AppendAvro(dst []byte) ([]byte, error) {
 	switch e {
-	case OrderStatusUnknown:
+	case OrderStatusUnknown, "":
 		return avro.AppendInt(dst, 0), nil
 	case OrderStatusCreated:
 		return avro.AppendInt(dst, 1), nil
@@ -57,7 +60,7 @@ func (e OrderStatus) AppendAvro(dst []byte) ([]byte, error) {
 	case OrderStatusCancelled:
 		return avro.AppendInt(dst, 5), nil
 	}
-	return dst, avro.Errorf("com.acme.events.orders.OrderStatus", "unknown symbol %q", string(e))
+	return dst, avro.Errorf("com.acme.events.orders.OrderStatus", "unknown symbol %s of com.acme.events.orders.OrderStatus", avro.Quote(string(e)))
 }
 
 // DecodeAvro decodes a symbol index from d.

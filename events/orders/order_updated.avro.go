@@ -18,6 +18,12 @@ type OrderUpdated struct {
 	Status         OrderStatus          `avro:"status"`
 }
 
+// NewOrderUpdated returns the OrderUpdated that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewOrderUpdated() OrderUpdated {
+	return OrderUpdated{}
+}
+
 const (
 	// _OrderUpdated_avroSchema is the writer schema of OrderUpdated, as Java's Schema.toString() prints it.
 	_OrderUpdated_avroSchema = "{\"type\":\"record\",\"name\":\"OrderUpdated\",\"namespace\":\"com.acme.events.orders\",\"doc\":\"An order changed status.\",\"fields\":[{\"name\":\"metadata\",\"type\":{\"type\":\"record\",\"name\":\"EventMetadata\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"Technical envelope of an event. Producers fill it; consumers never change it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique id of this event (UUID v4 or v7). Redeliveries keep the same id; it also travels in the `ce_id` header.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"Name of the event type, for example \\\"OrderCreated\\\". The Avro full name also travels in the `ce_type` header.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the business fact happened, in UTC.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that produced the event, for example \\\"payment-service\\\".\"},{\"name\":\"correlationId\",\"type\":[\"null\",\"string\"],\"doc\":\"Id shared by all events of one business transaction (saga), if any.\",\"default\":null},{\"name\":\"causationId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}],\"doc\":\"Id of the event that caused this one, if any.\",\"default\":null}]}},{\"name\":\"orderId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"}},{\"name\":\"previousStatus\",\"type\":{\"type\":\"enum\",\"name\":\"OrderStatus\",\"doc\":\"Where an order is in its life cycle.\",\"symbols\":[\"UNKNOWN\",\"CREATED\",\"PAID\",\"SHIPPED\",\"DELIVERED\",\"CANCELLED\"],\"default\":\"UNKNOWN\"}},{\"name\":\"status\",\"type\":\"OrderStatus\"}]}"
@@ -51,10 +57,10 @@ func (x *OrderUpdated) AppendAvro(dst []byte) ([]byte, error) {
 	}
 	dst = avro.AppendUUIDString(dst, x.OrderID)
 	if dst, err = x.PreviousStatus.AppendAvro(dst); err != nil {
-		return dst, err
+		return dst, avro.FieldError("OrderUpdated.previousStatus", err)
 	}
 	if dst, err = x.Status.AppendAvro(dst); err != nil {
-		return dst, err
+		return dst, avro.FieldError("OrderUpdated.status", err)
 	}
 	return dst, nil
 }

@@ -10,6 +10,8 @@ import (
 // PaymentMethod is the Avro enum com.acme.events.payments.PaymentMethod.
 //
 // How the customer paid. Unknown methods from newer producers read as UNKNOWN.
+//
+// The zero value, "", encodes as the schema's default symbol, UNKNOWN.
 type PaymentMethod string
 
 // The symbols of PaymentMethod.
@@ -40,10 +42,11 @@ func (e PaymentMethod) Valid() bool {
 	return false
 }
 
-// AppendAvro appends the symbol's index; an unknown symbol is an error.
+// AppendAvro appends the symbol's index; the zero value is the default
+// symbol, UNKNOWN; an unknown symbol is an error.
 func (e PaymentMethod) AppendAvro(dst []byte) ([]byte, error) {
 	switch e {
-	case PaymentMethodUnknown:
+	case PaymentMethodUnknown, "":
 		return avro.AppendInt(dst, 0), nil
 	case PaymentMethodCard:
 		return avro.AppendInt(dst, 1), nil
@@ -54,7 +57,7 @@ func (e PaymentMethod) AppendAvro(dst []byte) ([]byte, error) {
 	case PaymentMethodApplePay:
 		return avro.AppendInt(dst, 4), nil
 	}
-	return dst, avro.Errorf("com.acme.events.payments.PaymentMethod", "unknown symbol %q", string(e))
+	return dst, avro.Errorf("com.acme.events.payments.PaymentMethod", "unknown symbol %s of com.acme.events.payments.PaymentMethod", avro.Quote(string(e)))
 }
 
 // DecodeAvro decodes a symbol index from d.

@@ -26,6 +26,12 @@ type PaymentValidated struct {
 	ProviderReference string `avro:"providerReference"`
 }
 
+// NewPaymentValidated returns the PaymentValidated that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewPaymentValidated() PaymentValidated {
+	return PaymentValidated{}
+}
+
 const (
 	// _PaymentValidated_avroSchema is the writer schema of PaymentValidated, as Java's Schema.toString() prints it.
 	_PaymentValidated_avroSchema = "{\"type\":\"record\",\"name\":\"PaymentValidated\",\"namespace\":\"com.acme.events.payments\",\"doc\":\"A payment was authorised by the payment provider and checked by the payment service.\",\"fields\":[{\"name\":\"metadata\",\"type\":{\"type\":\"record\",\"name\":\"EventMetadata\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"Technical envelope of an event. Producers fill it; consumers never change it.\",\"fields\":[{\"name\":\"eventId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"Unique id of this event (UUID v4 or v7). Redeliveries keep the same id; it also travels in the `ce_id` header.\"},{\"name\":\"eventType\",\"type\":\"string\",\"doc\":\"Name of the event type, for example \\\"OrderCreated\\\". The Avro full name also travels in the `ce_type` header.\"},{\"name\":\"occurredAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"When the business fact happened, in UTC.\"},{\"name\":\"producer\",\"type\":\"string\",\"doc\":\"The service that produced the event, for example \\\"payment-service\\\".\"},{\"name\":\"correlationId\",\"type\":[\"null\",\"string\"],\"doc\":\"Id shared by all events of one business transaction (saga), if any.\",\"default\":null},{\"name\":\"causationId\",\"type\":[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}],\"doc\":\"Id of the event that caused this one, if any.\",\"default\":null}]}},{\"name\":\"paymentId\",\"type\":\"string\",\"doc\":\"The payment's id at the payment service.\"},{\"name\":\"orderId\",\"type\":{\"type\":\"string\",\"logicalType\":\"uuid\"},\"doc\":\"The order this payment is for.\"},{\"name\":\"customerId\",\"type\":\"string\",\"doc\":\"The customer who paid.\"},{\"name\":\"amount\",\"type\":{\"type\":\"record\",\"name\":\"Money\",\"namespace\":\"com.acme.events.shared\",\"doc\":\"An amount of money in one currency.\",\"fields\":[{\"name\":\"amount\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":18,\"scale\":2},\"doc\":\"The amount, with two decimal places (for example 19.99).\"},{\"name\":\"currency\",\"type\":\"string\",\"doc\":\"ISO 4217 currency code, for example \\\"EUR\\\".\"}]},\"doc\":\"The amount authorised.\"},{\"name\":\"method\",\"type\":{\"type\":\"enum\",\"name\":\"PaymentMethod\",\"doc\":\"How the customer paid. Unknown methods from newer producers read as UNKNOWN.\",\"symbols\":[\"UNKNOWN\",\"CARD\",\"SEPA_DEBIT\",\"PAYPAL\",\"APPLE_PAY\"],\"default\":\"UNKNOWN\"}},{\"name\":\"providerReference\",\"type\":\"string\",\"doc\":\"Reference of the payment provider's authorisation.\"}]}"
@@ -64,7 +70,7 @@ func (x *PaymentValidated) AppendAvro(dst []byte) ([]byte, error) {
 		return dst, err
 	}
 	if dst, err = x.Method.AppendAvro(dst); err != nil {
-		return dst, err
+		return dst, avro.FieldError("PaymentValidated.method", err)
 	}
 	dst = avro.AppendString(dst, x.ProviderReference)
 	return dst, nil

@@ -25,6 +25,12 @@ type Serde struct {
 	// pointer): ids are few and, once known, never change meaning.
 	writers cowMap[int, *writerSchema]
 	fetches flight[int, *writerSchema]
+	// unknownIDs remembers the ids the registry does not know, for
+	// NotFoundTTL. (Lookups by a producer's schema are not remembered: a
+	// producer started before its schema is registered finds it on the
+	// next Encode, and producers' schemas are few and not chosen by
+	// whoever writes the topic.)
+	unknownIDs notFound[int]
 
 	idsMu   sync.Mutex
 	ids     map[subjectSchema]int // (subject, schema text) -> id
@@ -85,12 +91,18 @@ func (s *Serde) writer(ctx context.Context, id int) (*writerSchema, error) {
 		// Registries number schemas from 1; asking would only cost a 404.
 		return nil, fmt.Errorf("%w: negative schema id %d", ErrUnknownSchema, id)
 	}
+	if err := s.unknownIDs.get(id); err != nil {
+		return nil, err
+	}
 	return s.fetches.do(ctx, id, func() (*writerSchema, error) {
 		if w, ok := s.writers.load(id); ok { // fetched while we queued
 			return w, nil
 		}
 		w, err := s.fetchWriter(ctx, id)
 		if err != nil {
+			if errors.Is(err, ErrUnknownSchema) {
+				s.unknownIDs.put(id, err)
+			}
 			return nil, err
 		}
 		s.writers.store(id, w)
@@ -128,9 +140,9 @@ func (s *Serde) fetchWriterFrom(ctx context.Context, id int, ss SubjectSchema) (
 	return &writerSchema{id: id, text: text, fullName: topLevelName(text), parsed: parsed}, nil
 }
 
-// schemaID returns the id of schema (whose canonical fingerprint is fp)
-// under subject, looking it up (or registering it, if register) once.
-func (s *Serde) schemaID(ctx context.Context, subject, schema string, fp uint64, register bool) (int, error) {
+// schemaID returns the id of schema (parsed: own) under subject, looking it
+// up (or registering it, if register) once.
+func (s *Serde) schemaID(ctx context.Context, subject, schema string, own *avro.WriterSchema, register bool) (int, error) {
 	k := subjectSchema{subject, schema}
 	s.idsMu.Lock()
 	id, ok := s.ids[k]
@@ -149,7 +161,7 @@ func (s *Serde) schemaID(ctx context.Context, subject, schema string, fp uint64,
 			ss, err := s.reg.LookupSchema(ctx, subject, Schema{Schema: schema})
 			if err != nil {
 				var ok bool
-				if id, ok = s.latestMatches(ctx, subject, fp, err); !ok {
+				if id, ok = s.latestMatches(ctx, subject, own, err); !ok {
 					return 0, err
 				}
 			} else {
@@ -170,8 +182,10 @@ func (s *Serde) schemaID(ctx context.Context, subject, schema string, fp uint64,
 // references and the version has some); registries that compare only the
 // text do not. So, on a 404, the subject's latest version is fetched,
 // its references resolved, and its id used if its Parsing Canonical Form
-// is the type's own: data framed with it decodes the same everywhere.
-func (s *Serde) latestMatches(ctx context.Context, subject string, fp uint64, lookupErr error) (int, bool) {
+// is the type's own: data framed with it decodes the same everywhere. The
+// forms are compared by SHA-256, never by CRC-64, which anyone able to
+// register a version could forge.
+func (s *Serde) latestMatches(ctx context.Context, subject string, own *avro.WriterSchema, lookupErr error) (int, bool) {
 	if !errors.Is(lookupErr, ErrUnknownSchema) {
 		return 0, false
 	}
@@ -180,10 +194,10 @@ func (s *Serde) latestMatches(ctx context.Context, subject string, fp uint64, lo
 		return 0, false
 	}
 	if w, ok := s.writers.load(latest.ID); ok {
-		return latest.ID, w.parsed.Fingerprint() == fp
+		return latest.ID, w.parsed.SameCanonicalForm(own)
 	}
 	w, err := s.fetchWriterFrom(ctx, latest.ID, latest)
-	if err != nil || w.parsed.Fingerprint() != fp {
+	if err != nil || !w.parsed.SameCanonicalForm(own) {
 		return 0, false
 	}
 	s.writers.store(latest.ID, w)

@@ -5,14 +5,13 @@
 package breaking
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -37,6 +36,11 @@ type Options struct {
 	// TagPrefix selects release tags for transitive levels (default
 	// "events/v"); they are ordered by semantic version.
 	TagPrefix string
+	// Sources are the named types compiled from the files the .avsc files
+	// are compiled from (idl/), keyed by full name. When a subject's source
+	// type is the same schema as its .avsc file, findings point at the
+	// source's line (the .avdl the user edits), as `compat check` does.
+	Sources map[string]schema.Schema
 }
 
 // ErrMissingRevision is returned (wrapped, with the git command to run) when
@@ -62,7 +66,7 @@ func Run(opts Options) (report.Report, error) {
 	base, err := repo.ReadDir(opts.Against, schemasDir, ".avsc")
 	if err != nil {
 		if errors.Is(err, gitref.ErrUnknownRevision) {
-			return report.Report{}, missingRevision(repo, opts.Against)
+			return report.Report{}, missingRevision{err}
 		}
 		return report.Report{}, err
 	}
@@ -117,7 +121,11 @@ func Run(opts Options) (report.Report, error) {
 				previous = append(previous, s)
 			}
 		}
-		res := compat.CheckLevel(opts.Level, newSchemas[name], previous)
+		checked := newSchemas[name]
+		if src, ok := opts.Sources[subject]; ok && bytes.Equal(schema.Marshal(src), schema.Marshal(checked)) {
+			checked = src
+		}
+		res := compat.CheckLevel(opts.Level, checked, previous)
 		status := "compatible"
 		if !res.Compatible {
 			status = "incompatible"
@@ -233,35 +241,10 @@ func sortedKeys(m map[string][]byte) []string {
 	return keys
 }
 
-// missingRevision explains how to get rev into the clone. CI clones are
-// often shallow and have neither the target branch nor the release tags.
-func missingRevision(repo gitref.Repo, rev string) error {
-	var fetch string
-	hexRE := regexp.MustCompile(`^[0-9a-f]{7,40}$`)
-	switch {
-	case strings.HasPrefix(rev, "origin/"):
-		b := strings.TrimPrefix(rev, "origin/")
-		fetch = fmt.Sprintf("git fetch --no-tags origin +refs/heads/%s:refs/remotes/origin/%s", b, b)
-	case strings.HasPrefix(rev, "refs/tags/"):
-		fetch = "git fetch --no-tags origin tag " + strings.TrimPrefix(rev, "refs/tags/")
-	case strings.Contains(rev, "/v") || strings.HasPrefix(rev, "v"):
-		fetch = "git fetch --no-tags origin tag " + rev
-	case hexRE.MatchString(rev):
-		fetch = "git fetch --no-tags origin " + rev
-	default:
-		fetch = fmt.Sprintf("git fetch --no-tags origin +refs/heads/%s:refs/remotes/origin/%s", rev, rev)
-		fetch += fmt.Sprintf(" and pass --against origin/%s", rev)
-	}
-	shallow := ""
-	if isShallow(repo) {
-		shallow = " (this is a shallow clone; in GitLab CI set GIT_DEPTH: 0 or run git fetch --unshallow)"
-	}
-	return fmt.Errorf("%w: %q%s; run: %s", ErrMissingRevision, rev, shallow, fetch)
-}
+// missingRevision marks gitref's explanation of an unknown revision (which
+// says whether to fetch it or that it does not exist) as ErrMissingRevision.
+type missingRevision struct{ err error }
 
-func isShallow(repo gitref.Repo) bool {
-	cmd := exec.Command("git", "rev-parse", "--is-shallow-repository")
-	cmd.Dir = repo.Dir
-	out, err := cmd.Output()
-	return err == nil && strings.TrimSpace(string(out)) == "true"
-}
+func (e missingRevision) Error() string        { return e.err.Error() }
+func (e missingRevision) Unwrap() error        { return e.err }
+func (e missingRevision) Is(target error) bool { return target == ErrMissingRevision }

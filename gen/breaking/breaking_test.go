@@ -173,16 +173,45 @@ func TestBreakingTransitive(t *testing.T) {
 	}
 }
 
+// TestBreakingMissingRevision: a fetch is suggested only for a branch a
+// remote has; otherwise the message says the revision does not exist.
 func TestBreakingMissingRevision(t *testing.T) {
 	r := newTestRepo(t)
 	r.write("com.acme.Order.avsc", orderV1)
 	r.commit("v1")
-	_, err := Run(Options{Dir: r.dir, Against: "origin/main"})
-	if !errors.Is(err, ErrMissingRevision) {
-		t.Fatalf("err = %v, want ErrMissingRevision", err)
+	for _, rev := range []string{"origin/main", "HEAD~1", "nosuchbranch"} {
+		_, err := Run(Options{Dir: r.dir, Against: rev})
+		if !errors.Is(err, ErrMissingRevision) {
+			t.Fatalf("%s: err = %v, want ErrMissingRevision", rev, err)
+		}
+		if msg := err.Error(); strings.Contains(msg, "git fetch") || !strings.Contains(msg, "no such commit, branch or tag") {
+			t.Errorf("%s, no remote: want 'no such commit', no fetch: %v", rev, err)
+		}
 	}
-	if !strings.Contains(err.Error(), "git fetch --no-tags origin +refs/heads/main:refs/remotes/origin/main") {
-		t.Errorf("message does not say what to fetch: %v", err)
+
+	// With a remote that has branch "release" but not "nosuchbranch".
+	origin := newTestRepo(t)
+	origin.write("com.acme.Order.avsc", orderV1)
+	origin.commit("v1")
+	origin.git("branch", "release")
+	origin.git("tag", "-a", "events/v1.0.0", "-m", "v1")
+	r.git("remote", "add", "origin", origin.dir)
+	for rev, want := range map[string]string{
+		"origin/release": "run: git fetch --no-tags origin +refs/heads/release:refs/remotes/origin/release",
+		"release":        "and pass origin/release; run: git fetch --no-tags origin +refs/heads/release:refs/remotes/origin/release",
+		"nosuchbranch":   "no such commit, branch or tag",
+		"HEAD~1":         "no such commit, branch or tag",
+		"events/v1.0.0":  "remote origin has tag events/v1.0.0; run: git fetch --no-tags origin tag events/v1.0.0",
+	} {
+		_, err := Run(Options{Dir: r.dir, Against: rev})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: want %q, got %v", rev, want, err)
+		}
+	}
+
+	_, err := Run(Options{Dir: t.TempDir(), Against: "main"})
+	if err == nil || !strings.Contains(err.Error(), "not inside a git repository") {
+		t.Errorf("outside a repository: %v", err)
 	}
 }
 

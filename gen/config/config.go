@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -127,11 +128,21 @@ func Default(dir string) *Config {
 	return c
 }
 
+// DefaultStrategy is the subject name strategy when the file names none:
+// RecordNameStrategy, the one that needs no topic mapping (the CLI's
+// --strategy default is the same, so a flag and a file never disagree).
+const DefaultStrategy = "record"
+
 // Load reads the file at path. A missing file gives the defaults for the
-// file's folder, so a project works before it has a config file.
-func Load(path string) (*Config, error) {
+// file's folder, so a project works before it has a config file; but a
+// file the user named (mustExist) must exist: a typo in --config would
+// otherwise silently run on defaults.
+func Load(path string, mustExist bool) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
+		if mustExist {
+			return nil, fmt.Errorf("%s: no such file (only the default %s may be absent): check the --config path, or run avroctl init to create one", path, FileName)
+		}
 		return Default(filepath.Dir(path)), nil
 	}
 	if err != nil {
@@ -156,6 +167,9 @@ func Parse(filename string, data []byte) (*Config, error) {
 		return nil, &Error{File: filename, Line: v.Line, Col: v.Column, Key: "version",
 			Msg: fmt.Sprintf("unknown version %q; this avroctl reads version 1", v.Value)}
 	}
+	if errs := unknownKeys(filename, doc, reflect.TypeOf(Config{}), ""); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -179,7 +193,7 @@ func (c *Config) applyDefaults() {
 	def(&c.IDL, "idl")
 	def(&c.Schemas, "schemas")
 	def(&c.Go.Out, "events")
-	def(&c.Registry.Strategy, "topic-record")
+	def(&c.Registry.Strategy, DefaultStrategy)
 	def(&c.Release.TagPrefix, "events/")
 	def(&c.Kafka.State, "kafka-state.yaml")
 	def(&c.Release.Changelog, filepath.Join(c.Go.Out, "CHANGELOG.md"))
@@ -247,8 +261,9 @@ func (c *Config) validate(filename string, doc *yaml.Node) error {
 			at([]string{"lint", "ignore_only", id}, "unknown lint rule or category %q (see avroctl lint --list-rules)", id)
 		}
 	}
+	// Only a strategy the user wrote can need topics: the default needs none.
 	if c.Registry.Strategy != "record" && len(c.Registry.Topics) == 0 {
-		at([]string{"registry", "strategy"}, "the %s strategy needs registry.topics (record full name -> topic)", c.Registry.Strategy)
+		at([]string{"registry", "strategy"}, "the %s strategy needs registry.topics (record full name -> topic); add them, or use strategy: record", c.Registry.Strategy)
 	}
 	return errors.Join(errs...)
 }
@@ -357,8 +372,45 @@ func locate(filename, msg string) error {
 		e.Msg = msg[:m[0]] + msg[m[1]:]
 		e.Msg = strings.TrimPrefix(e.Msg, "unmarshal errors:\n  ")
 	}
-	if strings.Contains(e.Msg, "not found in type") {
-		e.Msg += " (unknown key; see the avroctl.yaml reference in README.md)"
-	}
 	return e
+}
+
+// unknownKeys reports every key of a mapping node that the struct type t
+// does not have, at the key's own line and column, naming its parent and
+// the valid keys (go-yaml's KnownFields says "field modul not found in type
+// config.Go" at column 1). It descends into struct-typed fields.
+func unknownKeys(filename string, n *yaml.Node, t reflect.Type, parent string) []error {
+	if n == nil || n.Kind != yaml.MappingNode || t.Kind() != reflect.Struct {
+		return nil
+	}
+	fields := map[string]reflect.Type{}
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		fields[tag] = t.Field(i).Type
+		names = append(names, tag)
+	}
+	var errs []error
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		ft, ok := fields[k.Value]
+		if !ok {
+			where := "at the top level"
+			if parent != "" {
+				where = "in " + parent
+			}
+			errs = append(errs, &Error{File: filename, Line: k.Line, Col: k.Column,
+				Msg: fmt.Sprintf("unknown key %q %s; valid keys: %s", k.Value, where, strings.Join(names, ", "))})
+			continue
+		}
+		path := k.Value
+		if parent != "" {
+			path = parent + "." + k.Value
+		}
+		errs = append(errs, unknownKeys(filename, v, ft, path)...)
+	}
+	return errs
 }

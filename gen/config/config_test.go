@@ -35,15 +35,39 @@ registry:
 	}
 }
 
+// TestDefaultStrategy: a file without registry.strategy is valid, with the
+// CLI's default; nothing points at a line the user did not write.
+func TestDefaultStrategy(t *testing.T) {
+	c, err := Parse("avroctl.yaml", []byte("version: 1\n"))
+	if err != nil {
+		t.Fatalf("a minimal file was refused: %v", err)
+	}
+	if c.Registry.Strategy != DefaultStrategy || Default(".").Registry.Strategy != DefaultStrategy {
+		t.Errorf("strategy = %q, want %q", c.Registry.Strategy, DefaultStrategy)
+	}
+}
+
+func TestLoadNamedFileMustExist(t *testing.T) {
+	missing := t.TempDir() + "/nope.yaml"
+	if _, err := Load(missing, true); err == nil || !strings.Contains(err.Error(), "nope.yaml: no such file (only the default avroctl.yaml may be absent)") {
+		t.Errorf("named missing file: %v", err)
+	}
+	if c, err := Load(missing, false); err != nil || c.Schemas != "schemas" {
+		t.Errorf("default missing file: %v", err)
+	}
+}
+
 func TestParseBad(t *testing.T) {
 	for _, tc := range []struct{ name, src, want string }{
 		{"no version", "idl: x\n", "avroctl.yaml:1:1: missing `version: 1`"},
 		{"future version", "version: 2\n", "avroctl.yaml:1:10: version: unknown version \"2\""},
-		{"unknown key", "version: 1\nschemaz: x\n", "avroctl.yaml:2:1: field schemaz not found in type config.Config (unknown key"},
+		{"unknown key", "version: 1\nschemaz: x\n", "avroctl.yaml:2:1: unknown key \"schemaz\" at the top level; valid keys: version, idl, import_dirs, schemas, go, registry, release, lint"},
+		{"unknown nested key", "version: 1\ngo:\n  out: events\n  modul: x.io/m\n", "avroctl.yaml:4:3: unknown key \"modul\" in go; valid keys: out, module, packages"},
+		{"two unknown keys", "version: 1\nregistry:\n    topis: {}\nrelease:\n  tag: x\n", "avroctl.yaml:3:5: unknown key \"topis\" in registry; valid keys: url, strategy, compatibility, topics\navroctl.yaml:5:3: unknown key \"tag\" in release; valid keys: tag_prefix, changelog"},
 		{"bad strategy", "version: 1\nregistry:\n  strategy: topical\n", "avroctl.yaml:3:13: registry.strategy: \"topical\" is not a subject name strategy"},
 		{"bad level", "version: 1\nregistry:\n  strategy: record\n  compatibility: SIDEWAYS\n", "avroctl.yaml:4:18: registry.compatibility: \"SIDEWAYS\" is not a compatibility level"},
 		{"bad module", "version: 1\ngo:\n  module: Not A Path\nregistry:\n  strategy: record\n", "avroctl.yaml:3:11: go.module:"},
-		{"topics needed", "version: 1\n", "registry.strategy: the topic-record strategy needs registry.topics"},
+		{"topics needed", "version: 1\nregistry:\n  strategy: topic\n", "avroctl.yaml:3:13: registry.strategy: the topic strategy needs registry.topics"},
 		{"bad yaml", "version: 1\n  x: [\n", "avroctl.yaml:2:1:"},
 		{"unknown lint rule", "version: 1\nregistry:\n  strategy: record\nlint:\n  use: [DEFAULT, ENUM_DEFALT]\n", "avroctl.yaml:5:18: lint.use.1: unknown lint rule or category \"ENUM_DEFALT\""},
 		{"unknown ignore_only rule", "version: 1\nregistry:\n  strategy: record\nlint:\n  ignore_only:\n    NOPE: [idl]\n", "avroctl.yaml:6:11: lint.ignore_only.NOPE: unknown lint rule"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -66,10 +67,15 @@ func (b *body) encode(s schema.Schema, expr, path string) {
 		if fn != "" {
 			b.P("dst = ", b.rt(fn), "(dst, ", expr, ")")
 		}
-	case *schema.Record, *schema.Enum:
+	case *schema.Record:
 		b.usesErr = true
 		b.P("if dst, err = ", expr, ".AppendAvro(dst); err != nil {")
 		b.P("return dst, err")
+		b.P("}")
+	case *schema.Enum:
+		b.usesErr = true
+		b.P("if dst, err = ", expr, ".AppendAvro(dst); err != nil {")
+		b.P("return dst, ", b.rt("FieldError"), "(", strconv.Quote(path), ", err)")
 		b.P("}")
 	case *schema.Fixed:
 		b.P("dst = append(dst, ", expr, "[:]...)")
@@ -196,16 +202,22 @@ func (b *body) encodeLogical(s schema.Schema, l schema.Logical, expr, path strin
 		b.P("dst = ", b.rt("AppendInt"), "(dst, ", b.rt("MillisOfDay"), "(", expr, "))")
 	case "time-micros":
 		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("MicrosOfDay"), "(", expr, "))")
-	case "timestamp-millis", "local-timestamp-millis":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMilli())")
-	case "timestamp-micros", "local-timestamp-micros":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixMicro())")
-	case "timestamp-nanos", "local-timestamp-nanos":
-		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".UnixNano())")
+	case "timestamp-millis", "timestamp-micros", "timestamp-nanos":
+		// Instants: Unix time, whatever the location.
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", expr, ".Unix", timeUnit(l.Name), "())")
+	case "local-timestamp-millis", "local-timestamp-micros", "local-timestamp-nanos":
+		// Civil values: the wall clock in the value's own location.
+		b.P("dst = ", b.rt("AppendLong"), "(dst, ", b.rt("Local"+timeUnit(l.Name)+"s"), "(", expr, "))")
 	default:
 		return false
 	}
 	return true
+}
+
+// timeUnit is the Go spelling of a timestamp type's unit, as in UnixMilli
+// and avro.LocalMillis: Milli, Micro or Nano.
+func timeUnit(logical string) string {
+	return map[string]string{"millis": "Milli", "micros": "Micro", "nanos": "Nano"}[logical[strings.LastIndexByte(logical, '-')+1:]]
 }
 
 // decode emits code decoding a value of schema s from d into target.
@@ -305,9 +317,9 @@ func (b *body) decodeLogical(s schema.Schema, l schema.Logical, target string) b
 	switch l.Name {
 	case "decimal":
 		if f, ok := s.(*schema.Fixed); ok {
-			b.P(target, " = ", b.rt("DecimalFromBytes"), "(d.FixedNoCopy(", f.Size, "), ", l.Scale, ")")
+			b.P(target, " = d.DecimalFixed(", f.Size, ", ", l.Precision, ", ", l.Scale, ")")
 		} else {
-			b.P(target, " = ", b.rt("DecimalFromBytes"), "(d.BytesNoCopy(), ", l.Scale, ")")
+			b.P(target, " = d.Decimal(", l.Precision, ", ", l.Scale, ")")
 		}
 	case "uuid":
 		if s.Type() == schema.FixedType {

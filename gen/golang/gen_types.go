@@ -42,11 +42,35 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 	if r.IsError {
 		kind = "error record"
 	}
+	ctorFields, err := m.constructorFields(g, r)
+	if err != nil {
+		return err
+	}
+	sets := map[int]bool{}
+	for _, f := range ctorFields {
+		sets[f.field] = true
+	}
 	genTypeComment(g, t.goName, kind, &r.Named)
 	g.P("type ", t.goName, " struct {")
 	for i, f := range r.Fields {
 		for _, l := range docLines(f.Doc) {
 			g.P(l)
+		}
+		extra := calendarDoc(f.Type)
+		ctor := ""
+		if sets[i] {
+			ctor = t.ctor
+		}
+		if d := defaultDoc(f, ctor); d != "" {
+			extra = append(extra, d)
+		}
+		if extra != nil {
+			if f.Doc != nil {
+				g.P("//")
+			}
+			for _, l := range extra {
+				g.P(l)
+			}
 		}
 		typ := m.goType(g, f.Type)
 		if m.cyclic[f] {
@@ -61,6 +85,8 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 		g.P(t.fields[i], " ", typ, " `avro:", strconv.Quote(f.Name), "`")
 	}
 	g.P("}")
+	g.P()
+	genConstructor(m, g, t, r, ctorFields)
 	g.P()
 
 	json := schema.Marshal(r)
@@ -203,6 +229,13 @@ func branchLabel(s schema.Schema) string {
 func genEnum(m *model, g *generatedFile, t *typeInfo, e *schema.Enum) {
 	rt := func(name string) string { return g.qualify(m.runtimeImport(), name) }
 	genTypeComment(g, t.goName, "enum", &e.Named)
+	g.P("//")
+	if e.HasDefault {
+		g.P("// The zero value, \"\", encodes as the schema's default symbol, ", e.Default, ".")
+	} else {
+		g.P("// The zero value, \"\", is no symbol: encoding it is an error naming the")
+		g.P("// field (the enum has no default symbol to stand for).")
+	}
 	g.P("type ", t.goName, " string")
 	g.P()
 	g.P("// The symbols of ", t.goName, ".")
@@ -235,15 +268,29 @@ func genEnum(m *model, g *generatedFile, t *typeInfo, e *schema.Enum) {
 	g.P("return false")
 	g.P("}")
 	g.P()
-	g.P("// AppendAvro appends the symbol's index; an unknown symbol is an error.")
+	if e.HasDefault {
+		g.P("// AppendAvro appends the symbol's index; the zero value is the default")
+		g.P("// symbol, ", e.Default, "; an unknown symbol is an error.")
+	} else {
+		g.P("// AppendAvro appends the symbol's index; an unknown symbol, and the zero")
+		g.P("// value, are errors.")
+	}
 	g.P("func (e ", t.goName, ") AppendAvro(dst []byte) ([]byte, error) {")
 	g.P("switch e {")
 	for i := range e.Symbols {
-		g.P("case ", t.consts[i], ":")
+		if e.HasDefault && e.Symbols[i] == e.Default {
+			g.P("case ", t.consts[i], ", \"\":")
+		} else {
+			g.P("case ", t.consts[i], ":")
+		}
 		g.P("return ", rt("AppendInt"), "(dst, ", i, "), nil")
 	}
+	if !e.HasDefault {
+		g.P("case \"\":")
+		g.P("return dst, ", rt("Errorf"), "(", strconv.Quote(e.FullName()), ", \"no symbol set (the zero value of ", e.FullName(), ", which has no default)\")")
+	}
 	g.P("}")
-	g.P("return dst, ", rt("Errorf"), "(", strconv.Quote(e.FullName()), ", \"unknown symbol %q\", string(e))")
+	g.P("return dst, ", rt("Errorf"), "(", strconv.Quote(e.FullName()), ", \"unknown symbol %s of ", e.FullName(), "\", ", rt("Quote"), "(string(e)))")
 	g.P("}")
 	g.P()
 	g.P("// DecodeAvro decodes a symbol index from d.")

@@ -130,3 +130,43 @@ func TestGenerateRequiredCycleUsesPointers(t *testing.T) {
 		}
 	}
 }
+
+// TestPackageDocs: every package of types has a doc.go whose package doc
+// names the namespace it holds.
+func TestPackageDocs(t *testing.T) {
+	a := parseOne(t, `{"type":"record","name":"A","namespace":"com.acme.shipping","fields":[]}`)
+	b := parseOne(t, `{"type":"enum","name":"B","namespace":"com.acme.legacy","symbols":["X"]}`)
+	files, err := Generate([]schema.NamedSchema{a, b}, Options{ModulePath: "example.com/x",
+		Packages: map[string]string{"com.acme.legacy": "old/legacy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, ns := range map[string]string{"shipping/doc.go": "com.acme.shipping", "old/legacy/doc.go": "com.acme.legacy"} {
+		doc := files.Get(p)
+		want := "holds the Go types of the Avro namespace " + ns + ",\n"
+		if doc == nil || !strings.Contains(string(doc.Content), want) || !strings.HasPrefix(string(doc.Content), Header) {
+			t.Errorf("%s: %v; want a package doc that %s", p, doc, want)
+		}
+	}
+}
+
+// TestConstructorLiterals: simple defaults are literals Go takes as
+// written; numbers Go would not (a float that overflows float32, NaN)
+// take the encoded way.
+func TestConstructorLiterals(t *testing.T) {
+	r := parseOne(t, `{"type":"record","name":"R","namespace":"com.acme.x","fields":[
+		{"name":"retries","type":"int","default":3},
+		{"name":"ratio","type":"float","default":1e40},
+		{"name":"nan","type":"double","default":"NaN"},
+		{"name":"none","type":"long","default":0}]}`)
+	files, err := Generate([]schema.NamedSchema{r}, Options{ModulePath: "example.com/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files.Get("x/r.avro.go").Content)
+	for _, want := range []string{"Retries: 3,", "x.Ratio = d.Float()", "// Default: 3 (NewR sets it).", "// Default: 0 (the zero value)."} {
+		if !strings.Contains(src, want) {
+			t.Errorf("generated R lacks %q:\n%s", want, src[:strings.Index(src, "const (")])
+		}
+	}
+}

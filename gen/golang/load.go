@@ -13,6 +13,13 @@ import (
 // file) is retried after the others, as long as a pass makes progress. It
 // returns every named type in definition order; errors are located
 // ("file:line:col: msg").
+//
+// A type is defined in every file that writes it out (avroctl compile
+// writes each event with its shared types inline, and each type in a file
+// of its own), and the first definition read would name the file it came
+// from: EventMetadata would come from LoyaltyPointsAdded.avsc. So a type
+// whose own file (a file whose top-level schema it is) is among paths is
+// placed there instead.
 func ParseFiles(paths []string) ([]schema.NamedSchema, error) {
 	names := schema.NewNames()
 	data := make(map[string][]byte, len(paths))
@@ -38,5 +45,21 @@ func ParseFiles(paths []string) ([]schema.NamedSchema, error) {
 		}
 		pending = failed
 	}
-	return names.All(), nil
+	all := names.All()
+	own := map[string]schema.Position{} // full name -> position in its own file
+	for _, p := range paths {
+		if top, err := schema.Parse(data[p], schema.ParseOptions{Filename: p}); err == nil {
+			if n, ok := top.(schema.NamedSchema); ok {
+				if _, seen := own[n.Names().FullName()]; !seen {
+					own[n.Names().FullName()] = n.Names().Pos
+				}
+			}
+		}
+	}
+	for _, n := range all {
+		if pos, ok := own[n.Names().FullName()]; ok {
+			n.Names().Pos = pos
+		}
+	}
+	return all, nil
 }

@@ -30,6 +30,7 @@ type typeInfo struct {
 	file   string
 	fields []string     // records: Go field names, in field order
 	consts []string     // enums: Go constant names, in symbol order
+	ctor   string       // records: the constructor's name (NewT)
 	unions []*unionInfo // records: unions declared by this record's fields
 }
 
@@ -206,6 +207,7 @@ func buildModel(schemas []schema.NamedSchema, opts Options) (*model, error) {
 			for _, suffix := range []string{"AvroFingerprint", "AvroFingerprintMD5", "AvroFingerprintSHA256"} {
 				t.pkg.names.claim(t.goName + suffix)
 			}
+			t.ctor = t.pkg.names.claim("New" + t.goName)
 			fieldNames := nameSet{}
 			for _, mname := range recordMethods {
 				fieldNames[mname] = true

@@ -67,11 +67,19 @@ func GoName(avro string) string {
 
 // GoEnumName turns an enum symbol into the suffix of its Go constant.
 // Symbols are conventionally SCREAMING_SNAKE_CASE; Go style is MixedCaps,
-// so an all-upper-case symbol is lower-cased word by word first (keeping
-// initialisms): ORDER_ID_SET -> OrderIDSet. Other symbols go through GoName.
+// so an all-upper-case symbol is lower-cased word by word first, keeping
+// golint's initialisms: ORDER_ID_SET -> OrderIDSet. But a symbol that is
+// one upper-case word of up to three letters is taken for an acronym or a
+// code and keeps its letters: Carrier DHL -> CarrierDHL, Currency USD ->
+// CurrencyUSD, which no list of initialisms could know. (So NEW stays NEW;
+// PENDING, a longer word, becomes Pending.) Other symbols go through
+// GoName.
 func GoEnumName(sym string) string {
 	if strings.ToUpper(sym) != sym {
 		return GoName(sym)
+	}
+	if isCode(sym) {
+		return sym
 	}
 	words := strings.FieldsFunc(sym, func(r rune) bool { return r == '_' })
 	for i, w := range words {
@@ -80,6 +88,22 @@ func GoEnumName(sym string) string {
 		}
 	}
 	return GoName(strings.Join(words, "_"))
+}
+
+// isCode reports whether an upper-case symbol is one word of up to three
+// letters (digits may follow), such as DHL, EUR or EU.
+func isCode(sym string) bool {
+	letters := 0
+	for i, r := range sym {
+		switch {
+		case r >= 'A' && r <= 'Z' && letters == i:
+			letters++
+		case r >= '0' && r <= '9' && letters > 0:
+		default:
+			return false
+		}
+	}
+	return letters > 0 && letters <= 3
 }
 
 // goPackageName turns a package directory's last element into a package

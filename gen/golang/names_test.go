@@ -17,7 +17,9 @@ func TestGoName(t *testing.T) {
 
 func TestGoEnumName(t *testing.T) {
 	cases := map[string]string{"PENDING": "Pending", "CANCELLED_BY_USER": "CancelledByUser",
-		"ID_SET": "IDSet", "Mixed": "Mixed", "lower_case": "LowerCase", "A1": "A1"}
+		"ID_SET": "IDSet", "Mixed": "Mixed", "lower_case": "LowerCase", "A1": "A1",
+		"DHL": "DHL", "USD": "USD", "EU": "EU", "UPS2": "UPS2", "FEDEX": "Fedex", "SEPA_DEBIT": "SepaDebit",
+		"URL": "URL", "HTTPS": "HTTPS", "DHL_EXPRESS": "DhlExpress", "Dhl": "Dhl", "_X": "X"}
 	for in, want := range cases {
 		if got := GoEnumName(in); got != want {
 			t.Errorf("GoEnumName(%q) = %q, want %q", in, got, want)

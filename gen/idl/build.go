@@ -367,6 +367,11 @@ func (b *fileBuilder) message(d *messageDecl) {
 		// The reference pops the response type from its type stack after
 		// the parameters; leftovers from a parameter's union come first.
 		m.Response = b.garbage[len(b.garbage)-1]
+		if u, ok := m.Response.(*schema.Union); ok && len(u.Branches) == 0 {
+			c.errorf(u.Pos, "Nested union in a parameter of message %s: Java's IdlReader takes what this union leaves on its stack "+
+				"as the message's response, here an empty union, \"response\": [ ]; no value can match an empty union, "+
+				"so the message could never answer. Write the inner union's branches into the outer union instead", m.Name)
+		}
 	}
 	if d.Oneway {
 		if p, ok := m.Response.(*schema.Primitive); !ok || p.T != schema.Null {
@@ -428,6 +433,16 @@ func (b *fileBuilder) plainType(t typeNode, annotated bool) schema.Schema {
 		// union {...}) stops it early: only the branches after the last
 		// such branch remain, and the marker and the branches before stay
 		// on the stack (see message). There is no "nested union" error.
+		//
+		// When the last branch is a union, nothing remains: Java writes
+		// "type": [ ] and accepts the file. avroctl refuses that one: no
+		// value belongs to an empty union, so a record with such a field
+		// can never be written or read (and the .avsc reader rejects it).
+		if last, ok := branches[len(branches)-1].(*schema.Union); ok {
+			c.errorf(last.Pos, "Nested union: the last branch of this union is itself a union (T? is a union with null), "+
+				"which Java's IdlReader compiles to an empty union, \"type\": [ ]; no value can match an empty union, "+
+				"so nothing could be written or read with it. Write the inner union's branches into the outer union instead")
+		}
 		for k := len(branches) - 1; k >= 0; k-- {
 			if _, ok := branches[k].(*schema.Union); ok {
 				b.garbage = append(b.garbage, &schema.Union{Pos: t.Pos})
@@ -492,17 +507,21 @@ func (b *fileBuilder) primitive(t *nullableType) schema.Schema {
 	case UUID:
 		return logical(schema.String, "uuid")
 	case DECIMAL:
-		precision, err := decodeInt(t.Precision)
-		if err != nil {
-			b.c.errorf(t.Pos, "invalid decimal precision %s: %v", t.Precision, err)
+		// A number that is not an int is reported as such, once: its
+		// value (0) must not draw a second, made-up error.
+		precision, perr := decodeInt(t.Precision)
+		if perr != nil {
+			b.c.errorf(t.Pos, "Invalid decimal precision %s: %v; use an int from 1 to 2147483647", t.Precision, perr)
 		}
 		scale := 0
+		var serr error
 		if t.Scale != "" {
-			if scale, err = decodeInt(t.Scale); err != nil {
-				b.c.errorf(t.Pos, "invalid decimal scale %s: %v", t.Scale, err)
+			if scale, serr = decodeInt(t.Scale); serr != nil {
+				b.c.errorf(t.Pos, "Invalid decimal scale %s: %v; use an int from 0 to the precision", t.Scale, serr)
 			}
 		}
 		switch {
+		case perr != nil || serr != nil:
 		case precision <= 0:
 			b.c.errorf(t.Pos, "Invalid decimal precision: %d (must be positive)", precision)
 		case scale < 0:

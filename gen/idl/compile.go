@@ -10,10 +10,8 @@
 package idl
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -24,16 +22,12 @@ type Options struct {
 	// ImportDirs are searched, in order, for imports not found next to the
 	// importing file (the reference searches its classpath).
 	ImportDirs []string
-	// ReadFile reads a file; nil means os.ReadFile. Tests and fuzzing use it
-	// to compile from memory.
+	// ReadFile reads a file; nil means reading regular files from disk.
+	// Tests and fuzzing use it to compile from memory.
 	ReadFile func(name string) ([]byte, error)
-}
-
-func (o Options) readFile(name string) ([]byte, error) {
-	if o.ReadFile != nil {
-		return o.ReadFile(name)
-	}
-	return os.ReadFile(name)
+	// MaxFileSize is the largest file read, in bytes; 0 means
+	// DefaultMaxFileSize.
+	MaxFileSize int64
 }
 
 // Warning is a located warning, such as a doc comment the reference ignores.
@@ -69,27 +63,31 @@ type File struct {
 
 // Compile reads and compiles the .avdl file filename and what it imports.
 func Compile(filename string, opts Options) (*File, error) {
-	src, err := opts.readFile(filename)
+	src, fi, err := opts.readSource(filename)
 	if err != nil {
 		return nil, schema.ErrorList{{Pos: schema.Position{Filename: filename}, Msg: readErrorMsg(err)}}
 	}
-	return CompileSource(filename, src, opts)
-}
-
-func readErrorMsg(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return "cannot read file: " + pe.Err.Error()
-	}
-	return "cannot read file: " + err.Error()
+	return compileSource(filename, src, fi, opts)
 }
 
 // CompileSource compiles src as the contents of filename; imports are read
 // relative to filename's directory, then from opts.ImportDirs. Errors are a
 // sorted schema.ErrorList.
 func CompileSource(filename string, src []byte, opts Options) (f *File, err error) {
+	var fi os.FileInfo
+	if opts.ReadFile == nil {
+		// src is filename's content (or stdin's): an import of filename
+		// through another path must still count as read.
+		if st, err := os.Stat(filename); err == nil && st.Mode().IsRegular() {
+			fi = st
+		}
+	}
+	return compileSource(filename, src, fi, opts)
+}
+
+func compileSource(filename string, src []byte, fi os.FileInfo, opts Options) (f *File, err error) {
 	c := newCompiler(opts)
-	c.markRead(filename)
+	c.markRead(filename, fi)
 	b := c.buildFile(filename, src, false)
 	if len(c.errs) == 0 && b != nil {
 		f = c.finish(b)
@@ -120,7 +118,7 @@ type compiler struct {
 	opts     Options
 	errs     schema.ErrorList
 	warnings []Warning
-	read     map[string]bool
+	read     fileSet
 
 	types  []schema.NamedSchema
 	byName map[string]schema.NamedSchema
@@ -144,7 +142,6 @@ type fieldCheck struct {
 func newCompiler(opts Options) *compiler {
 	return &compiler{
 		opts:     opts,
-		read:     map[string]bool{},
 		byName:   map[string]schema.NamedSchema{},
 		refs:     map[*schema.Record]schema.Position{},
 		forward:  map[*schema.Schema]bool{},
@@ -156,18 +153,9 @@ func (c *compiler) errorf(pos schema.Position, format string, args ...any) {
 	c.errs.Add(pos, fmt.Sprintf(format, args...))
 }
 
-// markRead records a file as read; it reports whether it was new.
-func (c *compiler) markRead(name string) bool {
-	key := name
-	if abs, err := filepath.Abs(name); err == nil {
-		key = abs
-	}
-	if c.read[key] {
-		return false
-	}
-	c.read[key] = true
-	return true
-}
+// markRead records a file as read; it reports whether it was new. fi is
+// the file's identity on disk, nil for a file served by Options.ReadFile.
+func (c *compiler) markRead(name string, fi os.FileInfo) bool { return c.read.add(name, fi) }
 
 // put registers a named type, as ParseContext.put: the full name must be
 // valid, and a second definition must equal the first.

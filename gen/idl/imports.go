@@ -1,8 +1,12 @@
 package idl
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -12,12 +16,18 @@ import (
 // cycles.
 func (b *fileBuilder) importFile(d *importDecl) {
 	c := b.c
-	name, data, ok := b.findImport(d.Path)
-	if !ok {
-		c.errorf(d.PathPos, "Error importing %s: file not found next to %s or in the import dirs (add one with -I DIR)", d.Path, b.filename)
+	name, data, fi, err := b.findImport(d.Path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			c.errorf(d.PathPos, "Error importing %s: file not found next to %s or in the import dirs (add one with -I DIR)", d.Path, b.filename)
+		} else {
+			c.errorf(d.PathPos, "Error importing %s: %s: %s", d.Path, name, strings.TrimPrefix(readErrorMsg(err), "cannot read file: "))
+		}
 		return
 	}
-	if !c.markRead(name) {
+	// A file reached again, by any path (a symbolic link to a folder
+	// makes endless new paths to the same files), is not read twice.
+	if !c.markRead(name, fi) {
 		return
 	}
 	switch d.Kind {
@@ -77,13 +87,15 @@ func (c *compiler) addError(pos schema.Position, err error) { c.errs.AddError(po
 
 // findImport looks for an import next to the importing file, then in the
 // import dirs (the reference's classpath). It returns the path to use in
-// positions and the file's contents.
+// positions, the file's contents and its identity on disk. A candidate
+// that does not exist is skipped; one that exists but cannot be read (a
+// link loop, a pipe, a file too large) is the error, with its path.
 //
 // Next to the file, ".." may lead anywhere (the reference resolves a URI).
 // In an import dir it may not leave the dir: the reference asks a class
 // loader, and Java's URLClassPath refuses a resource name whose ".."
 // climbs out of its classpath folder.
-func (b *fileBuilder) findImport(path string) (string, []byte, bool) {
+func (b *fileBuilder) findImport(path string) (string, []byte, os.FileInfo, error) {
 	candidates := []string{path}
 	if !filepath.IsAbs(path) {
 		candidates[0] = filepath.Join(b.dir, path)
@@ -96,11 +108,15 @@ func (b *fileBuilder) findImport(path string) (string, []byte, bool) {
 		}
 	}
 	for _, name := range candidates {
-		if data, err := b.c.opts.readFile(name); err == nil {
-			return name, data, true
+		data, fi, err := b.c.opts.readSource(name)
+		if err == nil {
+			return name, data, fi, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			return name, nil, nil, err
 		}
 	}
-	return "", nil, false
+	return "", nil, nil, fs.ErrNotExist
 }
 
 // completionOrder lists the new named types of a parsed .avsc or .avpr in the order

@@ -2,8 +2,11 @@ package idl
 
 import "gitlab.com/acme/avroctl/gen/schema"
 
-// OutputJSON is what `avro-tools idl` prints: the protocol, else the main
-// schema, else the JSON array of the named schemas (each self-contained).
+// OutputJSON is the protocol, else the main schema, byte for byte as
+// `avro-tools idl` writes it (pretty) or IdlFile.outputString (compact);
+// else the JSON array of the named schemas (each self-contained), which is
+// IdlFile.outputString's form: avro-tools 1.12 `idl` fails on such a file
+// ("does not contain a schema nor a protocol"), avroctl idl writes it.
 func (f *File) OutputJSON(pretty bool) []byte {
 	switch {
 	case f.Protocol != nil:

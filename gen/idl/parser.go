@@ -2,7 +2,7 @@ package idl
 
 import (
 	"fmt"
-	"strconv"
+	"unicode/utf8"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -44,8 +44,18 @@ func parseFile(filename string, src []byte) (*fileNode, []Warning, schema.ErrorL
 	sc.warnh = func(pos schema.Position, msg string) {
 		p.warnings = append(p.warnings, Warning{Pos: pos, Msg: msg, Lexical: true})
 	}
-	all := sc.scanAll()
-	p.toks = make([]token, 0, len(all))
+	// The first token tells whether this is IDL at all. A file that does
+	// not start like IDL (a wrong import path or kind, a token file) gets
+	// one error that quotes nothing of it, and is not read further: its
+	// content may be a secret that would end up in a CI log.
+	all := sc.scanUntil(nil, func(t token) bool { return t.tok != DOC })
+	if msg := notIDL(all[len(all)-1], sc.illegal); msg != "" {
+		return &fileNode{}, nil, schema.ErrorList{{Pos: all[len(all)-1].pos, Msg: msg}}
+	}
+	all = sc.scanUntil(all, func(token) bool { return false })
+	// Doc comments move to p.docs; the other tokens are compacted in
+	// place (the write index never passes the read index).
+	p.toks = all[:0]
 	for _, t := range all {
 		switch t.tok {
 		case DOC:
@@ -97,21 +107,76 @@ func (p *parser) error(pos schema.Position, msg string) {
 	}
 }
 
+// notIDL returns the error for a file whose first token (after doc
+// comments) cannot start an IDL file, "" when it can. illegal is how many
+// characters the scanner skipped before it.
+func notIDL(first token, illegal int) string {
+	switch first.tok {
+	case AT, PROTOCOL, NAMESPACE, SCHEMA, IMPORT, RECORD, ERROR, ENUM, FIXED:
+		return ""
+	case EOF:
+		if illegal == 0 {
+			return "" // comments only: an empty schema-syntax file
+		}
+		return fmt.Sprintf("not an Avro IDL file: it holds no IDL, only %d characters IDL does not allow (none quoted: the file may hold secrets); check the path (and, for an import, its kind: idl, protocol or schema)", illegal)
+	}
+	what := "'" + first.tok.String() + "'"
+	switch first.tok {
+	case IDENT:
+		what = fmt.Sprintf("a word of %d characters", utf8.RuneCountInString(first.lit))
+		if kw := nearKeyword(first.lit); kw != "" {
+			// A misspelt keyword is the user's IDL, not a secret.
+			return fmt.Sprintf("expected protocol, namespace, schema, import or a named schema declaration, found identifier %q: did you mean %s?", first.lit, kw)
+		}
+	case INT, FLOAT:
+		what = "a number"
+	case STRING:
+		what = "a string"
+	}
+	return fmt.Sprintf("not an Avro IDL file: it starts with %s (not quoted: the file may hold secrets), where IDL starts with protocol, namespace, schema, import, record, enum, fixed, error or @; check the path (and, for an import, its kind: idl, protocol or schema)", what)
+}
+
+// startKeywords are the keywords an IDL file can start with.
+var startKeywords = []string{"protocol", "namespace", "schema", "import", "record", "enum", "fixed", "error"}
+
+// nearKeyword returns the keyword that word misspells (at most two edits
+// away, and no longer than the keyword plus two), or "".
+func nearKeyword(word string) string {
+	for _, kw := range startKeywords {
+		if len(word) <= len(kw)+2 && schema.EditDistance(word, kw) <= 2 {
+			return kw
+		}
+	}
+	return ""
+}
+
 func describe(t token) string {
 	switch t.tok {
 	case EOF:
 		return "end of file"
 	case IDENT:
-		return "identifier " + strconv.Quote(t.lit)
+		return "identifier " + schema.QuoteShort(t.lit)
 	case INT, FLOAT:
-		return "number " + t.lit
+		return "number " + quoteShortBare(t.lit)
 	case STRING:
-		return "string " + strconv.Quote(t.lit)
+		return "string " + schema.QuoteShort(t.lit)
 	}
 	return "'" + t.tok.String() + "'"
 }
 
+// quoteShortBare is schema.QuoteShort without the quotes, for numbers.
+func quoteShortBare(s string) string {
+	if len(s) > schema.MaxQuoted {
+		return s[:schema.MaxQuoted] + fmt.Sprintf("... (%d characters)", len(s))
+	}
+	return s
+}
+
 func (p *parser) errorExpected(what string) {
+	if p.tok.pos.Line == p.lastLine {
+		p.errCount++ // not reported (see error): skip formatting it
+		return
+	}
 	p.error(p.tok.pos, fmt.Sprintf("expected %s, found %s", what, describe(p.tok)))
 }
 

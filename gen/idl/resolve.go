@@ -117,16 +117,7 @@ func (c *compiler) checkUnions() {
 // first passed. (avro-tools idl2schemata asks only for the named schemas
 // and skips it; avroctl, like avro-tools idl, rejects the file.)
 func (c *compiler) checkDefaults(protocol bool) {
-	for _, fc := range c.fields {
-		f := fc.field
-		ok, tooDeep := isValidDefault(f.Type, maybeValue{f.Default, true})
-		switch {
-		case tooDeep:
-			c.errorf(f.Pos, "Invalid default for field %s: checking it runs through the defaults of left-out fields without end (Java: StackOverflowError); give the nested records every field explicitly", f.Name)
-		case !ok:
-			c.errorf(f.Pos, "Invalid default for field %s: %s not a %s", f.Name, compactJSON(f.Default), schema.Marshal(f.Type))
-		}
-	}
+	c.checkFieldDefaults(false)
 	if len(c.errs) > 0 {
 		return
 	}
@@ -147,6 +138,9 @@ func (c *compiler) checkDefaults(protocol bool) {
 func (c *compiler) finish(b *fileBuilder) *File {
 	c.resolveAll(b.messages, &b.mainSchema)
 	if len(c.errs) > 0 {
+		// Undefined names: the defaults that do not depend on them are
+		// checked all the same, so that one run reports every problem.
+		c.checkFieldDefaults(true)
 		return nil
 	}
 	c.checkUnions()
@@ -163,6 +157,56 @@ func (c *compiler) finish(b *fileBuilder) *File {
 		f.Protocol = b.protocol
 	}
 	return f
+}
+
+// checkFieldDefaults reports every field default that does not match its
+// type. With skipUnresolved, a field whose type reaches a name that is not
+// defined is left out: its default cannot be judged.
+func (c *compiler) checkFieldDefaults(skipUnresolved bool) {
+	for _, fc := range c.fields {
+		f := fc.field
+		if skipUnresolved && c.reachesRef(f.Type, map[schema.Schema]bool{}) {
+			continue
+		}
+		ok, tooDeep := isValidDefault(f.Type, maybeValue{f.Default, true})
+		switch {
+		case tooDeep:
+			c.errorf(f.Pos, "Invalid default for field %s: checking it runs through the defaults of left-out fields without end (Java: StackOverflowError); give the nested records every field explicitly", f.Name)
+		case !ok:
+			c.errorf(f.Pos, "Invalid default for field %s: %s not a %s", f.Name, compactJSON(f.Default), schema.Marshal(f.Type))
+		}
+	}
+}
+
+// reachesRef reports whether s is or contains a placeholder that
+// resolution left in place (an undefined name).
+func (c *compiler) reachesRef(s schema.Schema, seen map[schema.Schema]bool) bool {
+	if s == nil || seen[s] {
+		return s == nil
+	}
+	seen[s] = true
+	switch t := s.(type) {
+	case *schema.Record:
+		if c.isRef(t) {
+			return true
+		}
+		for _, f := range t.Fields {
+			if c.reachesRef(f.Type, seen) {
+				return true
+			}
+		}
+	case *schema.Array:
+		return c.reachesRef(t.Items, seen)
+	case *schema.Map:
+		return c.reachesRef(t.Values, seen)
+	case *schema.Union:
+		for _, b := range t.Branches {
+			if c.reachesRef(b, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // equalSchemas is a structural equality in the spirit of Schema.equals

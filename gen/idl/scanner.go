@@ -34,27 +34,38 @@ type scanner struct {
 	colOff, col int
 	errh        func(pos schema.Position, msg string)
 	warnh       func(pos schema.Position, msg string)
+	// illegal counts the characters skipped as not IDL; warnings counts
+	// the lexical warnings given, which stop at maxLexWarnings.
+	illegal, warnings int
 }
+
+// maxLexWarnings caps the lexical warnings of one file: a file of binary
+// data would otherwise get one per byte.
+const maxLexWarnings = 100
 
 func newScanner(filename string, src []byte, errh func(schema.Position, string)) *scanner {
 	return &scanner{filename: filename, src: src, line: 1, errh: errh}
 }
 
 // scanAll returns every token, doc comments included, ending with EOF.
-func (s *scanner) scanAll() []token {
-	// Real files average well over 6 bytes per token; sizing the slice up
-	// front saves most of the growth copies.
-	out := make([]token, 0, len(s.src)/6+1)
+func (s *scanner) scanAll() []token { return s.scanUntil(nil, func(token) bool { return false }) }
+
+// scanUntil appends tokens to out until EOF, or until stop returns true
+// for a token (which is appended too). The slice grows with what is found:
+// sizing it from the input's length would let a large file that holds few
+// tokens (or none) cost many times its size.
+func (s *scanner) scanUntil(out []token, stop func(token) bool) []token {
 	for {
 		t := s.scan()
 		if t.tok == ILLEGAL {
 			// Skipped characters make no token, so they do not separate
 			// a doc comment from what it documents (as in the reference).
+			s.illegal++
 			continue
 		}
 		t.index = len(out)
 		out = append(out, t)
-		if t.tok == EOF {
+		if t.tok == EOF || stop(t) {
 			return out
 		}
 	}
@@ -97,9 +108,14 @@ func (s *scanner) peekByte(i int) byte {
 }
 
 func (s *scanner) warn(pos schema.Position, msg string) {
-	if s.warnh != nil {
-		s.warnh(pos, msg)
+	s.warnings++
+	if s.warnh == nil || s.warnings > maxLexWarnings {
+		return
 	}
+	if s.warnings == maxLexWarnings {
+		msg = fmt.Sprintf("%s (and no more lexical warnings for this file: it has too many to list)", msg)
+	}
+	s.warnh(pos, msg)
 }
 
 func (s *scanner) error(pos schema.Position, format string, args ...any) {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"gitlab.com/acme/avroctl/gen/atomicfile"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -138,8 +139,7 @@ func compileTree(idlDir, outDir string, opts Options, dryRun bool) (TreeResult, 
 		path := filepath.Join(outDir, n)
 		var changed bool
 		if dryRun {
-			old, err := os.ReadFile(path)
-			changed = err != nil || !bytes.Equal(old, outputs[n])
+			changed = !holds(path, outputs[n])
 		} else if changed, err = WriteFileAtomic(path, outputs[n]); err != nil {
 			return res, err
 		}
@@ -199,33 +199,21 @@ func (f *File) WriteSchemata(dir string, fullNames bool) ([]string, error) {
 	return written, nil
 }
 
+// holds reports whether name is a regular file whose content is data. A
+// special file (reading a pipe would block) or a larger file is not read.
+func holds(name string, data []byte) bool {
+	old, _, err := Options{MaxFileSize: int64(len(data)) + 1}.readSource(name)
+	return err == nil && bytes.Equal(old, data)
+}
+
 // WriteFileAtomic writes data to name through a temporary file in the same
 // folder and a rename, so readers never see half a file. When the file
 // already holds data it is left untouched and changed is false.
 func WriteFileAtomic(name string, data []byte) (changed bool, err error) {
-	if old, err := os.ReadFile(name); err == nil && bytes.Equal(old, data) {
+	if holds(name, data) {
 		return false, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return false, err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		tmp.Close()
-		return false, err
-	}
-	if err = tmp.Close(); err != nil {
-		return false, err
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return false, err
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
+	if err := atomicfile.Write(name, data, 0o644); err != nil {
 		return false, err
 	}
 	return true, nil

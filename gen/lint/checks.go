@@ -141,31 +141,11 @@ func describe(s schema.Schema) string {
 func nearest(name string) string {
 	best, bestD := "", 4
 	for k := range knownLogicalTypes {
-		if d := editDistance(strings.ToLower(name), k); d < bestD || (d == bestD && k < best) {
+		if d := schema.EditDistance(strings.ToLower(name), k); d < bestD || (d == bestD && k < best) {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func checkCaseCollisions(c *checker, t schema.NamedSchema) {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"gitlab.com/acme/avroctl/gen/atomicfile"
 	"gitlab.com/acme/avroctl/gen/gitref"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -191,19 +192,7 @@ func WriteChangelog(path, tag, entry string) error {
 	const title = "# Changelog of the events module\n\n"
 	body := strings.TrimPrefix(string(old), title)
 	content := title + entry + body
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".changelog-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, []byte(content), 0o644)
 }
 
 // runtimeAPIChanges diffs the exported API of the events module's runtime

@@ -120,3 +120,15 @@ func stripMajorSuffix(p string) string {
 	}
 	return p
 }
+
+// IsReleaseVersion reports whether v is a module version a go.mod can pin:
+// vX.Y.Z, a pre-release or a pseudo-version, without a +incompatible or
+// +dirty build suffix.
+func IsReleaseVersion(v string) bool {
+	core, _, _ := strings.Cut(v, "-")
+	if strings.Contains(v, "+") {
+		return false
+	}
+	_, err := ParseVersion(core)
+	return err == nil
+}

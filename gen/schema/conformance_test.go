@@ -57,7 +57,7 @@ var javaRejects = map[string]string{
 // conformance suites and writes it back: text cases must be byte-identical,
 // json cases equal after normalization.
 func TestConformanceOutputs(t *testing.T) {
-	dir := conformanceDir(t)
+	dir := conformanceDir(t, "the 222 protocol and schema goldens of the idl and idl-realworld suites")
 	counts := map[string][2]int{}
 	for _, suite := range []string{"idl", "idl-realworld"} {
 		for _, c := range readCases(t, filepath.Join(dir, suite, "cases.tsv")) {

@@ -19,7 +19,7 @@ func TestParseErrors(t *testing.T) {
 		{"leading zero", `{"type":"fixed","name":"F","size":015}`, "f.avsc:1:35: invalid number 01"},
 		{"bad escape", `"\q"`, "f.avsc:1:2: unrecognized character escape"},
 		{"control char", "\"a\tb\"", "f.avsc:1:3: illegal unquoted control character"},
-		{"unknown word", `nul`, "f.avsc:1:1: unrecognized token 'nul'"},
+		{"unknown word", `nul`, "f.avsc:1:1: unrecognized token \"nul\""},
 		{"not a schema", `42`, "f.avsc:1:1: Schema not yet supported: 42"},
 		{"no type", `{"name": "A"}`, "f.avsc:1:1: No type"},
 		{"type not string", `{"type": 1}`, "f.avsc:1:10: No type"},
@@ -123,5 +123,44 @@ func TestErrorListFormat(t *testing.T) {
 	want := "nowhere\na.avsc:9:3: first\nb.avsc:2:1: second"
 	if got := l.Err().Error(); got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestEveryInvalidDefault: each invalid default of a file is reported, at
+// its place (the reader used to stop at the first one), and the reader
+// still stops at a broken schema.
+func TestEveryInvalidDefault(t *testing.T) {
+	in := `{"type": "record", "name": "A", "fields": [
+  {"name": "a", "type": "int", "default": "x"},
+  {"name": "b", "type": "string", "default": 1},
+  {"name": "c", "type": {"type": "record", "name": "B", "fields": [
+    {"name": "d", "type": "long", "default": "y"},
+    {"name": "e", "type": "double", "default": "not a number"}]}},
+  {"name": "f", "type": "boolean", "default": true}
+]}`
+	_, err := Parse([]byte(in), ParseOptions{Filename: "f.avsc"})
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("got %v", err)
+	}
+	want := []string{
+		`f.avsc:2:43: Invalid default for field a: "x" not a "int"`,
+		`f.avsc:3:46: Invalid default for field b: 1 not a "string"`,
+		`f.avsc:5:46: Invalid default for field d: "y" not a "long"`,
+		`f.avsc:6:48: Invalid default for field e: "not a number" is not a number`,
+	}
+	var got []string
+	for _, e := range list {
+		got = append(got, e.Error())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Two invalid defaults in a protocol's message parameters.
+	_, err = ParseProtocol([]byte(`{"protocol": "P", "messages": {"m": {"request": [
+  {"name": "a", "type": "int", "default": "x"},
+  {"name": "b", "type": "int", "default": "y"}], "response": "null"}}}`), ParseOptions{Filename: "p.avpr"})
+	if !errors.As(err, &list) || len(list) != 2 {
+		t.Errorf("protocol: got %v, want two errors", err)
 	}
 }

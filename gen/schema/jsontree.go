@@ -227,13 +227,35 @@ func (p *jsonParser) value() *jsonNode {
 			p.pos = end
 			return &jsonNode{kind: jNull, off: start}
 		}
-		p.fail(start, "unrecognized token '%s': expected a JSON value (string, number, array, object, true, false or null)", word)
+		p.failWord(start, word)
 		return nil
 	default:
 		r, _ := utf8.DecodeRune(p.src[p.pos:])
 		p.fail(start, "unexpected character %q: expected a JSON value", r)
 		return nil
 	}
+}
+
+// failWord reports a word that is not a JSON literal. Inside a document
+// it is quoted, cut short. As the document's first value it is quoted only
+// when it looks like a misspelt literal: a file that does not start like
+// JSON may be anything (an import of the wrong file), and its first word
+// may be a secret.
+func (p *jsonParser) failWord(start int, word string) {
+	if p.depth > 0 || nearJSONLiteral(word) {
+		p.fail(start, "unrecognized token %s: expected a JSON value (string, number, array, object, true, false or null)", QuoteShort(word))
+		return
+	}
+	p.fail(start, "not JSON: the file starts with a word of %d characters (not quoted: the file may hold secrets), where a schema starts with '{', '[' or '\"'; check the path", utf8.RuneCountInString(word))
+}
+
+func nearJSONLiteral(word string) bool {
+	for _, lit := range []string{"true", "false", "null"} {
+		if len(word) <= len(lit)+2 && EditDistance(word, lit) <= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *jsonParser) enter(off int) bool {

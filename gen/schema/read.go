@@ -59,7 +59,9 @@ func Parse(data []byte, opts ParseOptions) (Schema, error) {
 		return nil, r.errs.Err()
 	}
 	s := r.schema(root, "")
-	if !r.failed() {
+	// Resolution re-checks every default (as Java's does): after invalid
+	// defaults it would report them a second time.
+	if len(r.errs) == 0 {
 		s = r.finish([]*Schema{&s}, nil)
 	}
 	if err := r.errs.Err(); err != nil {
@@ -90,6 +92,8 @@ type reader struct {
 	// checks run after references are resolved.
 	unions   []pendingUnion
 	defaults []pendingDefault
+	// badDefaults counts the errors in errs that are invalid defaults.
+	badDefaults int
 }
 
 // pendingUnion keeps where each branch was written: a branch that names a
@@ -120,7 +124,16 @@ func newReader(data []byte, opts ParseOptions) *reader {
 	return &reader{file: opts.Filename, src: data, ext: opts.Names, local: NewNames(), forward: opts.Forward}
 }
 
-func (r *reader) failed() bool { return len(r.errs) > 0 }
+// failed reports whether the input is broken: an error other than an
+// invalid default. An invalid default leaves the schema whole, so reading
+// goes on to find the other invalid defaults of the file too.
+func (r *reader) failed() bool { return len(r.errs) > r.badDefaults }
+
+// invalidDefault reports a field default that does not match its type.
+func (r *reader) invalidDefault(pos Position, msg string) {
+	r.errs.Add(pos, msg)
+	r.badDefaults++
+}
 
 // pos converts a byte offset into a Position.
 func (r *reader) pos(off int) Position {
@@ -459,16 +472,16 @@ func (r *reader) field(fn *jsonNode, ns string) *Field {
 		f.Default = dn.toValue()
 		// Java turns a string default of a float or double field into a
 		// number (Double.parseDouble).
+		number := true
 		if p, ok := f.Type.(*Primitive); ok && (p.T == Float || p.T == Double) && dn.kind == jString {
 			v, ok := parseJavaDouble(dn.s)
+			f.Default, number = Number{Text: JavaDouble(v), IsFloat: true}, ok
 			if !ok {
-				r.errorf(dn, "Invalid default for field %s: %s is not a number", name, r.compact(dn))
-				return nil
+				r.invalidDefault(r.pos(dn.off), fmt.Sprintf("Invalid default for field %s: %s is not a number", name, r.compact(dn)))
 			}
-			f.Default = Number{Text: JavaDouble(v), IsFloat: true}
 		}
-		if !r.checkDefault(f, r.pos(dn.off)) {
-			return nil
+		if number {
+			r.checkDefault(f, r.pos(dn.off))
 		}
 	}
 	r.props(fn, &f.Props, fieldReserved)
@@ -567,13 +580,12 @@ const maxFixedSize = 1<<31 - 1 - 8
 // checkDefault validates a field default the way Java does: at once,
 // where a name not defined yet stands for a record without fields, and
 // again once names are resolved (Java's resolver rebuilds every field).
-func (r *reader) checkDefault(f *Field, pos Position) bool {
+func (r *reader) checkDefault(f *Field, pos Position) {
 	if !ValidDefault(f.Type, f.Default) {
-		r.errs.Add(pos, invalidDefault(f))
-		return false
+		r.invalidDefault(pos, invalidDefault(f))
+		return
 	}
 	r.defaults = append(r.defaults, pendingDefault{field: f, pos: pos})
-	return true
 }
 
 // intValue reads a JSON integer that fits a Java int (Jackson's isInt).

@@ -27,7 +27,7 @@ func ParseProtocol(data []byte, opts ParseOptions) (*Protocol, error) {
 		return nil, r.errs.Err()
 	}
 	p := r.protocol(root)
-	if !r.failed() {
+	if len(r.errs) == 0 { // not after invalid defaults either: see Parse
 		r.finish(nil, p.Messages)
 	}
 	if err := r.errs.Err(); err != nil {
@@ -215,9 +215,7 @@ func (r *reader) param(fn *jsonNode, ns string) *Field {
 	}
 	if dn := fn.get("default"); dn != nil {
 		f.HasDefault, f.Default = true, dn.toValue()
-		if !r.checkDefault(f, r.pos(dn.off)) {
-			return nil
-		}
+		r.checkDefault(f, r.pos(dn.off))
 	}
 	if list, ok := r.aliasList(fn); ok {
 		f.Aliases = dedupe(list)

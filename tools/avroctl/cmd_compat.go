@@ -2,7 +2,7 @@ package main
 
 import (
 	"errors"
-	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,6 +11,7 @@ import (
 	"gitlab.com/acme/avroctl/gen/compat"
 	"gitlab.com/acme/avroctl/gen/compat/input"
 	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -204,7 +205,7 @@ revision (the message says which git fetch to run).`,
 		},
 	}
 	cmd.Flags().StringVar(&o.against, flagAgainst, "", "git revision to compare with (required), e.g. origin/main")
-	cmd.Flags().StringVar(&o.level, flagLevel, "BACKWARD", "compatibility level (default: registry.compatibility in avroctl.yaml, else BACKWARD): "+strings.Join(compat.AllLevelStrings(), "|"))
+	cmd.Flags().StringVar(&o.level, flagLevel, "", "compatibility level (default: registry.compatibility in avroctl.yaml, else BACKWARD): "+strings.Join(compat.AllLevelStrings(), "|"))
 	cmd.Flags().StringVar(&o.schemas, flagSchemas, "schemas", "folder of compiled .avsc files, one per named type")
 	cmd.Flags().BoolVar(&o.allowRemoved, flagAllowRemoved, false, "accept subjects that were removed")
 	o.out.bind(cmd)
@@ -228,6 +229,9 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	if !levelSet && cfg.Registry.Compatibility != "" {
 		o.level = cfg.Registry.Compatibility
 	}
+	if o.level == "" {
+		o.level = "BACKWARD"
+	}
 	level, err := compat.ParseLevel(o.level)
 	if err != nil {
 		return usageErrorf("--%s: %v", flagLevel, err)
@@ -235,11 +239,15 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	if !schemasSet && cfg.Schemas != "" {
 		o.schemas = cfg.Schemas
 	}
+	if _, err := os.Stat(o.schemas); errors.Is(err, os.ErrNotExist) {
+		return requireSchemas(o.schemas)
+	}
 	tagPrefix := ""
 	if cfg.Release.TagPrefix != "" {
 		tagPrefix = cfg.Release.TagPrefix + "v"
 	}
 	rep, err := breaking.Run(breaking.Options{
+		Sources:      idlSources(cfg),
 		Schemas:      o.schemas,
 		Against:      o.against,
 		Level:        level,
@@ -250,7 +258,7 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 		if errors.Is(err, breaking.ErrMissingRevision) {
 			return usageError{err}
 		}
-		return fmt.Errorf("breaking: %w", err)
+		return err
 	}
 	if err := report.Print(s.Out, format, rep); err != nil {
 		return err
@@ -259,4 +267,29 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 		return errFindings
 	}
 	return nil
+}
+
+// idlSources compiles the IDL the schemas come from, so that breaking points
+// at .avdl lines. IDL that does not compile locates nothing: compile and
+// lint report it, and the check itself runs on the .avsc files.
+func idlSources(cfg *config.Config) map[string]schema.Schema {
+	dir := cfg.Path(cfg.IDL)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil
+	}
+	var importDirs []string
+	for _, d := range cfg.ImportDirs {
+		importDirs = append(importDirs, cfg.Path(d))
+	}
+	named, err := loadIDL(dir, importDirs)
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]schema.Schema, len(named))
+	for _, n := range named {
+		if _, dup := out[n.Names().FullName()]; !dup {
+			out[n.Names().FullName()] = n
+		}
+	}
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,30 +96,11 @@ func TestCompatHelpHasExamples(t *testing.T) {
 }
 
 func TestBreakingCommand(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_SYSTEM=/dev/null",
-			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	write := func(content string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Join(dir, "schemas"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "schemas", "com.acme.Order.avsc"), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	git("init", "-q", "-b", "main")
+	setGitEnv(t)
+	r := newGitRepo(t)
+	dir := r.dir
+	git := func(args ...string) { r.git(args...) }
+	write := func(content string) { r.write("schemas/com.acme.Order.avsc", content) }
 	write(`{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"}]}`)
 	git("add", "-A")
 	git("commit", "-q", "-m", "v1")
@@ -135,10 +115,38 @@ func TestBreakingCommand(t *testing.T) {
 		t.Errorf("breaking change: exit %d\n%s", code, out)
 	}
 	code, _, errOut := runAvroctl(t, "breaking", "--against", "origin/main")
-	if code != 2 || !strings.Contains(errOut, "git fetch") {
+	if code != 2 || !strings.Contains(errOut, "no such commit, branch or tag") || strings.Contains(errOut, "git fetch") {
 		t.Errorf("missing revision: exit %d, stderr %q", code, errOut)
 	}
 	if code, _, _ := runAvroctl(t, "breaking"); code != 2 {
 		t.Errorf("no --against: exit %d, want 2", code)
+	}
+}
+
+// TestBreakingPointsAtIDL: when schemas/ is compiled from idl/, a finding
+// is located at the .avdl line the user edits, not in the .avsc.
+func TestBreakingPointsAtIDL(t *testing.T) {
+	setGitEnv(t)
+	r := newGitRepo(t)
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\n\nrecord Order {\n  string id;\n}\n")
+	t.Chdir(r.dir)
+	if code, _, errOut := runAvroctl(t, "compile"); code != 0 {
+		t.Fatalf("compile: %s", errOut)
+	}
+	r.commit("v1")
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\n\nrecord Order {\n  string id;\n  int qty;\n}\n")
+	if code, _, errOut := runAvroctl(t, "compile"); code != 0 {
+		t.Fatalf("compile: %s", errOut)
+	}
+	code, out, errOut := runAvroctl(t, "breaking", "--against", "main")
+	if code != 1 || !strings.Contains(out, "idl/order.avdl:6:") {
+		t.Errorf("want a finding at idl/order.avdl:6, exit %d:\n%s%s", code, out, errOut)
+	}
+
+	// schemas/ no longer compiled from idl/: the .avsc is blamed.
+	r.write("idl/order.avdl", "namespace com.acme;\nschema Order;\n\nrecord Order {\n  string id;\n  long qty;\n}\n")
+	code, out, _ = runAvroctl(t, "breaking", "--against", "main")
+	if code != 1 || strings.Contains(out, "order.avdl") || !strings.Contains(out, "schemas/com.acme.Order.avsc") {
+		t.Errorf("stale schemas must not point at the IDL, exit %d:\n%s", code, out)
 	}
 }

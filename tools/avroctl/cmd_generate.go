@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -64,7 +66,7 @@ exits 1 when the module on disk is stale.`,
 	f := cmd.Flags()
 	f.StringVar(&o.schemasDir, "schemas", "", "folder of .avsc files (default \"schemas\" when --idl is not given)")
 	f.StringVar(&o.idlDir, "idl", "", "folder of .avdl files, instead of --schemas")
-	f.StringArrayVar(&o.importDirs, "import-dir", nil, "extra folder for IDL imports given by bare name (repeatable)")
+	f.StringArrayVarP(&o.importDirs, idlFlagImportDir, "I", nil, "extra folder for IDL imports given by bare name (repeatable), as idl's -I")
 	f.StringVar(&o.out, "out", "events", "output folder (the generated module's root)")
 	f.StringVar(&o.module, "module", golang.DefaultModulePath, "module path of the generated module")
 	f.StringArrayVar(&o.packages, "package", nil, "namespace=dir: package folder for an Avro namespace (repeatable; default: the last namespace segment)")
@@ -85,12 +87,12 @@ type generateResult struct {
 // fromConfig takes from avroctl.yaml what no flag set: the schemas and
 // output folders, the module path and the namespace -> package mapping.
 func (o *generateOptions) fromConfig(cmd *cobra.Command) error {
-	if _, err := os.Stat(configPath); err != nil {
-		return nil // no file: the flags' defaults stand
-	}
-	cfg, err := loadConfig()
+	cfg, err := loadConfig() // a --config file that does not exist is an error
 	if err != nil {
 		return err
+	}
+	if _, err := os.Stat(configPath); err != nil {
+		return nil // no avroctl.yaml: the flags' defaults stand
 	}
 	f := cmd.Flags()
 	if !f.Changed("schemas") && !f.Changed("idl") {
@@ -137,10 +139,8 @@ func generateRun(s *streams, o *generateOptions) error {
 	}
 	var schemas []schema.NamedSchema
 	var err error
-	for flag, dir := range map[string]string{"idl": o.idlDir, "schemas": o.schemasDir} {
-		if fi, statErr := os.Stat(dir); dir != "" && (statErr != nil || !fi.IsDir()) {
-			return usageErrorf("%s: not a folder; set it with --%s DIR (or in %s)", dir, flag, configPath)
-		}
+	if fi, err := os.Stat(o.idlDir); o.idlDir != "" && (err != nil || !fi.IsDir()) {
+		return usageErrorf("%s: not a folder; set it with --idl DIR (or idl: in %s)", o.idlDir, configPath)
 	}
 	if o.idlDir != "" {
 		schemas, err = loadIDL(o.idlDir, o.importDirs)
@@ -148,6 +148,9 @@ func generateRun(s *streams, o *generateOptions) error {
 		dir := o.schemasDir
 		if dir == "" {
 			dir = "schemas"
+		}
+		if err := requireSchemas(dir); err != nil {
+			return err
 		}
 		schemas, err = loadAvsc(dir)
 	}
@@ -238,4 +241,25 @@ func loadIDL(dir string, importDirs []string) ([]schema.NamedSchema, error) {
 		all = append(all, f.NamedSchemas...)
 	}
 	return all, nil
+}
+
+// staleGenerated runs `generate --check` as avroctl.yaml configures it and
+// returns the files it reports stale, so that release tags exactly what
+// `avroctl generate` produces.
+func staleGenerated() ([]string, error) {
+	var out, errb bytes.Buffer
+	cmd := newGenerateCmd(&streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	cmd.SetArgs([]string{"--check", "-o", "json"})
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.Execute()
+	if err != nil && !errors.Is(err, errFindings) {
+		return nil, fmt.Errorf("checking the generated module: %w", err)
+	}
+	var res generateResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		return nil, fmt.Errorf("checking the generated module: %v", err)
+	}
+	return res.Changed, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -20,11 +21,12 @@ func init() {
 
 // Flag names of the IDL commands.
 const (
-	idlFlagImportDir = "import-dir"
-	idlFlagFullNames = "full-names"
-	idlFlagIdlDir    = "idl"
-	idlFlagOutDir    = "out"
-	idlFlagOutput    = "output"
+	idlFlagImportDir   = "import-dir"
+	idlFlagFullNames   = "full-names"
+	idlFlagIdlDir      = "idl"
+	idlFlagOutDir      = "out"
+	idlFlagOutput      = "output"
+	idlFlagMaxFileSize = "max-file-size"
 )
 
 func bindImportDirs(cmd *cobra.Command, dirs *[]string) {
@@ -32,8 +34,28 @@ func bindImportDirs(cmd *cobra.Command, dirs *[]string) {
 		"folder to search for imports not found next to the importing file (repeatable)")
 }
 
+// idlInputs are the flags that say what the IDL compiler reads.
+type idlInputs struct {
+	importDirs  []string
+	maxFileSize int64
+}
+
+func (in *idlInputs) bind(cmd *cobra.Command) {
+	bindImportDirs(cmd, &in.importDirs)
+	cmd.Flags().Int64Var(&in.maxFileSize, idlFlagMaxFileSize, idl.DefaultMaxFileSize,
+		"largest .avdl, .avsc or .avpr file read, in bytes (larger ones are refused, not read)")
+}
+
+func (in *idlInputs) options() (idl.Options, error) {
+	if in.maxFileSize <= 0 {
+		return idl.Options{}, usageErrorf("--%s %d: want a positive number of bytes", idlFlagMaxFileSize, in.maxFileSize)
+	}
+	return idl.Options{ImportDirs: in.importDirs, MaxFileSize: in.maxFileSize}, nil
+}
+
 func bindOutputFormat(cmd *cobra.Command, format *string) {
-	cmd.Flags().StringVarP(format, idlFlagOutput, "o", "text", "result format: text|json")
+	cmd.Flags().StringVarP(format, idlFlagOutput, "o", "text", "result format: text|json (json also for errors)")
+	cmd.RegisterFlagCompletionFunc(idlFlagOutput, cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 func checkOutputFormat(format string) error {
@@ -46,20 +68,42 @@ func checkOutputFormat(format string) error {
 // reportCompileError prints every located error on its own line and
 // returns the error that makes avroctl exit with code 2.
 func reportCompileError(s *streams, what string, err error) error {
+	return reportCompileErrorAs(s, what, err, "text")
+}
+
+// reportCompileErrorAs is reportCompileError for -o format. With json the
+// errors are left to the root command, which prints every failing command's
+// -o json document the same way ({"error": {..., "errors": [{file, line,
+// column, message}]}}), so stdout holds exactly one document.
+func reportCompileErrorAs(s *streams, what string, err error, format string) error {
 	var el schema.ErrorList
-	if errors.As(err, &el) {
+	if !errors.As(err, &el) {
+		return usageError{err}
+	}
+	if format != "json" {
 		for _, e := range el {
 			fmt.Fprintln(s.Err, e.Error())
 		}
-		n := len(el)
-		plural := "s"
-		if n == 1 {
-			plural = ""
-		}
-		return usageErrorf("%s: %d error%s", what, n, plural)
 	}
-	return usageError{err}
+	return usageError{compileErrors{what, el}}
 }
+
+// compileErrors summarises a located error list in one line ("x.avdl: 2
+// errors") while keeping the list for the JSON document.
+type compileErrors struct {
+	what string
+	list schema.ErrorList
+}
+
+func (e compileErrors) Error() string {
+	plural := "s"
+	if len(e.list) == 1 {
+		plural = ""
+	}
+	return fmt.Sprintf("%s: %d error%s", e.what, len(e.list), plural)
+}
+
+func (e compileErrors) Unwrap() error { return e.list }
 
 func printWarnings(s *streams, ws []idl.Warning) {
 	for _, w := range ws {
@@ -68,55 +112,83 @@ func printWarnings(s *streams, ws []idl.Warning) {
 }
 
 func newIdlCmd(s *streams) *cobra.Command {
-	var importDirs []string
+	var (
+		inputs idlInputs
+		format string
+	)
 	cmd := &cobra.Command{
 		Use:   "idl [-I DIR]... FILE.avdl [OUT]",
 		Short: "Compile an Avro IDL file to a protocol (.avpr) or schema (.avsc), like avro-tools idl",
-		Long: `Compile an Avro IDL file and print the JSON that avro-tools idl prints: the
-protocol, or the main schema of a schema-syntax file, or (without a main
-schema) the JSON array of its named schemas. The output goes to OUT, or to
-stdout when OUT is absent or "-". FILE "-" reads stdin. Warnings go to
-stderr.`,
+		Long: `Compile an Avro IDL file and write its protocol, or the main schema of a
+schema-syntax file, byte for byte as avro-tools idl writes it (pretty JSON,
+no final newline). The output goes to OUT, or to stdout when OUT is absent
+or "-". FILE "-" reads stdin. Warnings go to stderr.
+
+A schema-syntax file without a main schema is an error for avro-tools 1.12
+("does not contain a schema nor a protocol"); avroctl writes the JSON array
+of its named schemas instead (an extension; idl2schemata writes them as
+files).
+
+Only regular files are read, up to --max-file-size bytes each. With -o json,
+errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.`,
 		Example: `  avroctl idl idl/orders.avdl
-  avroctl idl -I shared/idl idl/orders.avdl build/orders.avpr`,
+  avroctl idl -I shared/idl idl/orders.avdl build/orders.avpr
+  avroctl idl -o json idl/orders.avdl > result.json   # errors as JSON too`,
 		Args: cobraArgs(cobra.RangeArgs(1, 2)),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return []cobra.Completion{"avdl"}, cobra.ShellCompDirectiveFilterFileExt
+			}
+			return nil, cobra.ShellCompDirectiveDefault
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := idl.Options{ImportDirs: importDirs}
+			if err := checkOutputFormat(format); err != nil {
+				return err
+			}
+			opts, err := inputs.options()
+			if err != nil {
+				return err
+			}
 			var f *idl.File
-			var err error
 			if args[0] == "-" {
 				// Like avro-tools, "-" reads stdin; imports resolve from the
-				// current folder.
-				src, rerr := io.ReadAll(s.In)
+				// current folder. The size limit holds here too.
+				src, rerr := io.ReadAll(io.LimitReader(s.In, inputs.maxFileSize+1))
 				if rerr != nil {
-					return rerr
+					return usageError{rerr}
+				}
+				if int64(len(src)) > inputs.maxFileSize {
+					return reportCompileErrorAs(s, "<stdin>", schema.ErrorList{{Pos: schema.Position{Filename: "<stdin>"},
+						Msg: fmt.Sprintf("input is over the limit of %d bytes; raise it with --%s", inputs.maxFileSize, idlFlagMaxFileSize)}}, format)
 				}
 				f, err = idl.CompileSource("<stdin>", src, opts)
 			} else {
 				f, err = idl.Compile(args[0], opts)
 			}
 			if err != nil {
-				return reportCompileError(s, args[0], err)
+				return reportCompileErrorAs(s, args[0], err, format)
 			}
 			printWarnings(s, f.Warnings)
-			out := append(f.OutputJSON(true), '\n')
+			// Byte for byte what avro-tools writes: it prints the JSON
+			// without a line end, to a file and to stdout alike.
+			out := f.OutputJSON(true)
 			if len(args) == 2 && args[1] != "-" {
-				_, err := idl.WriteFileAtomic(args[1], out)
-				return err
+				return writeOutput(args[1], out)
 			}
 			_, err = s.Out.Write(out)
 			return err
 		},
 	}
-	bindImportDirs(cmd, &importDirs)
+	inputs.bind(cmd)
+	bindOutputFormat(cmd, &format)
 	return cmd
 }
 
 func newIdl2SchemataCmd(s *streams) *cobra.Command {
 	var (
-		importDirs []string
-		fullNames  bool
-		format     string
+		inputs    idlInputs
+		fullNames bool
+		format    string
 	)
 	cmd := &cobra.Command{
 		Use:   "idl2schemata [-I DIR]... [--full-names] FILE.avdl OUTDIR",
@@ -133,9 +205,13 @@ atomically; the list of files written is the result.`,
 			if err := checkOutputFormat(format); err != nil {
 				return err
 			}
-			f, err := idl.Compile(args[0], idl.Options{ImportDirs: importDirs})
+			opts, err := inputs.options()
 			if err != nil {
-				return reportCompileError(s, args[0], err)
+				return err
+			}
+			f, err := idl.Compile(args[0], opts)
+			if err != nil {
+				return reportCompileErrorAs(s, args[0], err, format)
 			}
 			printWarnings(s, f.Warnings)
 			written, err := f.WriteSchemata(args[1], fullNames)
@@ -151,7 +227,7 @@ atomically; the list of files written is the result.`,
 			return nil
 		},
 	}
-	bindImportDirs(cmd, &importDirs)
+	inputs.bind(cmd)
 	bindOutputFormat(cmd, &format)
 	cmd.Flags().BoolVar(&fullNames, idlFlagFullNames, false, "name files <namespace>.<Name>.avsc")
 	return cmd
@@ -159,11 +235,11 @@ atomically; the list of files written is the result.`,
 
 func newCompileCmd(s *streams) *cobra.Command {
 	var (
-		importDirs []string
-		idlDir     string
-		outDir     string
-		format     string
-		check      bool
+		inputs idlInputs
+		idlDir string
+		outDir string
+		format string
+		check  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "compile [--idl DIR] [--out DIR] [-I DIR]...",
@@ -192,19 +268,23 @@ more are removed.`,
 			if !cmd.Flags().Changed(idlFlagOutDir) {
 				outDir = cfg.Path(cfg.Schemas)
 			}
-			if len(importDirs) == 0 {
+			if len(inputs.importDirs) == 0 {
 				for _, d := range cfg.ImportDirs {
-					importDirs = append(importDirs, cfg.Path(d))
+					inputs.importDirs = append(inputs.importDirs, cfg.Path(d))
 				}
 			}
 			run := idl.CompileTree
 			if check {
 				run = idl.CheckTree
 			}
-			res, err := run(idlDir, outDir, idl.Options{ImportDirs: importDirs})
+			opts, err := inputs.options()
+			if err != nil {
+				return err
+			}
+			res, err := run(idlDir, outDir, opts)
 			printWarnings(s, res.Warnings)
 			if err != nil {
-				return reportCompileError(s, idlDir, err)
+				return reportCompileErrorAs(s, idlDir, err, format)
 			}
 			if check {
 				for _, w := range res.Written {
@@ -238,12 +318,31 @@ more are removed.`,
 			return nil
 		},
 	}
-	bindImportDirs(cmd, &importDirs)
+	inputs.bind(cmd)
 	bindOutputFormat(cmd, &format)
 	cmd.Flags().StringVar(&idlDir, idlFlagIdlDir, "idl", "folder of .avdl files to compile")
-	cmd.Flags().StringVar(&outDir, idlFlagOutDir, "schemas", "folder to write the .avsc files to (default: schemas in avroctl.yaml)")
+	cmd.Flags().StringVar(&outDir, idlFlagOutDir, "schemas", "folder to write the .avsc files to (avroctl.yaml's schemas: when set)")
 	cmd.Flags().BoolVar(&check, "check", false, "write nothing; exit 1 naming the stale files when the output folder is not up to date")
 	return cmd
+}
+
+// writeOutput writes idl's OUT: a regular file (or a new one) through a
+// temporary file and a rename; a device or a pipe (/dev/stdout, a shell's
+// >(...)) directly, since renaming over it would replace it by a file.
+func writeOutput(name string, data []byte) error {
+	if fi, err := os.Stat(name); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(name, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	_, err := idl.WriteFileAtomic(name, data)
+	return err
 }
 
 func idlNonNil(s []string) []string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ func TestIdlCommands(t *testing.T) {
 	os.WriteFile(bad, []byte("protocol P {\n  record R { Missing m; }\n}\n"), 0o644)
 
 	code, out, errOut := runIdlCLI(t, "idl", good)
-	if code != 0 || !strings.Contains(out, `"protocol" : "P"`) || !strings.HasSuffix(out, "}\n") {
+	if code != 0 || !strings.Contains(out, `"protocol" : "P"`) || !strings.HasSuffix(out, "}") {
 		t.Fatalf("idl: code %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 	outFile := filepath.Join(dir, "p.avpr")
@@ -67,5 +68,91 @@ func TestIdlCommands(t *testing.T) {
 		if !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help has no examples", c)
 		}
+	}
+}
+
+// TestIdlOutputByteExact: avro-tools idl prints the JSON without a final
+// newline, to OUT and to stdout; avroctl wrote one more byte.
+func TestIdlOutputByteExact(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "s.avdl")
+	os.WriteFile(in, []byte("namespace n;\nschema R;\nrecord R { int x; }\n"), 0o644)
+	want := "{\n  \"type\" : \"record\",\n  \"name\" : \"R\",\n  \"namespace\" : \"n\",\n  \"fields\" : [ {\n    \"name\" : \"x\",\n    \"type\" : \"int\"\n  } ]\n}"
+	code, out, errOut := runIdlCLI(t, "idl", in)
+	if code != 0 || out != want {
+		t.Fatalf("stdout: code %d, got %q, want %q (%s)", code, out, want, errOut)
+	}
+	outFile := filepath.Join(dir, "s.avsc")
+	if code, _, errOut := runIdlCLI(t, "idl", in, outFile); code != 0 {
+		t.Fatalf("idl to file: %d %s", code, errOut)
+	}
+	if data, _ := os.ReadFile(outFile); string(data) != want {
+		t.Errorf("file: got %q, want %q", data, want)
+	}
+	// Without a main schema (an error for avro-tools 1.12), avroctl's
+	// extension: the array of the named schemas, ended the same way.
+	os.WriteFile(in, []byte("namespace n;\nrecord R { int x; }\n"), 0o644)
+	code, out, errOut = runIdlCLI(t, "idl", in)
+	if code != 0 || !strings.HasPrefix(out, "[ {") || !strings.HasSuffix(out, "} ]") {
+		t.Errorf("no main schema: code %d, got %q (%s)", code, out, errOut)
+	}
+}
+
+// TestIdlJSONErrors: with -o json, errors are a JSON list on stdout, each
+// with file, line, column and message, for idl, idl2schemata and compile.
+func TestIdlJSONErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.avdl")
+	os.WriteFile(bad, []byte("protocol P {\n  record R { Missing m; }\n  record S { Other o; }\n}\n"), 0o644)
+	idlDir := filepath.Join(dir, "idl")
+	os.MkdirAll(idlDir, 0o755)
+	os.WriteFile(filepath.Join(idlDir, "bad.avdl"), []byte("protocol P {\n  record R { Missing m; }\n  record S { Other o; }\n}\n"), 0o644)
+	for _, args := range [][]string{
+		{"idl", "-o", "json", bad},
+		{"idl2schemata", "-o", "json", bad, filepath.Join(dir, "out")},
+		{"compile", "-o", "json", "--idl", idlDir, "--out", filepath.Join(dir, "schemas")},
+	} {
+		code, out, errOut := runIdlCLI(t, args...)
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2", args[0], code)
+		}
+		var doc jsonError
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%s: stdout is not one JSON document: %v\n%s", args[0], err, out)
+		}
+		got := doc.Error
+		if len(got.Errors) != 2 || got.Errors[0].Line != 2 || got.Errors[0].Column != 14 || got.Errors[1].Line != 3 ||
+			!strings.HasSuffix(got.Errors[0].File, "bad.avdl") || !strings.HasPrefix(got.Errors[0].Message, "Undefined schema: Missing") {
+			t.Errorf("%s: errors %+v", args[0], got.Errors)
+		}
+		if strings.Contains(errOut, "Undefined schema") {
+			t.Errorf("%s: errors also on stderr as text: %s", args[0], errOut)
+		}
+	}
+}
+
+// TestIdlRefusesDevices: a device or a too large input is refused with a
+// clear error, not read until memory runs out.
+func TestIdlRefusesDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	code, _, errOut := runIdlCLI(t, "idl", "/dev/zero")
+	if code != 2 || !strings.Contains(errOut, "/dev/zero: cannot read file: it is a character device, not a regular file") {
+		t.Errorf("code %d, stderr %s", code, errOut)
+	}
+	var out, errb bytes.Buffer
+	code = Main([]string{"idl", "--max-file-size", "1000", "-"}, strings.NewReader(strings.Repeat(" ", 1001)), &out, &errb)
+	if code != 2 || !strings.Contains(errb.String(), "<stdin>: input is over the limit of 1000 bytes; raise it with --max-file-size") {
+		t.Errorf("stdin: code %d, stderr %s", code, errb.String())
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "s.avdl")
+	os.WriteFile(in, []byte("namespace n;\nschema R;\nrecord R { int x; }\n"), 0o644)
+	if code, _, errOut := runIdlCLI(t, "idl", "--max-file-size", "10", in); code != 2 || !strings.Contains(errOut, "over the limit of 10 bytes") {
+		t.Errorf("--max-file-size: code %d, stderr %s", code, errOut)
+	}
+	if code, _, errOut := runIdlCLI(t, "compile", "--max-file-size", "0", "--idl", dir); code != 2 || !strings.Contains(errOut, "--max-file-size 0: want a positive number of bytes") {
+		t.Errorf("--max-file-size 0: code %d, stderr %s", code, errOut)
 	}
 }

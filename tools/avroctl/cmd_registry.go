@@ -41,11 +41,20 @@ const (
 	regFlagListen    = "listen"
 	regFlagData      = "data"
 	regFlagBasicAuth = "basic-auth"
-	regFlagReadOnly  = "read-only"
-	regFlagDeleted   = "deleted"
-	regFlagVersion   = "version"
-	regFlagDir       = "dir"
-	regFlagPermanent = "permanent"
+	regFlagAuthFile  = "basic-auth-file"
+	// serve's deadlines and limits
+	regFlagReadHeaderTimeout = "read-header-timeout"
+	regFlagReadTimeout       = "read-timeout"
+	regFlagWriteTimeout      = "write-timeout"
+	regFlagIdleTimeout       = "idle-timeout"
+	regFlagMaxConns          = "max-connections"
+	regFlagMaxBodyInFlight   = "max-body-bytes-in-flight"
+	regFlagParseCacheBytes   = "parse-cache-bytes"
+	regFlagReadOnly          = "read-only"
+	regFlagDeleted           = "deleted"
+	regFlagVersion           = "version"
+	regFlagDir               = "dir"
+	regFlagPermanent         = "permanent"
 )
 
 // regClientFlags are the connection flags of every client command. The
@@ -62,19 +71,29 @@ func (f *regClientFlags) bind(cmd *cobra.Command) {
 	f.opts = env
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&f.opts.URL, regFlagURL, env.URL, "registry URL ($"+registry.EnvURL+" when set)")
-	fl.StringVar(&f.opts.Username, regFlagUsername, env.Username, "basic auth user (default $"+registry.EnvUsername+"; password from $"+registry.EnvPassword+")")
+	// The variables are read when the client is made (client()), so that
+	// help names them once instead of also printing their values.
+	fl.StringVar(&f.opts.Username, regFlagUsername, "", "basic auth user (default $"+registry.EnvUsername+"; password from $"+registry.EnvPassword+")")
 	fl.StringVar(&f.opts.Token, regFlagToken, "", "bearer token (prefer $"+registry.EnvToken+": flags show up in process lists)")
-	fl.StringVar(&f.opts.CertFile, regFlagCert, env.CertFile, "mTLS client certificate (PEM; default $"+registry.EnvCertFile+")")
-	fl.StringVar(&f.opts.KeyFile, regFlagKey, env.KeyFile, "mTLS client key (PEM; default $"+registry.EnvKeyFile+")")
-	fl.StringVar(&f.opts.CAFile, regFlagCA, env.CAFile, "CA certificate that signed the registry (PEM; default $"+registry.EnvCAFile+")")
+	fl.StringVar(&f.opts.CertFile, regFlagCert, "", "mTLS client certificate (PEM; default $"+registry.EnvCertFile+")")
+	fl.StringVar(&f.opts.KeyFile, regFlagKey, "", "mTLS client key (PEM; default $"+registry.EnvKeyFile+")")
+	fl.StringVar(&f.opts.CAFile, regFlagCA, "", "CA certificate that signed the registry (PEM; default $"+registry.EnvCAFile+")")
 	fl.DurationVar(&f.timeout, regFlagTimeout, 30*time.Second, "timeout of each HTTP attempt (5xx and connection errors are retried with backoff)")
 	fl.StringVarP(&f.output, regFlagOutput, "o", "text", "output format: text|json")
 }
 
 func (f *regClientFlags) client() (*sr.Client, error) {
 	o := f.opts
-	if o.Token == "" {
-		o.Token = os.Getenv(registry.EnvToken)
+	env := registry.ClientOptionsFromEnv(nil)
+	for _, v := range []struct {
+		dst *string
+		env string
+	}{
+		{&o.Username, env.Username}, {&o.Token, env.Token}, {&o.CertFile, env.CertFile}, {&o.KeyFile, env.KeyFile}, {&o.CAFile, env.CAFile},
+	} {
+		if *v.dst == "" {
+			*v.dst = v.env
+		}
 	}
 	o.Timeout = f.timeout
 	cl, err := registry.NewClient(o)
@@ -122,6 +141,7 @@ $REGISTRY_CA_FILE). Secrets are never printed.`,
 	cmd.AddCommand(
 		newRegistryServeCmd(s),
 		newRegistryCompactCmd(s),
+		newRegistryRepairCmd(s),
 		newRegistryRegisterCmd(s, f),
 		newRegistryTestCmd(s, f),
 		newRegistryConfigCmd(s, f),
@@ -133,9 +153,47 @@ $REGISTRY_CA_FILE). Secrets are never printed.`,
 	return cmd
 }
 
+// envServeBasicAuth holds the serve command's "user:password", as the client
+// commands take their password from $REGISTRY_PASSWORD: a flag's value is
+// visible to every local user in the process list.
+const envServeBasicAuth = "REGISTRY_SERVE_BASIC_AUTH"
+
+// serveBasicAuth returns the credentials serve requires ("" for none): from
+// --basic-auth-file, else $REGISTRY_SERVE_BASIC_AUTH, else the deprecated
+// --basic-auth, which is warned about. No message quotes the secret.
+func serveBasicAuth(cmd *cobra.Command, stderr io.Writer, flagValue, file string, getenv func(string) string) (string, error) {
+	flagSet := cmd.Flags().Changed(regFlagBasicAuth)
+	if flagSet {
+		fmt.Fprintf(stderr, "registry: --%s is deprecated: its value is visible in the process list; use --%s FILE or $%s\n",
+			regFlagBasicAuth, regFlagAuthFile, envServeBasicAuth)
+	}
+	var value, from string
+	switch {
+	case flagSet && file != "":
+		return "", usageErrorf("--%s and --%s: give one of them", regFlagBasicAuth, regFlagAuthFile)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", usageErrorf("--%s: %v", regFlagAuthFile, err)
+		}
+		value, from = strings.TrimRight(string(b), "\r\n"), "--"+regFlagAuthFile+" "+file
+	case flagSet:
+		value, from = flagValue, "--"+regFlagBasicAuth
+	case getenv(envServeBasicAuth) != "":
+		value, from = getenv(envServeBasicAuth), "$"+envServeBasicAuth
+	default:
+		return "", nil
+	}
+	if _, _, err := server.ParseBasicAuth(value); err != nil {
+		return "", usageErrorf("%s: %v", from, err)
+	}
+	return value, nil
+}
+
 func newRegistryServeCmd(s *streams) *cobra.Command {
-	var listen, data, basicAuth string
-	var readOnly bool
+	var listen, data, basicAuth, authFile string
+	var opts server.Options
+	var allowEmptyLog bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the embedded Confluent-compatible Schema Registry",
@@ -144,33 +202,69 @@ JSON, status and error codes). Its state is an append-only log in --data,
 fsync'd before each reply, so a crash loses nothing acknowledged. The log is
 compacted (rewritten as the current state, atomically) at start and whenever
 it has grown to four times its compacted size. --data "" keeps everything in
-memory. It stops on SIGINT or SIGTERM.`,
+memory. It stops on SIGINT or SIGTERM.
+
+A damaged final record (a write torn by a crash) is cut at start; damage that
+valid records follow stops the start, and 'registry repair' shows what a
+repair drops. A directory that held a registry does not start with a missing
+or empty log unless --allow-empty-log.
+
+Basic auth: the "user:password" comes from --basic-auth-file (a file holding
+that one line) or $REGISTRY_SERVE_BASIC_AUTH, never from argv, which every
+local user can read; --basic-auth still works but is deprecated.`,
 		Example: `  avroctl registry serve
   avroctl registry serve --listen 127.0.0.1:8081 --data /var/lib/avroctl-registry
-  avroctl registry serve --data "" --basic-auth ci:secret --read-only`,
+  avroctl registry serve --data "" --basic-auth-file /run/secrets/registry-auth --read-only
+  REGISTRY_SERVE_BASIC_AUTH="ci:$CI_REGISTRY_SECRET" avroctl registry serve`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if basicAuth != "" && !strings.Contains(basicAuth, ":") {
-				return usageErrorf("--%s: want user:password", regFlagBasicAuth)
+			auth, err := serveBasicAuth(cmd, s.Err, basicAuth, authFile, os.Getenv)
+			if err != nil {
+				return err
 			}
-			return registryServeRun(cmd.Context(), s, listen, data, basicAuth, readOnly)
+			for _, d := range []struct {
+				flag string
+				v    time.Duration
+			}{{regFlagReadHeaderTimeout, opts.ReadHeaderTimeout}, {regFlagReadTimeout, opts.ReadTimeout},
+				{regFlagWriteTimeout, opts.WriteTimeout}, {regFlagIdleTimeout, opts.IdleTimeout}} {
+				if d.v <= 0 {
+					return usageErrorf("--%s %v: want a positive duration", d.flag, d.v)
+				}
+			}
+			if opts.MaxConns <= 0 || opts.MaxBodyBytesInFlight <= 0 || opts.ParseCacheBytes <= 0 {
+				return usageErrorf("--%s, --%s and --%s must be positive", regFlagMaxConns, regFlagMaxBodyInFlight, regFlagParseCacheBytes)
+			}
+			opts.BasicAuth = auth
+			return registryServeRun(cmd.Context(), s, listen, data, opts, allowEmptyLog)
 		},
 	}
 	cmd.Flags().StringVar(&listen, regFlagListen, "127.0.0.1:8081", "address to listen on")
 	cmd.Flags().StringVar(&data, regFlagData, ".avroctl/registry", `data directory ("" keeps the registry in memory)`)
-	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "require HTTP basic auth user:password")
-	cmd.Flags().BoolVar(&readOnly, regFlagReadOnly, false, "refuse every write")
+	cmd.Flags().StringVar(&authFile, regFlagAuthFile, "", "require HTTP basic auth with the user:password in this file (or set $"+envServeBasicAuth+")")
+	cmd.Flags().StringVar(&basicAuth, regFlagBasicAuth, "", "deprecated (visible in the process list): use --"+regFlagAuthFile+" or $"+envServeBasicAuth)
+	cmd.Flags().BoolVar(&opts.ReadOnly, regFlagReadOnly, false, "refuse every write")
+	cmd.Flags().BoolVar(&allowEmptyLog, regFlagAllowEmptyLog, false, "start although the log is missing or empty in a directory that held a registry (after a loss; ids continue above the old ones)")
+	fl := cmd.Flags()
+	fl.DurationVar(&opts.ReadHeaderTimeout, regFlagReadHeaderTimeout, server.DefaultReadHeaderTimeout, "a request's headers must arrive within this")
+	fl.DurationVar(&opts.ReadTimeout, regFlagReadTimeout, server.DefaultReadTimeout, "a request (headers and body) must arrive within this; a slower one gets 408 and is closed")
+	fl.DurationVar(&opts.WriteTimeout, regFlagWriteTimeout, server.DefaultWriteTimeout, "an answer must be written within this after the request's headers")
+	fl.DurationVar(&opts.IdleTimeout, regFlagIdleTimeout, server.DefaultIdleTimeout, "an idle keep-alive connection is closed after this")
+	fl.IntVar(&opts.MaxConns, regFlagMaxConns, server.DefaultMaxConns, "open connections at most; more wait to be accepted")
+	fl.Int64Var(&opts.MaxBodyBytesInFlight, regFlagMaxBodyInFlight, server.DefaultMaxBodyBytesInFlight, "request body bytes being read at once, over all requests; a request over it gets 503 with Retry-After")
+	fl.Int64Var(&opts.ParseCacheBytes, regFlagParseCacheBytes, server.DefaultParseCacheBytes, "estimated memory of the cache of parsed request schemas")
 	return cmd
 }
 
-func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth string, readOnly bool) error {
+// registryServeRun serves until ctx ends or a signal comes; opts.Logger is
+// set here.
+func registryServeRun(ctx context.Context, s *streams, listen, data string, opts server.Options, allowEmptyLog bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(s.Err, nil))
-	st, err := store.OpenWith(data, store.Options{OnCompact: func(info store.CompactInfo, err error) {
+	st, err := openRegistryData(data, store.Options{AllowEmptyLog: allowEmptyLog, OnCompact: func(info store.CompactInfo, err error) {
 		if err != nil {
 			logger.Error("log compaction failed; the log in use is intact", "err", err)
 			return
@@ -179,16 +273,12 @@ func registryServeRun(ctx context.Context, s *streams, listen, data, basicAuth s
 			"records_before", info.RecordsBefore, "records_after", info.RecordsAfter)
 	}})
 	if err != nil {
-		return fmt.Errorf("open registry data: %w", err)
+		return err
 	}
 	defer st.Close()
-	if n := st.Recovered.TruncatedBytes; n > 0 {
-		fmt.Fprintf(s.Err, "registry: removed a torn record (%d bytes) at the end of the log\n", n)
-	}
-	if c := st.Recovered.Compacted; c != nil {
-		fmt.Fprintf(s.Err, "registry: compacted the log from %d to %d bytes\n", c.BytesBefore, c.BytesAfter)
-	}
-	srv := server.New(st, server.Options{BasicAuth: basicAuth, ReadOnly: readOnly, Logger: logger})
+	reportRecovery(s.Err, st)
+	opts.Logger = logger
+	srv := server.New(st, opts)
 	if err := srv.Open(listen); err != nil {
 		return err
 	}
@@ -293,6 +383,9 @@ func (f *regSetFlags) fromConfig() error {
 
 func (f *regSetFlags) items() ([]registry.Item, error) {
 	if err := f.fromConfig(); err != nil {
+		return nil, err
+	}
+	if err := requireSchemas(f.schemas); err != nil {
 		return nil, err
 	}
 	st, err := registry.ParseStrategy(f.strategy)

@@ -134,7 +134,7 @@ func TestRegistryServe(t *testing.T) {
 	done := make(chan error, 1)
 	data := filepath.Join(t.TempDir(), "data")
 	go func() {
-		done <- registryServeRun(ctx, s, "127.0.0.1:0", data, "ci:secret", false)
+		done <- registryServeRun(ctx, s, "127.0.0.1:0", data, server.Options{BasicAuth: "ci:secret"}, false)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -162,5 +162,69 @@ func TestRegistryServe(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, store.LogFile)); err != nil {
 		t.Errorf("no log in the data directory: %v", err)
+	}
+}
+
+// TestRegistryServeCredentials: serve takes its basic auth from a file or
+// the environment; --basic-auth (visible in the process list) still works
+// with a warning that does not echo the secret; an empty user or password
+// is refused.
+func TestRegistryServeCredentials(t *testing.T) {
+	resolve := func(env map[string]string, args ...string) (string, string, error) {
+		t.Helper()
+		var errb bytes.Buffer
+		cmd := newRegistryServeCmd(&streams{In: strings.NewReader(""), Out: io.Discard, Err: &errb})
+		if err := cmd.ParseFlags(args); err != nil {
+			t.Fatal(err)
+		}
+		file, _ := cmd.Flags().GetString(regFlagAuthFile)
+		flagValue, _ := cmd.Flags().GetString(regFlagBasicAuth)
+		auth, err := serveBasicAuth(cmd, &errb, flagValue, file, func(k string) string { return env[k] })
+		return auth, errb.String(), err
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "auth")
+	os.WriteFile(good, []byte("ci:s3cret:with-colon\n"), 0o600)
+	empty := filepath.Join(dir, "empty-password")
+	os.WriteFile(empty, []byte("ci:\n"), 0o600)
+
+	if auth, stderr, err := resolve(nil, "--"+regFlagAuthFile, good); err != nil || auth != "ci:s3cret:with-colon" || stderr != "" {
+		t.Errorf("from a file: %q %q %v", auth, stderr, err)
+	}
+	env := map[string]string{envServeBasicAuth: "ci:fromenv"}
+	if auth, _, err := resolve(env); err != nil || auth != "ci:fromenv" {
+		t.Errorf("from the environment: %q %v", auth, err)
+	}
+	if auth, _, err := resolve(env, "--"+regFlagAuthFile, good); err != nil || auth != "ci:s3cret:with-colon" {
+		t.Errorf("the file wins over the environment: %q %v", auth, err)
+	}
+	if auth, _, err := resolve(nil); err != nil || auth != "" {
+		t.Errorf("nothing given: %q %v", auth, err)
+	}
+	auth, stderr, err := resolve(nil, "--"+regFlagBasicAuth, "ci:s3cret")
+	if err != nil || auth != "ci:s3cret" || !strings.Contains(stderr, "deprecated") || strings.Contains(stderr, "s3cret") {
+		t.Errorf("deprecated flag: %q %q %v", auth, stderr, err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"--" + regFlagAuthFile, empty}, "password is empty"},
+		{nil, []string{"--" + regFlagBasicAuth, ":s3cret"}, "user is empty"},
+		{nil, []string{"--" + regFlagBasicAuth, "s3cret"}, "want user:password"},
+		{map[string]string{envServeBasicAuth: "ci:"}, nil, "password is empty"},
+		{nil, []string{"--" + regFlagAuthFile, filepath.Join(dir, "missing")}, "no such file"},
+		{nil, []string{"--" + regFlagAuthFile, good, "--" + regFlagBasicAuth, "a:b"}, "give one of them"},
+	} {
+		_, stderr, err := resolve(tc.env, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error()+stderr, "s3cret") {
+			t.Errorf("%v %v: %v (stderr %q), want an error with %q and no secret", tc.env, tc.args, err, stderr, tc.want)
+		}
+	}
+	// Through the command line: a usage error, exit 2, before serving.
+	code, _, stderr := runRegistryCLI(t, "registry", "serve", "--data", "", "--listen", "127.0.0.1:0", "--"+regFlagBasicAuth, ":s3cret")
+	if code != 2 || !strings.Contains(stderr, "user is empty") || strings.Contains(stderr, "s3cret") {
+		t.Errorf("serve with an empty user: %d %q", code, stderr)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -70,6 +71,7 @@ Exit codes: 0 ok, 1 findings (incompatible, lint), 2 usage or input error.`,
 	for _, f := range commandFactories {
 		root.AddCommand(f(s))
 	}
+	addCompletions(root)
 	return root
 }
 
@@ -78,8 +80,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s := &streams{In: stdin, Out: stdout, Err: stderr}
 	root := newRootCmd(s)
 	root.SetArgs(args)
-	err := root.Execute()
-	return exitCode(err, s.Err)
+	cmd, err := root.ExecuteC()
+	code := exitCode(err, s.Err)
+	if code == exitUsage && wantsJSON(cmd) {
+		writeJSONError(s.Out, err, code)
+	}
+	return code
 }
 
 func exitCode(err error, stderr io.Writer) int {
@@ -93,12 +99,43 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitUsage
 }
 
-// version is the module version when built with go install, else "devel".
+// version is avroctl's module version from the build info: vX.Y.Z when
+// installed with `go install .../tools/avroctl@vX.Y.Z`, a pseudo-version
+// (with +dirty for uncommitted changes) when built in a clone.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return versionFrom(nil)
 	}
-	return "devel"
+	return versionFrom(bi)
+}
+
+func versionFrom(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "devel (no build info)"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if modified == "true" {
+			rev += "+dirty"
+		}
+		return "devel " + rev
+	}
+	return "devel (built without version control information: go build -buildvcs=true in a clone, or go install gitlab.com/acme/avroctl/tools/avroctl@vX.Y.Z)"
 }
 
 // cobraArgs wraps a cobra positional-args validator so that its failure is a
@@ -106,7 +143,9 @@ func version() string {
 func cobraArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := v(cmd, args); err != nil {
-			return usageError{err}
+			// "avroctl: idl: accepts ...", as exitCode prefixes every error.
+			name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+			return usageError{fmt.Errorf("%s: %w\nRun '%s --help' for usage.", name, err, cmd.CommandPath())}
 		}
 		return nil
 	}
@@ -115,10 +154,10 @@ func cobraArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
 // configPath is the --config flag shared by every command.
 var configPath = config.FileName
 
-// loadConfig reads avroctl.yaml (defaults when it does not exist); a bad
-// file is a usage error.
+// loadConfig reads avroctl.yaml (defaults when it does not exist; a file
+// named with --config must exist); a bad file is a usage error.
 func loadConfig() (*config.Config, error) {
-	c, err := config.Load(configPath)
+	c, err := config.Load(configPath, configPath != config.FileName)
 	if err != nil {
 		return nil, usageError{err}
 	}

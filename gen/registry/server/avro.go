@@ -65,6 +65,10 @@ type parsedSchema struct {
 	text   string
 	refs   []store.Reference
 	key    string
+	// cacheKey identifies the request this is the parse of, when it can
+	// be cached (no references).
+	cacheKey  cacheKey
+	cacheable bool
 }
 
 // resolveRefs loads the referenced schemas (and theirs, depth first) into

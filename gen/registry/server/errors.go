@@ -12,6 +12,7 @@ const (
 	CodeBadRequest                = 400
 	CodeNotFound                  = 404
 	CodeMethodNotAllowed          = 405
+	CodeRequestTimeout            = 408
 	CodeIncompatible              = 409
 	CodeSubjectNotFound           = 40401
 	CodeVersionNotFound           = 40402
@@ -32,7 +33,10 @@ const (
 	CodeInvalidSubject            = 42208
 	CodeSchemaTooLarge            = 42209
 	CodeStoreError                = 50001
-	CodeJSONParseError            = 50005
+	// CodeBusy is a plain 503: the server is at its limit of request
+	// bodies in flight; the answer carries Retry-After.
+	CodeBusy           = 503
+	CodeJSONParseError = 50005
 )
 
 // Error is a domain error: a Confluent error code and a message for the

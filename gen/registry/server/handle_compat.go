@@ -21,26 +21,22 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 			return err
 		}
 	}
-	var req registerRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if queryBool(r, "normalize") {
-		req.normalize = true
-		req.References = normalizeRefs(req.References)
-	}
-	ps, err := s.parse(&req)
+	_, ps, err := s.readSchemaRequest(r, nil)
 	if err != nil {
 		return err
 	}
-	ok, msgs := true, []string{}
+	// The check itself runs after the read lock is released: a long one
+	// under it would hold up writers, and readers queued behind them.
+	var level string
+	var prev []compat.Previous
+	noVersions := false
 	err = s.store.View(func(st *store.State) error {
-		level := st.EffectiveLevel(subject)
+		level = st.EffectiveLevel(subject)
 		sub := st.Subjects[subject]
-		var prev []compat.Previous
 		switch {
 		case rawVersion == "" || spec.latest:
 			if sub == nil || !sub.Live() {
+				noVersions = true
 				return nil
 			}
 			all, err := s.previousVersions(st, sub, level)
@@ -66,16 +62,20 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 			}
 			prev = []compat.Previous{{Schema: sc, Version: v.Version, Text: st.Schemas[v.ID].Text}}
 		}
-		var m []string
-		ok, m = s.checker.Check(level, ps.schema, prev)
-		if m != nil {
-			msgs = m
-		}
 		return nil
 	})
 	if err != nil {
 		return storeErr(err)
 	}
+	ok, msgs := true, []string{}
+	if !noVersions {
+		var m []string
+		ok, m = s.checker.Check(level, ps.schema, prev)
+		if m != nil {
+			msgs = m
+		}
+	}
+	s.remember(ps)
 	if queryBool(r, "verbose") {
 		writeJSON(w, http.StatusOK, verboseCompatibilityResponse{IsCompatible: ok, Messages: msgs})
 		return nil

@@ -2,8 +2,8 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"net/http"
-	"strings"
 
 	"gitlab.com/acme/avroctl/gen/registry/store"
 )
@@ -24,33 +24,54 @@ func (s *Server) parse(req *registerRequest) (*parsedSchema, error) {
 	return ps, storeErr(err)
 }
 
-// parseCacheSize bounds the parse cache; when full it starts over, which
-// is cheap and keeps the hot set (producers looking up the same few
-// schemas) warm.
-const parseCacheSize = 1024
-
 // parseCached parses a schema without references, reusing the result for
 // the same text: a schema without references always parses the same way,
-// and serializers look up the same schemas over and over.
+// and serializers look up the same schemas over and over. It does not add
+// to the cache: a handler calls remember once the request has succeeded,
+// so that failed requests (a lookup of a schema that is not there) cannot
+// fill it.
 func (s *Server) parseCached(req *registerRequest) (*parsedSchema, error) {
-	key := fmt.Sprintf("%s\x00%v\x00%s", req.SchemaType, req.normalize, req.Schema)
-	s.parsedMu.Lock()
-	ps, ok := s.requestCache[key]
-	s.parsedMu.Unlock()
-	if ok {
+	key := requestKey(req)
+	if ps, ok := s.requestCache.get(key); ok {
 		return ps, nil
 	}
 	ps, err := s.parseRequest(nil, req)
 	if err != nil {
 		return nil, err
 	}
-	s.parsedMu.Lock()
-	if len(s.requestCache) >= parseCacheSize {
-		clear(s.requestCache)
-	}
-	s.requestCache[key] = ps
-	s.parsedMu.Unlock()
+	ps.cacheKey, ps.cacheable = key, true
 	return ps, nil
+}
+
+// remember caches the parse of a request that succeeded.
+func (s *Server) remember(ps *parsedSchema) {
+	if ps.cacheable {
+		s.requestCache.put(ps.cacheKey, ps)
+	}
+}
+
+// readSchemaRequest decodes and parses the schema request of the register,
+// lookup and compatibility endpoints; check, when set, vets the decoded
+// request before the parse, which may be costly.
+func (s *Server) readSchemaRequest(r *http.Request, check func(*registerRequest) error) (*registerRequest, *parsedSchema, error) {
+	var req registerRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, nil, err
+	}
+	if check != nil {
+		if err := check(&req); err != nil {
+			return nil, nil, err
+		}
+	}
+	if queryBool(r, "normalize") {
+		req.normalize = true
+		req.References = normalizeRefs(req.References)
+	}
+	ps, err := s.parse(&req)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &req, ps, nil
 }
 
 // refsExist re-checks, under the write lock, that the references parse saw
@@ -68,92 +89,84 @@ func refsExist(st *store.State, refs []store.Reference) error {
 	return nil
 }
 
-// handleRegister is POST /subjects/{subject}/versions. The same schema
-// (text and references) gets the same ID in every subject; registering a
-// schema the subject already has, or its equivalent with the references
-// inlined, returns its ID and writes nothing (registeredVersion). Everything from the duplicate check
-// to the append runs under the store's write lock, so concurrent
-// registrations of one schema agree on one ID and one version.
-func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
-	subject := r.PathValue("subject")
-	if err := checkSubjectName(subject); err != nil {
-		return err
+// maxWireInt is the largest schema ID or version: the wire format carries
+// the ID as a signed 32-bit integer, and Confluent's clients hold both in a
+// Java int.
+const maxWireInt = math.MaxInt32
+
+// checkImportRange refuses a request ID or version outside 1..2^31-1 (0 and
+// -1 mean "not given"). A larger one would be accepted into the log and
+// make every later ID (MaxID+1) unusable, also after a restart.
+func checkImportRange(req *registerRequest) error {
+	if req.ID < -1 || req.ID > maxWireInt {
+		return errorf(CodeInvalidSchema, "Invalid schema id %d: ids are between 1 and 2^31-1 (%d), the range the wire format carries; omit the id to have one assigned", req.ID, maxWireInt)
 	}
-	if s.opts.ReadOnly {
-		return errReadOnly("")
+	if req.Version < -1 || req.Version > maxWireInt {
+		return errorf(CodeInvalidVersion, "Invalid version %d: versions are between 1 and 2^31-1 (%d); omit the version to have the next one assigned", req.Version, maxWireInt)
 	}
-	var req registerRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if queryBool(r, "normalize") {
-		req.normalize = true
-		req.References = normalizeRefs(req.References)
-	}
-	ps, err := s.parse(&req)
-	if err != nil {
-		return err
-	}
-	var id int
-	err = s.store.Update(func(tx *store.Tx) error {
-		st := tx.State()
-		if err := checkWritable(st, subject); err != nil {
-			return err
-		}
-		if err := refsExist(st, ps.refs); err != nil {
-			return err
-		}
-		existing, ok, err := s.registeredVersion(st, subject, &req, ps)
-		if err != nil || ok {
-			id = existing
-			return err
-		}
-		if st.EffectiveMode(subject) == "IMPORT" {
-			id, err = s.importSchema(tx, subject, &req, ps)
-		} else {
-			id, err = s.registerSchema(tx, subject, &req, ps)
-		}
-		return err
-	})
-	if err != nil {
-		return storeErr(err)
-	}
-	writeJSON(w, http.StatusOK, registerResponse{ID: id})
 	return nil
 }
 
-// registerSchema is registration in READWRITE mode.
+// nextID is the ID of a new schema: one past the highest ever assigned,
+// which IMPORT may have set anywhere in the wire range.
+func nextID(st *store.State) (int, error) {
+	if st.MaxID >= maxWireInt {
+		return 0, errorf(CodeInvalidSchema, "No schema id left: %d, the highest the wire format carries, is taken (an import set it); import the schema with an explicit free id", st.MaxID)
+	}
+	return st.MaxID + 1, nil
+}
+
+// nextVersion is the version after sub's highest.
+func nextVersion(sub *store.Subject) (int, error) {
+	if sub == nil {
+		return 1, nil
+	}
+	if max := sub.MaxVersion(); max >= maxWireInt {
+		return 0, errorf(CodeInvalidVersion, "No version left in subject %s: %d, the highest allowed, is taken (an import set it)", sub.Name, max)
+	}
+	return sub.MaxVersion() + 1, nil
+}
+
+// registerSchema is registration in READWRITE mode, once the compatibility
+// check (done outside the lock, see handleRegister) has passed.
 func (s *Server) registerSchema(tx *store.Tx, subject string, req *registerRequest, ps *parsedSchema) (int, error) {
 	st := tx.State()
-	sub := st.Subjects[subject]
+	if id, done, err := registeredLive(st, subject, req, ps); done || err != nil {
+		return id, err
+	}
 	existing, known := st.IDFor(ps.key)
-	if known && sub != nil {
+	id := existing
+	if !known {
+		var err error
+		if id, err = nextID(st); err != nil {
+			return 0, err
+		}
+	}
+	sub := st.Subjects[subject]
+	version, err := nextVersion(sub)
+	if err != nil {
+		return 0, err
+	}
+	return id, s.appendRegister(tx, subject, version, id, !known, ps)
+}
+
+// registeredLive is what READWRITE registration decides before any
+// compatibility check: a schema the subject has live already is answered
+// with its ID, and an ID in the request is refused unless it is that
+// schema's.
+func registeredLive(st *store.State, subject string, req *registerRequest, ps *parsedSchema) (int, bool, error) {
+	existing, known := st.IDFor(ps.key)
+	if sub := st.Subjects[subject]; known && sub != nil {
 		for _, v := range sub.Versions {
 			if !v.Deleted && v.ID == existing {
-				return v.ID, nil
+				return v.ID, true, nil
 			}
 		}
 	}
 	if req.ID > 0 && (!known || req.ID != existing) {
-		return 0, errorf(CodeOperationNotPermitted, "Subject %s is not in import mode: a schema ID may be given only in IMPORT mode", subject)
+		return 0, false, errorf(CodeOperationNotPermitted, "Subject %s is not in import mode: a schema ID may be given only in IMPORT mode", subject)
 	}
-	level := st.EffectiveLevel(subject)
-	prev, err := s.previousVersions(st, sub, level)
-	if err != nil {
-		return 0, err
-	}
-	if ok, msgs := s.checker.Check(level, ps.schema, prev); !ok {
-		return 0, errorf(CodeIncompatible, "Schema being registered is incompatible with an earlier schema for subject \"%s\", details: [%s]", subject, strings.Join(msgs, ", "))
-	}
-	id := existing
-	if !known {
-		id = st.MaxID + 1
-	}
-	version := 1
-	if sub != nil {
-		version = sub.MaxVersion() + 1
-	}
-	return id, s.appendRegister(tx, subject, version, id, !known, ps)
+	return 0, false, nil
 }
 
 // importSchema is registration in IMPORT mode: the client may fix the ID
@@ -166,7 +179,10 @@ func (s *Server) importSchema(tx *store.Tx, subject string, req *registerRequest
 	case id <= 0 && known:
 		id = existing
 	case id <= 0:
-		id = st.MaxID + 1
+		var err error
+		if id, err = nextID(st); err != nil {
+			return 0, err
+		}
 	case known && existing != id:
 		return 0, errorf(CodeIDDoesNotMatch, "Schema already registered with id %d instead of input id %d", existing, id)
 	case !known && st.Schemas[id] != nil:
@@ -181,9 +197,10 @@ func (s *Server) importSchema(tx *store.Tx, subject string, req *registerRequest
 					return id, nil
 				}
 			}
-			version = sub.MaxVersion() + 1
-		} else {
-			version = 1
+		}
+		var err error
+		if version, err = nextVersion(sub); err != nil {
+			return 0, err
 		}
 	} else if sub != nil {
 		if i := sub.Find(version); i >= 0 {
@@ -253,15 +270,7 @@ func (s *Server) appendRegister(tx *store.Tx, subject string, version, id int, n
 func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) error {
 	subject := r.PathValue("subject")
 	deleted := queryBool(r, "deleted")
-	var req registerRequest
-	if err := decodeBody(r, &req); err != nil {
-		return err
-	}
-	if queryBool(r, "normalize") {
-		req.normalize = true
-		req.References = normalizeRefs(req.References)
-	}
-	ps, err := s.parse(&req)
+	_, ps, err := s.readSchemaRequest(r, nil)
 	if err != nil {
 		return err
 	}
@@ -297,6 +306,7 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return storeErr(err)
 	}
+	s.remember(ps)
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

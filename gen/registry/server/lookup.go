@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gitlab.com/acme/avroctl/gen/registry/store"
 )
@@ -13,12 +14,46 @@ import (
 // Helpers that find subjects and versions and turn absence into the
 // Confluent error codes. They run under the store lock.
 
-// checkSubjectName refuses names Confluent refuses (empty, control chars).
+// checkSubjectName refuses names Confluent refuses (empty, control chars)
+// and names that are not UTF-8, before they can reach the log.
 func checkSubjectName(name string) error {
+	if err := checkSubjectUTF8(name); err != nil {
+		return err
+	}
 	if strings.TrimSpace(name) == "" || strings.IndexFunc(name, unicode.IsControl) >= 0 {
 		return errorf(CodeInvalidSubject, "Invalid subject %s", strconv.Quote(name))
 	}
 	return nil
+}
+
+// checkSubjectUTF8 refuses a subject that is not valid UTF-8 (a %FF in the
+// path). The log is JSON, which can only carry UTF-8: such a name would
+// come back from a restart as U+FFFD, another subject, possibly one that
+// exists already. Every route with a {subject} checks it, reads included,
+// so that a name is either valid everywhere or nowhere.
+func checkSubjectUTF8(name string) error {
+	at := invalidUTF8([]byte(name))
+	if at < 0 {
+		return nil
+	}
+	return errorf(CodeInvalidSubject, "Invalid subject %s: byte %d (0x%02X) is not valid UTF-8; subject names must be UTF-8 (percent-encode its UTF-8 bytes in the URL)",
+		strconv.QuoteToASCII(name), at, name[at])
+}
+
+// invalidUTF8 returns the offset of the first byte of s that is not valid
+// UTF-8, or -1.
+func invalidUTF8(s []byte) int {
+	if utf8.Valid(s) {
+		return -1
+	}
+	for at := 0; at < len(s); {
+		r, size := utf8.DecodeRune(s[at:])
+		if r == utf8.RuneError && size <= 1 {
+			return at
+		}
+		at += size
+	}
+	return -1
 }
 
 // findSubject returns the subject, or 40401 when it has no versions (or only

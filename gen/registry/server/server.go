@@ -6,7 +6,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,7 +31,8 @@ const DefaultMaxBodyBytes = 16 << 20
 // Options configure a Server. The zero value serves an open, writable
 // registry with the gen/compat checker.
 type Options struct {
-	// BasicAuth, when "user:pass", requires those credentials on every request.
+	// BasicAuth, when "user:pass", requires those credentials on every
+	// request; Open refuses an empty user or password (ParseBasicAuth).
 	BasicAuth string
 	// ReadOnly refuses every write, whatever the mode says.
 	ReadOnly bool
@@ -42,6 +42,21 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// Deadlines of the HTTP server (defaults: the Default* constants). A
+	// request's headers must arrive within ReadHeaderTimeout and its body
+	// within ReadTimeout; the answer must be written within WriteTimeout of
+	// the headers; a keep-alive connection is closed after IdleTimeout.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConns bounds open connections (default DefaultMaxConns); more
+	// wait to be accepted.
+	MaxConns int
+	// MaxBodyBytesInFlight bounds the request body bytes being read at
+	// once, over all requests (default DefaultMaxBodyBytesInFlight); a
+	// request over it is answered 503 with Retry-After.
+	MaxBodyBytesInFlight int64
+	// ParseCacheBytes bounds the estimated memory of cached request
+	// parses (default DefaultParseCacheBytes).
+	ParseCacheBytes int64
 }
 
 // Server serves the registry API over a Store.
@@ -56,19 +71,23 @@ type Server struct {
 	// immutable once registered, so the parse is too.
 	parsedMu sync.Mutex
 	parsed   map[int]schema.Schema
-	// requestCache maps the text of a schema without references to its
-	// parse (see parseCached).
-	requestCache map[string]*parsedSchema
+	// requestCache keeps the parses of schemas without references (see
+	// parseCached).
+	requestCache *parseCache
 
-	ln  net.Listener
+	// subjects serializes registrations per subject (see handleRegister).
+	subjects keyedMutex
+	// bodies is the budget of request body bytes in flight.
+	bodies *byteBudget
+
+	ln  *limitListener
 	srv *http.Server
 }
 
 // New returns a server over st.
 func New(st *store.Store, opts Options) *Server {
 	s := &Server{store: st, opts: opts, checker: opts.Checker, log: opts.Logger,
-		mux: http.NewServeMux(), parsed: map[int]schema.Schema{},
-		requestCache: map[string]*parsedSchema{}}
+		mux: http.NewServeMux(), parsed: map[int]schema.Schema{}}
 	if s.checker == nil {
 		s.checker = defaultChecker{}
 	}
@@ -78,8 +97,26 @@ func New(st *store.Store, opts Options) *Server {
 	if s.opts.MaxBodyBytes <= 0 {
 		s.opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if s.opts.ParseCacheBytes <= 0 {
+		s.opts.ParseCacheBytes = DefaultParseCacheBytes
+	}
+	s.requestCache = newParseCache(s.opts.ParseCacheBytes)
+	setDefault(&s.opts.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	setDefault(&s.opts.ReadTimeout, DefaultReadTimeout)
+	setDefault(&s.opts.WriteTimeout, DefaultWriteTimeout)
+	setDefault(&s.opts.IdleTimeout, DefaultIdleTimeout)
+	setDefault(&s.opts.MaxConns, DefaultMaxConns)
+	setDefault(&s.opts.MaxBodyBytesInFlight, DefaultMaxBodyBytesInFlight)
+	s.bodies = &byteBudget{limit: s.opts.MaxBodyBytesInFlight}
 	s.registerRoutes()
 	return s
+}
+
+// setDefault replaces a zero or negative setting by its default.
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // registerRoutes is the route table: every endpoint the server answers.
@@ -122,7 +159,11 @@ func (s *Server) registerRoutes() {
 	for _, rt := range routes {
 		h := rt.h
 		s.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
+			err := checkSubjectUTF8(r.PathValue("subject"))
+			if err == nil {
+				err = h(w, r)
+			}
+			if err != nil {
 				s.writeError(w, r, err)
 			}
 		})
@@ -155,30 +196,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(CodeUnauthorized, "Unauthorized"))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	declared := r.ContentLength
+	if declared > s.opts.MaxBodyBytes {
+		declared = s.opts.MaxBodyBytes
+	}
+	body := &budgetedBody{ReadCloser: http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes), budget: s.bodies, declared: declared}
+	defer body.done()
+	r.Body = body
 	s.route(w, r)
 }
 
-func (s *Server) authorized(r *http.Request) bool {
-	user, pass, ok := r.BasicAuth()
-	if !ok {
-		return false
-	}
-	want := []byte(s.opts.BasicAuth)
-	got := []byte(user + ":" + pass)
-	return subtle.ConstantTimeCompare(want, got) == 1
-}
-
-// Open starts serving on addr ("127.0.0.1:0" picks a free port).
+// Open starts serving on addr ("127.0.0.1:0" picks a free port). It refuses
+// BasicAuth with an empty user or password.
 func (s *Server) Open(addr string) error {
+	if s.opts.BasicAuth != "" {
+		if _, _, err := ParseBasicAuth(s.opts.BasicAuth); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	s.ln = ln
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	s.ln = newLimitListener(ln, s.opts.MaxConns)
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: s.opts.ReadHeaderTimeout, ReadTimeout: s.opts.ReadTimeout,
+		WriteTimeout: s.opts.WriteTimeout, IdleTimeout: s.opts.IdleTimeout}
 	go func() {
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("serve", "err", err)
 		}
 	}()
@@ -231,6 +275,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = errorf(CodeStoreError, "Error in the backend data store")
 	}
+	if e.Code == CodeBusy {
+		w.Header().Set("Retry-After", "1")
+	}
 	writeJSON(w, HTTPStatus(e.Code), errorResponse{ErrorCode: e.Code, Message: e.Message})
 }
 
@@ -242,10 +289,22 @@ func decodeBody(r *http.Request, v any) error {
 		if errors.As(err, &tooBig) {
 			return errorf(CodeSchemaTooLarge, "Request body exceeds %d bytes", tooBig.Limit)
 		}
+		if errors.Is(err, errBusy) {
+			return errorf(CodeBusy, "Too many request bodies in flight; retry later")
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return errorf(CodeRequestTimeout, "Request body not received within the read timeout")
+		}
 		return errorf(CodeBadRequest, "Cannot read the request body: %v", err)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return errorf(CodeBadRequest, "Request body is empty")
+	}
+	// encoding/json would silently turn invalid bytes into U+FFFD, so the
+	// registry would store a schema other than the one sent.
+	if at := invalidUTF8(data); at >= 0 {
+		return errorf(CodeBadRequest, "Request body is not valid UTF-8: byte offset %d (0x%02X); send the JSON as UTF-8", at, data[at])
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return errorf(CodeBadRequest, "Unrecognized request body: %v", err)
@@ -269,7 +328,11 @@ func (s *Server) handleSchemaTypes(w http.ResponseWriter, r *http.Request) error
 }
 
 // storeErr wraps a store failure for the client: a generic 50001 with the
-// cause logged.
+// cause logged. A record too large for the log is the request's fault, not
+// the store's: it is Confluent's 42209 (HTTP 422, "Schema too large", which
+// Confluent answers when a schema exceeds what its _schemas topic takes),
+// as for a body over the limit; 413 would say the body was too large, and
+// it was not.
 func storeErr(err error) error {
 	if err == nil {
 		return nil
@@ -277,6 +340,10 @@ func storeErr(err error) error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var tooLarge *store.RecordTooLargeError
+	if errors.As(err, &tooLarge) {
+		return errorf(CodeSchemaTooLarge, "Schema too large: %v", tooLarge)
 	}
 	return fmt.Errorf("store: %w", err)
 }

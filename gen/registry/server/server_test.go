@@ -405,27 +405,12 @@ func TestConcurrentRegistration(t *testing.T) {
 // the data directory.
 func TestDurableRestart(t *testing.T) {
 	dir := t.TempDir()
-	st, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := New(st, Options{})
-	if err := srv.Open("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	u := srv.URL()
+	srv, st, u := openServerAt(t, dir)
 	expect(t, u, "POST", "/subjects/user-value/versions", body(userV1), 200, `{"id":1}`)
 	expect(t, u, "POST", "/subjects/user-value/versions", body(userV2), 200, `{"id":2}`)
 	expect(t, u, "PUT", "/config/user-value", `{"compatibility":"FULL"}`, 200, `{"compatibility":"FULL"}`)
 	expect(t, u, "DELETE", "/subjects/user-value/versions/1", "", 200, `1`)
-	srv.Close()
-	st.Close()
-
-	st2, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u = startServer(t, st2, Options{})
+	u = restart(t, srv, st, dir)
 	expect(t, u, "GET", "/subjects/user-value/versions?deleted=true", "", 200, `[1,2]`)
 	expect(t, u, "GET", "/subjects/user-value/versions", "", 200, `[2]`)
 	expect(t, u, "GET", "/config/user-value", "", 200, `{"compatibilityLevel":"FULL"}`)

@@ -33,9 +33,11 @@ const (
 	compactRatio           = 4
 )
 
-// snapshotEventsPerRecord bounds one record of a compacted log, far below
-// maxRecordSize even for large schemas.
-const snapshotEventsPerRecord = 256
+// snapshotRecordBytes is the size a record of a compacted log grows to
+// before the next one starts: records are batched by bytes, not by count,
+// so that a batch of large schemas never exceeds the record limit. A single
+// event larger than this gets a record of its own.
+const snapshotRecordBytes = 1 << 20
 
 // CompactInfo says what a compaction did.
 type CompactInfo struct {
@@ -67,6 +69,12 @@ func (st *State) Snapshot() []Event {
 	for _, id := range rest {
 		events = append(events, Event{Op: OpSchema, ID: id, Schema: st.Schemas[id]})
 	}
+	// Ids reserved past the last schema (records lost to damage) stay used.
+	if len(ids) == 0 || st.MaxID > ids[len(ids)-1] {
+		if st.MaxID > 0 {
+			events = append(events, Event{Op: OpReserve, ID: st.MaxID})
+		}
+	}
 	for _, name := range st.SubjectNames() {
 		sub := st.Subjects[name]
 		for _, v := range sub.Versions {
@@ -74,6 +82,9 @@ func (st *State) Snapshot() []Event {
 			if v.Deleted {
 				events = append(events, Event{Op: OpDeleteVersion, Subject: name, Version: v.Version})
 			}
+		}
+		if sub.VersionFloor > 0 {
+			events = append(events, Event{Op: OpReserve, Subject: name, Version: sub.VersionFloor})
 		}
 		if sub.Level != "" {
 			events = append(events, Event{Op: OpSetLevel, Subject: name, Level: sub.Level})
@@ -149,15 +160,23 @@ func (s *Store) compactLocked(data []byte, records int) (CompactInfo, error) {
 	info := CompactInfo{BytesBefore: l.size, RecordsBefore: s.records}
 	// The new log must rebuild exactly the live state, or it is not used.
 	check := NewState()
-	if _, err := scanRecords(data, func(payload []byte) error { return replayRecord(check, payload) }); err != nil {
+	res, err := scanLog(data, func(payload []byte) error { return replayRecord(check, payload) })
+	if err == nil && res.torn != nil {
+		err = fmt.Errorf("byte offset %d: %s", res.good, res.reason)
+	}
+	if err != nil {
 		return info, fmt.Errorf("compaction: the snapshot does not replay: %v", err)
 	}
 	if !equalState(check, s.st) {
 		return info, fmt.Errorf("compaction: the snapshot does not rebuild the state")
 	}
 
+	// The new file stays open for the appends after the swap: opening it
+	// after the rename could fail (no file descriptors left) when the old
+	// file can no longer be used, and only a restart would get out of that.
 	tmp := l.path + compactSuffix
-	if err := writeSynced(tmp, data); err != nil {
+	f, err := createSynced(tmp, data)
+	if err != nil {
 		os.Remove(tmp)
 		return info, err
 	}
@@ -167,26 +186,21 @@ func (s *Store) compactLocked(data []byte, records int) (CompactInfo, error) {
 	defer l.syncMu.Unlock()
 	if err := l.f.Sync(); err != nil {
 		l.fail(err)
+		f.Close()
 		os.Remove(tmp)
 		return info, err
 	}
 	l.synced.Store(l.written.Load())
 	if err := os.Rename(tmp, l.path); err != nil {
+		f.Close()
 		os.Remove(tmp)
 		return info, err
 	}
-	// From here the new log is the log; a failure to sync the directory or
-	// to reopen the file leaves the store unable to promise durability.
+	// From here the new log is the log; a failure to sync the directory
+	// leaves the store unable to promise durability.
 	if err := syncDir(filepath.Dir(l.path)); err != nil {
 		l.fail(err)
-		return info, err
-	}
-	f, err := os.OpenFile(l.path, os.O_RDWR, 0o644)
-	if err == nil {
-		_, err = f.Seek(int64(len(data)), 0)
-	}
-	if err != nil {
-		l.fail(err)
+		f.Close()
 		return info, err
 	}
 	l.f.Close()
@@ -221,28 +235,55 @@ func equalState(a, b *State) bool {
 	}
 	for name, x := range a.Subjects {
 		y := b.Subjects[name]
-		if y == nil || x.Name != y.Name || x.Level != y.Level || x.Mode != y.Mode || !slices.Equal(x.Versions, y.Versions) {
+		if y == nil || x.Name != y.Name || x.Level != y.Level || x.Mode != y.Mode || x.VersionFloor != y.VersionFloor || !slices.Equal(x.Versions, y.Versions) {
 			return false
 		}
 	}
 	return true
 }
 
-// encodeSnapshot frames events as a complete log file.
+// encodeSnapshot frames events as a complete log file, in records of about
+// snapshotRecordBytes. An event that cannot fit in any record is named in
+// the error: compaction cannot proceed until it is removed.
 func encodeSnapshot(events []Event) ([]byte, int, error) {
 	data := []byte(logMagic)
 	records := 0
-	for len(events) > 0 {
-		n := min(len(events), snapshotEventsPerRecord)
-		payload, err := json.Marshal(events[:n])
+	var batch batchBuf
+	flush := func() {
+		if batch.len() > 0 {
+			data = append(data, frame(batch.payload())...)
+			records++
+			batch.reset()
+		}
+	}
+	for _, e := range events {
+		enc, err := encodeEvent(e)
 		if err != nil {
 			return nil, 0, err
 		}
-		data = append(data, frame(payload)...)
-		records++
-		events = events[n:]
+		if batch.sizeWith(enc) > maxRecordSize {
+			return nil, 0, fmt.Errorf("compaction: %s is %d bytes encoded, over the %d byte record limit", describeEvent(e), len(enc), maxRecordSize)
+		}
+		if batch.len() > 0 && batch.sizeWith(enc) > snapshotRecordBytes {
+			flush()
+		}
+		batch.add(enc)
 	}
+	flush()
 	return data, records, nil
+}
+
+// describeEvent names what an event is about, for error messages.
+func describeEvent(e Event) string {
+	switch {
+	case e.Schema != nil && e.Subject != "":
+		return fmt.Sprintf("the %s event of %q version %d (schema id %d)", e.Op, e.Subject, e.Version, e.ID)
+	case e.Schema != nil || e.ID > 0:
+		return fmt.Sprintf("the %s event of schema id %d", e.Op, e.ID)
+	case e.Subject != "":
+		return fmt.Sprintf("the %s event of %q", e.Op, e.Subject)
+	}
+	return fmt.Sprintf("the %s event", e.Op)
 }
 
 // replayRecord applies one record's batch of events to st.
@@ -261,17 +302,27 @@ func replayRecord(st *State, payload []byte) error {
 
 // writeSynced writes data to a new file at path and fsyncs it.
 func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := createSynced(path, data)
 	if err != nil {
 		return err
 	}
+	return f.Close()
+}
+
+// createSynced writes data to a new file at path, fsyncs it and returns it
+// open for reading and writing.
+func createSynced(path string, data []byte) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
-		return err
+		return nil, err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return nil, err
 	}
-	return f.Close()
+	return f, nil
 }

@@ -18,6 +18,12 @@ const (
 	OpSetLevel      Op = "set_level"      // Level for Subject ("" subject: global); Level "" clears
 	OpSetMode       Op = "set_mode"       // Mode for Subject ("" subject: global); Mode "" clears
 	OpSchema        Op = "schema"         // Schema kept under ID, whether or not a version uses it (compaction writes these)
+	// OpReserve marks numbers as used without a schema: ID raises MaxID, and
+	// Subject with Version raises that subject's VersionFloor. Open and
+	// repair write it when records were lost (a cut tail, a repaired log, a
+	// log started empty again), so no id or version they held is handed out
+	// twice; compaction keeps it.
+	OpReserve Op = "reserve"
 )
 
 // Event is one change to the State.
@@ -115,6 +121,15 @@ func (st *State) Apply(e Event) error {
 		} else {
 			st.subject(e.Subject).Mode = e.Mode
 			st.dropIfEmpty(e.Subject)
+		}
+	case OpReserve:
+		if e.ID < 0 || e.Version < 0 || (e.Version > 0) != (e.Subject != "") || (e.ID == 0 && e.Version == 0) {
+			return fmt.Errorf("reserve event needs an id, or a subject and a version")
+		}
+		st.MaxID = max(st.MaxID, e.ID)
+		if e.Subject != "" {
+			sub := st.subject(e.Subject)
+			sub.VersionFloor = max(sub.VersionFloor, e.Version)
 		}
 	default:
 		return fmt.Errorf("unknown event %q", e.Op)

@@ -13,7 +13,7 @@ import (
 // append to the same log. The kernel drops the lock when the process dies,
 // so a kill -9 leaves nothing to clean up.
 func lockDir(dir string) (func() error, error) {
-	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err
 	}

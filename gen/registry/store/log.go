@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 )
@@ -25,12 +26,39 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 // ErrNotALog is returned when the data file exists but is not a registry log.
 var ErrNotALog = errors.New("not an avroctl registry log (bad magic)")
 
+// DamageError is returned by Open for a damaged record that valid records
+// follow. That is not a torn final write (which is cut away): cutting it
+// would drop acknowledged records after it, and their ids would be handed
+// out again. The file is left exactly as it was; `avroctl registry repair`
+// shows what a repair would drop and writes a repaired copy.
+type DamageError struct {
+	Path   string
+	Offset int64  // byte offset of the damaged record
+	Record int    // its number, counting from 1
+	Reason string // what is wrong with its framing
+	// NextValid is the byte offset of the first valid record after it, or
+	// -1 when the search for one gave up (see nextFrame).
+	NextValid int64
+}
+
+func (e *DamageError) Error() string {
+	follows := fmt.Sprintf("a valid record follows at byte offset %d", e.NextValid)
+	if e.NextValid < 0 {
+		follows = "the bytes after it could not be ruled out as valid records"
+	}
+	return fmt.Sprintf("%s: byte offset %d: record %d is damaged (%s) and %s, "+
+		"so this is not a torn final write: nothing was cut, the file is unchanged; "+
+		"run `avroctl registry repair --data %s` to see what a repair would drop and write a repaired copy",
+		e.Path, e.Offset, e.Record, e.Reason, follows, filepath.Dir(e.Path))
+}
+
 // log is an append-only file of framed records with group commit.
 type log struct {
 	f    *os.File
 	path string
-	// size is the file's length in bytes. Appends and compaction change it
-	// under the store's write lock.
+	// size is the file's length in bytes, the offset just past the last
+	// good record. Appends and compaction change it under the store's
+	// write lock.
 	size int64
 
 	// written counts records handed to the OS; synced counts records covered
@@ -43,88 +71,154 @@ type log struct {
 	// finished usually finds its record already covered and returns at once:
 	// that is the group commit.
 	syncMu sync.Mutex
-	// failed is sticky: after a failed write or fsync the file's state is
-	// unknown (a failed fsync may have dropped dirty pages), so every later
-	// write fails too and the operator must restart, which replays the log.
+	// failed is sticky, and set only when an fsync failed: the kernel may
+	// have dropped dirty pages, so what is on disk is unknown and only a
+	// restart (which replays the file) can tell. A failed write is not
+	// sticky: append cuts the file back to its last good record.
 	failed atomic.Pointer[error]
 }
 
+// scanResult is what a scan of a log file found.
+type scanResult struct {
+	good    int    // offset just past the last intact record
+	records int    // intact records
+	torn    []byte // a damaged final record that nothing valid follows
+	reason  string // what is wrong with torn
+}
+
 // openLog opens (or creates) the log at path and calls fn for each intact
-// record's payload in order. A torn or corrupt tail is truncated away.
-func openLog(path string, fn func(payload []byte) error) (*log, int64, error) {
+// record's payload in order. A damaged final record is a torn write and is
+// cut away; a damaged record that valid ones follow fails with a
+// *DamageError and leaves the file untouched.
+func openLog(path string, fn func(payload []byte) error) (*log, scanResult, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, 0, err
+		return nil, scanResult{}, err
 	}
-	data, err := io.ReadAll(f)
+	l, res, err := openFile(f, path, fn)
 	if err != nil {
 		f.Close()
-		return nil, 0, err
 	}
-	var truncated int64
+	return l, res, err
+}
+
+func openFile(f *os.File, path string, fn func(payload []byte) error) (*log, scanResult, error) {
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, scanResult{}, err
+	}
 	if len(data) < len(logMagic) {
 		// A new file, or one cut short while writing the magic itself.
 		if len(data) > 0 && string(data) != logMagic[:len(data)] {
-			f.Close()
-			return nil, 0, fmt.Errorf("%s: %w", path, ErrNotALog)
+			return nil, scanResult{}, fmt.Errorf("%s: %w", path, ErrNotALog)
 		}
 		if err := rewrite(f, []byte(logMagic)); err != nil {
-			f.Close()
-			return nil, 0, err
+			return nil, scanResult{}, err
 		}
-		return &log{f: f, path: path, size: int64(len(logMagic))}, int64(len(data)), nil
+		return &log{f: f, path: path, size: int64(len(logMagic))}, scanResult{good: len(logMagic)}, nil
 	}
 	if string(data[:len(logMagic)]) != logMagic {
-		f.Close()
-		return nil, 0, fmt.Errorf("%s: %w", path, ErrNotALog)
+		return nil, scanResult{}, fmt.Errorf("%s: %w", path, ErrNotALog)
 	}
-	good, err := scanRecords(data, fn)
+	res, err := scanLog(data, fn)
 	if err != nil {
-		f.Close()
-		return nil, 0, fmt.Errorf("%s: offset %d: %w", path, good, err)
+		var d *DamageError
+		if errors.As(err, &d) {
+			d.Path = path
+			return nil, res, d
+		}
+		return nil, res, fmt.Errorf("%s: %w (nothing was changed; `avroctl registry repair --data %s` shows what a repair would drop)", path, err, filepath.Dir(path))
 	}
-	if good < len(data) {
-		truncated = int64(len(data) - good)
-		if err := f.Truncate(int64(good)); err != nil {
-			f.Close()
-			return nil, 0, err
+	if res.good < len(data) {
+		if err := f.Truncate(int64(res.good)); err != nil {
+			return nil, res, err
 		}
 		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, 0, err
+			return nil, res, err
 		}
 	}
-	if _, err := f.Seek(int64(good), io.SeekStart); err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	return &log{f: f, path: path, size: int64(good)}, truncated, nil
+	return &log{f: f, path: path, size: int64(res.good)}, res, nil
 }
 
-// scanRecords walks the records after the magic and returns the offset just
-// past the last intact one. A record that fails its length or CRC check ends
-// the scan: it is the torn tail of an interrupted write. An error from fn on
-// an intact record is a real inconsistency and is returned.
-func scanRecords(data []byte, fn func(payload []byte) error) (good int, err error) {
-	off := len(logMagic)
-	for {
-		if len(data)-off < headerSize {
-			return off, nil
+// scanLog walks the records after the magic. A record whose framing is
+// damaged ends the scan: if no valid record framing follows it anywhere, it
+// is the torn tail of an interrupted write (res.torn); if one does, the log
+// is damaged in the middle and a *DamageError is returned. An error from fn
+// on an intact record is a real inconsistency and is returned.
+func scanLog(data []byte, fn func(payload []byte) error) (scanResult, error) {
+	res := scanResult{good: len(logMagic)}
+	for res.good < len(data) {
+		n, reason := frameAt(data, res.good)
+		if reason != "" {
+			if next, complete := nextFrame(data, res.good); next >= 0 || !complete {
+				return res, &DamageError{Offset: int64(res.good), Record: res.records + 1, Reason: reason, NextValid: int64(next)}
+			}
+			res.torn, res.reason = data[res.good:], reason
+			return res, nil
 		}
-		n := binary.LittleEndian.Uint32(data[off:])
-		sum := binary.LittleEndian.Uint32(data[off+4:])
-		if n > maxRecordSize || uint64(len(data)-off-headerSize) < uint64(n) {
-			return off, nil
-		}
-		payload := data[off+headerSize : off+headerSize+int(n)]
-		if crc32.Checksum(payload, crcTable) != sum {
-			return off, nil
-		}
+		payload := data[res.good+headerSize : res.good+headerSize+n]
 		if err := fn(payload); err != nil {
-			return off, err
+			return res, fmt.Errorf("byte offset %d: record %d: %w", res.good, res.records+1, err)
 		}
-		off += headerSize + int(n)
+		res.good += headerSize + n
+		res.records++
 	}
+	return res, nil
+}
+
+// frameAt checks the record framing at off and returns the payload length,
+// or what is wrong. Beyond the CRC, a payload must be a JSON array (every
+// record is a batch of events), which also refuses an all-zero header: a
+// zero length has CRC 0, and some filesystems leave zeros after a power
+// loss.
+func frameAt(data []byte, off int) (n int, reason string) {
+	if len(data)-off < headerSize {
+		return 0, fmt.Sprintf("a header cut short after %d bytes", len(data)-off)
+	}
+	n32 := binary.LittleEndian.Uint32(data[off:])
+	sum := binary.LittleEndian.Uint32(data[off+4:])
+	switch {
+	case n32 < 2:
+		return 0, fmt.Sprintf("length %d, too short for a record", n32)
+	case n32 > maxRecordSize:
+		return 0, fmt.Sprintf("length %d over the %d byte limit", n32, maxRecordSize)
+	case uint64(len(data)-off-headerSize) < uint64(n32):
+		return 0, fmt.Sprintf("length %d past the end of the file", n32)
+	}
+	payload := data[off+headerSize : off+headerSize+int(n32)]
+	if payload[0] != '[' || payload[len(payload)-1] != ']' {
+		return 0, "the payload is not an event batch"
+	}
+	if crc32.Checksum(payload, crcTable) != sum {
+		return 0, "CRC mismatch"
+	}
+	return int(n32), ""
+}
+
+// nextFrame returns the offset of the first valid record framing after off,
+// or -1. Record payloads are JSON, which never holds the raw control bytes
+// a header's length has (its top byte is at most maxRecordSize>>24), so a
+// frame found here is a real record, not bytes inside one. The CRCs it
+// computes are bounded by twice the file's size: bytes crafted to look
+// like many records could otherwise make it quadratic. Past that bound it
+// gives up and returns complete = false: nothing is known about what
+// follows.
+func nextFrame(data []byte, off int) (next int, complete bool) {
+	budget := 2*len(data) + 1<<20
+	for p := off + 1; p+headerSize < len(data); p++ {
+		// Cheap tests first: the length's top byte and the payload's '['.
+		if data[p+3] > maxRecordSize>>24 || data[p+headerSize] != '[' {
+			continue
+		}
+		if budget <= 0 {
+			return -1, false
+		}
+		if _, reason := frameAt(data, p); reason == "" {
+			return p, true
+		}
+		budget -= int(binary.LittleEndian.Uint32(data[p:])) + 1
+	}
+	return -1, true
 }
 
 // rewrite replaces the content of f with b and syncs it.
@@ -150,8 +244,11 @@ func frame(payload []byte) []byte {
 	return b
 }
 
-// append writes one record and returns its sequence number. Callers
-// serialize appends (the store's write lock).
+// append writes one framed record at the end of the last good record and
+// returns its sequence number. Callers serialize appends (the store's write
+// lock). A failed write (a full disk) cuts the file back to the last good
+// record and changes nothing else: the log stays usable, and the next
+// append succeeds once there is space again.
 func (l *log) append(payload []byte) (uint64, error) {
 	if err := l.err(); err != nil {
 		return 0, err
@@ -160,9 +257,15 @@ func (l *log) append(payload []byte) (uint64, error) {
 		return 0, fmt.Errorf("record of %d bytes exceeds the %d byte limit", len(payload), maxRecordSize)
 	}
 	b := frame(payload)
-	if _, err := l.f.Write(b); err != nil {
-		l.fail(err)
-		return 0, err
+	if _, err := l.f.WriteAt(b, l.size); err != nil {
+		// Best effort: if the cut fails too, the partial bytes lie past
+		// l.size, where the next record overwrites them or the next open
+		// finds a torn tail. They are never followed by a valid record
+		// written before them.
+		if terr := l.f.Truncate(l.size); terr != nil {
+			err = errors.Join(err, terr)
+		}
+		return 0, fmt.Errorf("registry log: write failed, the record was not added: %w", err)
 	}
 	l.size += int64(len(b))
 	return l.written.Add(1), nil

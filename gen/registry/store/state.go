@@ -4,13 +4,17 @@
 // The log is the only thing written to disk. Every Update appends one framed
 // record (length, CRC-32C, JSON batch of events) and waits for an fsync that
 // covers it before returning, so an acknowledged write survives kill -9. A
-// torn or corrupt tail (the last write was cut short) is truncated on open.
+// damaged final record with nothing valid after it (a write cut short) is
+// truncated on open; damage that valid records follow stops the open and
+// changes nothing (Repair is the way on). A meta file beside the log keeps
+// a ceiling of the ids used, so lost records never have their ids reused.
 // Concurrent writers share fsyncs (group commit): while one fsync runs, the
 // records appended behind it wait and are covered by the next one.
 package store
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -67,6 +71,9 @@ type Subject struct {
 	Versions []Version
 	Level    string
 	Mode     string
+	// VersionFloor is the highest version number known to have been used
+	// by records that were lost (see OpReserve): new versions go above it.
+	VersionFloor int
 }
 
 // Live reports whether the subject has at least one version that is not
@@ -89,12 +96,13 @@ func (s *Subject) Find(n int) int {
 	return -1
 }
 
-// MaxVersion returns the highest version number ever kept (0 if none).
+// MaxVersion returns the highest version number kept or reserved (0 if
+// none); the next version is the one after it.
 func (s *Subject) MaxVersion() int {
 	if len(s.Versions) == 0 {
-		return 0
+		return s.VersionFloor
 	}
-	return s.Versions[len(s.Versions)-1].Version
+	return max(s.Versions[len(s.Versions)-1].Version, s.VersionFloor)
 }
 
 // State is the registry's whole state. Only Apply changes it; readers get it
@@ -166,7 +174,53 @@ func (st *State) subject(name string) *Subject {
 
 // dropIfEmpty removes a subject that has neither versions nor settings.
 func (st *State) dropIfEmpty(name string) {
-	if s := st.Subjects[name]; s != nil && len(s.Versions) == 0 && s.Level == "" && s.Mode == "" {
+	if s := st.Subjects[name]; s != nil && len(s.Versions) == 0 && s.Level == "" && s.Mode == "" && s.VersionFloor == 0 {
 		delete(st.Subjects, name)
+	}
+}
+
+// undoFor returns a function that puts back everything Apply(e) may change:
+// the global settings and MaxID, e's subject and e's schema. A transaction
+// whose record cannot be written undoes its events in reverse order and
+// leaves the state as the log has it, without replaying the log.
+func (st *State) undoFor(e Event) func() {
+	level, mode, maxID := st.Level, st.Mode, st.MaxID
+	var sub *Subject
+	if old := st.Subjects[e.Subject]; old != nil {
+		c := *old
+		c.Versions = slices.Clone(old.Versions)
+		sub = &c
+	}
+	var oldSchema *Schema
+	var key string
+	var oldKeyID int
+	var hadKey bool
+	if e.Schema != nil {
+		oldSchema = st.Schemas[e.ID]
+		key = e.Schema.Key()
+		oldKeyID, hadKey = st.byKey[key]
+	}
+	return func() {
+		st.Level, st.Mode, st.MaxID = level, mode, maxID
+		if e.Subject != "" {
+			if sub != nil {
+				st.Subjects[e.Subject] = sub
+			} else {
+				delete(st.Subjects, e.Subject)
+			}
+		}
+		if e.Schema == nil {
+			return
+		}
+		if oldSchema != nil {
+			st.Schemas[e.ID] = oldSchema
+		} else {
+			delete(st.Schemas, e.ID)
+		}
+		if hadKey {
+			st.byKey[key] = oldKeyID
+		} else {
+			delete(st.byKey, key)
+		}
 	}
 }

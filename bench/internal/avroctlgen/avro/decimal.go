@@ -92,16 +92,16 @@ func ParseDecimal(s string) (Decimal, error) {
 	}
 	intPart, frac, hasPoint := strings.Cut(t, ".")
 	if intPart == "" && frac == "" || hasPoint && frac == "" && intPart == "" {
-		return Decimal{}, fmt.Errorf("avro: invalid decimal %q", s)
+		return Decimal{}, fmt.Errorf("avro: invalid decimal %s", Quote(s))
 	}
 	digits := intPart + frac
 	for _, c := range digits {
 		if c < '0' || c > '9' {
-			return Decimal{}, fmt.Errorf("avro: invalid decimal %q", s)
+			return Decimal{}, fmt.Errorf("avro: invalid decimal %s", Quote(s))
 		}
 	}
 	if len(frac) > math.MaxInt32 {
-		return Decimal{}, fmt.Errorf("avro: invalid decimal %q", s)
+		return Decimal{}, fmt.Errorf("avro: invalid decimal %s", Quote(s))
 	}
 	scale := int32(len(frac))
 	if v, err := strconv.ParseInt(digits, 10, 64); err == nil {
@@ -112,7 +112,7 @@ func ParseDecimal(s string) (Decimal, error) {
 	}
 	u, ok := new(big.Int).SetString(digits, 10)
 	if !ok {
-		return Decimal{}, fmt.Errorf("avro: invalid decimal %q", s)
+		return Decimal{}, fmt.Errorf("avro: invalid decimal %s", Quote(s))
 	}
 	if neg {
 		u.Neg(u)
@@ -195,7 +195,7 @@ func (d Decimal) Rescale(scale int32) (Decimal, error) {
 		}
 		if scale < d.scale && -int64(scale)+int64(d.scale) < int64(len(pow10)) {
 			// The division was inexact: no larger representation helps.
-			return Decimal{}, fmt.Errorf("avro: decimal %s does not fit scale %d without rounding", d, scale)
+			return Decimal{}, fmt.Errorf("avro: decimal %s does not fit scale %d without rounding", Quote(d.String()), scale)
 		}
 	}
 	u := d.Unscaled()
@@ -206,7 +206,7 @@ func (d Decimal) Rescale(scale int32) (Decimal, error) {
 	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.scale)-int64(scale)), nil)
 	q, r := new(big.Int).QuoRem(u, p, new(big.Int))
 	if r.Sign() != 0 {
-		return Decimal{}, fmt.Errorf("avro: decimal %s does not fit scale %d without rounding", d, scale)
+		return Decimal{}, fmt.Errorf("avro: decimal %s does not fit scale %d without rounding", Quote(d.String()), scale)
 	}
 	return NewDecimalBig(q, scale), nil
 }
@@ -252,7 +252,7 @@ func decimalBytes(buf *[8]byte, d Decimal, precision, scale int32) ([]byte, erro
 	if d.big == nil {
 		v := d.small
 		if precision < int32(len(pow10)) && (v == math.MinInt64 || abs64(v) >= pow10[precision]) {
-			return nil, fmt.Errorf("avro: decimal %s has more than %d digits", d, precision)
+			return nil, fmt.Errorf("avro: decimal %s has more than %d digits", Quote(d.String()), precision)
 		}
 		for i := 0; i < 8; i++ {
 			buf[i] = byte(uint64(v) >> (56 - 8*i))
@@ -265,8 +265,8 @@ func decimalBytes(buf *[8]byte, d Decimal, precision, scale int32) ([]byte, erro
 		return b, nil
 	}
 	u := d.big
-	if digits := len(new(big.Int).Abs(u).String()); digits > int(precision) {
-		return nil, fmt.Errorf("avro: decimal %s has more than %d digits", d, precision)
+	if moreDigits(u, precision) {
+		return nil, fmt.Errorf("avro: decimal %s has more than %d digits", Quote(d.String()), precision)
 	}
 	if u.Sign() >= 0 {
 		b := u.Bytes()
@@ -344,7 +344,7 @@ func AppendDecimalFixed(dst []byte, d Decimal, precision, scale int32, size int)
 		return dst, err
 	}
 	if len(b) > size {
-		return dst, fmt.Errorf("avro: decimal %s does not fit in fixed(%d)", d, size)
+		return dst, fmt.Errorf("avro: decimal %s does not fit in fixed(%d)", Quote(d.String()), size)
 	}
 	pad := byte(0)
 	if b[0]&0x80 != 0 {
@@ -375,4 +375,65 @@ func DecimalFromBytes(b []byte, scale int32) Decimal {
 		u.Sub(u, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
 	}
 	return NewDecimalBig(u, scale)
+}
+
+// moreDigits reports whether |u| has more than precision decimal digits,
+// that is |u| >= 10^precision. The bit length settles it without
+// arithmetic except near the boundary, so neither a huge value nor a huge
+// precision costs more than the other's size.
+func moreDigits(u *big.Int, precision int32) bool {
+	if precision < 0 {
+		return true
+	}
+	bitLen := float64(u.BitLen())
+	bound := float64(precision) * math.Log2(10) // 10^precision = 2^bound
+	switch {
+	case bitLen <= bound-1: // |u| < 2^bitLen <= 10^precision
+		return false
+	case bitLen > bound+1: // |u| >= 2^(bitLen-1) > 10^precision
+		return true
+	}
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(precision)), nil)
+	return new(big.Int).Abs(u).Cmp(p) >= 0
+}
+
+// Decimal reads a decimal on bytes of the schema's precision and scale. A
+// value with more digits than the precision allows is an error at its
+// offset, found from its length before any conversion when it has more
+// bytes than such a value needs: a 1 MiB value never becomes 2.5 million
+// digits.
+func (d *Decoder) Decimal(precision, scale int32) Decimal {
+	start := d.off
+	return d.checkDecimal(start, d.BytesNoCopy(), precision, scale)
+}
+
+// DecimalFixed reads a decimal on a fixed of size bytes, checked as
+// Decimal checks it.
+func (d *Decoder) DecimalFixed(size int, precision, scale int32) Decimal {
+	start := d.off
+	return d.checkDecimal(start, d.FixedNoCopy(size), precision, scale)
+}
+
+func (d *Decoder) checkDecimal(start int, b []byte, precision, scale int32) Decimal {
+	if d.err != nil {
+		return Decimal{}
+	}
+	// Bytes that only repeat the sign (a fixed is padded with them) do
+	// not count.
+	for len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
+		b = b[1:]
+	}
+	// A value of precision digits has at most precision*log2(10) bits,
+	// plus the sign bit.
+	if maxBytes := (float64(precision)*math.Log2(10)+1)/8 + 1; float64(len(b)) > maxBytes {
+		d.failAt(start, fmt.Sprintf("decimal of %d significant bytes has more than the %d digits of its precision", len(b), precision), nil)
+		return Decimal{}
+	}
+	v := DecimalFromBytes(b, scale)
+	if v.big != nil && moreDigits(v.big, precision) ||
+		v.big == nil && precision < int32(len(pow10)) && (v.small == math.MinInt64 || abs64(v.small) >= pow10[precision]) {
+		d.failAt(start, fmt.Sprintf("decimal %s has more than the %d digits of its precision", Quote(v.String()), precision), nil)
+		return Decimal{}
+	}
+	return v
 }

@@ -8,11 +8,16 @@ import (
 	"math"
 )
 
-// MaxZeroSizeItems bounds the item count of one array or map block whose
-// items may encode to zero bytes (e.g. an array of null). For every other
-// item type a block count larger than the remaining input is an error, so a
-// forged length prefix can never make the decoder allocate or loop beyond
-// the size of its input.
+// MaxZeroSizeItems bounds how many items of zero-size types (null, empty
+// records, fixed(0), records of such fields) one value may hold, across
+// all its arrays and maps and all their blocks, whether they are decoded
+// or skipped. Such items cost no input bytes, so without a bound a 1 MiB
+// frame of 3-byte block counts could claim 2^34 items and stall a
+// consumer for a minute (or make a reader type whose items do take bytes
+// grow without limit). For every other item type a block count larger
+// than the remaining input is an error, so the item count is bounded by
+// the input's size. Exceeding the limit is a *DecodeError at the offset
+// of the block count that crossed it.
 const MaxZeroSizeItems = 1 << 16
 
 // Decoder reads Avro binary data from a byte slice. Its first error is
@@ -34,6 +39,9 @@ type Decoder struct {
 	str string
 	// strs is a slab that StringPtr hands out pointers from.
 	strs []string
+	// zeroItems counts the items of zero-size types read so far (see
+	// MaxZeroSizeItems).
+	zeroItems int64
 }
 
 // sharedStringLimit is the largest input whose strings share one copy of
@@ -326,8 +334,8 @@ func (d *Decoder) EnumIndex(n int) int {
 //
 // minItemSize is the fewest bytes one item can encode to. The count is
 // checked against the remaining input before the caller allocates: each
-// item needs at least minItemSize bytes, and zero-size items are capped at
-// MaxZeroSizeItems per block.
+// item needs at least minItemSize bytes, and the items of zero-size types
+// (minItemSize 0) of the whole value are capped at MaxZeroSizeItems.
 func (d *Decoder) BlockCount(minItemSize int) int {
 	if d.err != nil {
 		return 0
@@ -358,9 +366,12 @@ func (d *Decoder) BlockCount(minItemSize int) int {
 			d.failAt(start, fmt.Sprintf("block count %d exceeds what the %d remaining bytes can hold", n, rem), ErrShortBuffer)
 			return 0
 		}
-	} else if n > MaxZeroSizeItems {
-		d.failAt(start, fmt.Sprintf("block count %d of zero-size items exceeds the limit %d", n, MaxZeroSizeItems), nil)
+	} else if n > MaxZeroSizeItems-d.zeroItems {
+		d.failAt(start, fmt.Sprintf("block count %d takes the value's items of zero-size type (null or empty records) past the limit of %d (%d so far)",
+			n, MaxZeroSizeItems, d.zeroItems), nil)
 		return 0
+	} else {
+		d.zeroItems += n
 	}
 	return int(n)
 }

@@ -5,6 +5,7 @@ package avro
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -64,15 +65,27 @@ type field struct {
 
 // WriterSchema is a parsed schema that data was written with. Parse it once
 // (ParseWriterSchema) and reuse it: resolution plans are cached by its
-// fingerprint.
+// canonical digest.
 type WriterSchema struct {
-	root  *node
-	fp    uint64
+	root *node
+	fp   uint64
+	// canon is the SHA-256 of the Parsing Canonical Form: what caches and
+	// the "same schema as the reader" test compare. The CRC-64 fingerprint
+	// fp is not collision-resistant (a field name of about 80 letters
+	// chosen by linear algebra gives any schema any CRC-64), so a schema
+	// registered by anyone could otherwise pass for another.
+	canon [sha256.Size]byte
 	plans sync.Map // *Resolver -> *planResult
 }
 
+// SameCanonicalForm reports whether w and v have the same Parsing
+// Canonical Form, so that data written with one reads unchanged with the
+// other. It compares SHA-256 digests, not the CRC-64 fingerprints.
+func (w *WriterSchema) SameCanonicalForm(v *WriterSchema) bool { return w.canon == v.canon }
+
 // Fingerprint returns the CRC-64-AVRO fingerprint of the schema's Parsing
-// Canonical Form.
+// Canonical Form. It names a schema (Avro single-object encoding carries
+// it) but proves nothing: use SameCanonicalForm to compare schemas.
 func (w *WriterSchema) Fingerprint() uint64 { return w.fp }
 
 // ParseWriterSchema parses an Avro schema in JSON.
@@ -90,7 +103,7 @@ func ParseWriterSchema(schemaJSON string) (*WriterSchema, error) {
 	}
 	var canon bytes.Buffer
 	writeCanonical(&canon, root, map[*node]bool{})
-	return &WriterSchema{root: root, fp: Fingerprint64(canon.Bytes())}, nil
+	return &WriterSchema{root: root, fp: Fingerprint64(canon.Bytes()), canon: sha256.Sum256(canon.Bytes())}, nil
 }
 
 type schemaParser struct {
@@ -125,7 +138,7 @@ func (p *schemaParser) parse(v any, ns string) (*node, error) {
 		if n, ok := p.names[v]; ok {
 			return n, nil
 		}
-		return nil, fmt.Errorf("unknown type %q", v)
+		return nil, fmt.Errorf("unknown type %s", Quote(v))
 	case []any:
 		n := &node{kind: kUnion}
 		for _, b := range v {
@@ -139,7 +152,7 @@ func (p *schemaParser) parse(v any, ns string) (*node, error) {
 	case map[string]any:
 		return p.parseObject(v, ns)
 	}
-	return nil, fmt.Errorf("invalid schema %v", v)
+	return nil, fmt.Errorf("invalid schema %s", Quote(fmt.Sprint(v)))
 }
 
 func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
@@ -164,7 +177,7 @@ func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
 		}
 		n := &node{name: full}
 		if _, dup := p.names[full]; dup {
-			return nil, fmt.Errorf("type %q defined twice", full)
+			return nil, fmt.Errorf("type %s defined twice", Quote(full))
 		}
 		p.names[full] = n
 		if as, ok := o["aliases"].([]any); ok {
@@ -181,7 +194,7 @@ func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
 			for _, s := range syms {
 				str, ok := s.(string)
 				if !ok {
-					return nil, fmt.Errorf("enum %s: symbol %v is not a string", full, s)
+					return nil, fmt.Errorf("enum %s: symbol %s is not a string", Quote(full), Quote(fmt.Sprint(s)))
 				}
 				n.symbols = append(n.symbols, str)
 			}
@@ -210,7 +223,7 @@ func (p *schemaParser) parseObject(o map[string]any, ns string) (*node, error) {
 				f.name, _ = fo["name"].(string)
 				typ, err := p.parse(fo["type"], ns)
 				if err != nil {
-					return nil, fmt.Errorf("record %s field %s: %v", full, f.name, err)
+					return nil, fmt.Errorf("record %s field %s: %v", Quote(full), Quote(f.name), err)
 				}
 				f.typ = typ
 				f.def, f.hasDef = fo["default"]

@@ -9,11 +9,18 @@ import (
 
 // Address is the Avro record com.acme.orders.Address.
 type Address struct {
-	Line1       string  `avro:"line1"`
+	Line1 string `avro:"line1"`
+	// Default: null (the zero value).
 	Line2       *string `avro:"line2"`
 	City        string  `avro:"city"`
 	PostalCode  string  `avro:"postal_code"`
 	CountryCode string  `avro:"country_code"`
+}
+
+// NewAddress returns the Address that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewAddress() Address {
+	return Address{}
 }
 
 const (

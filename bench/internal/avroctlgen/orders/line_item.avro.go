@@ -13,7 +13,14 @@ type LineItem struct {
 	Name      string       `avro:"name"`
 	Quantity  int32        `avro:"quantity"`
 	UnitPrice avro.Decimal `avro:"unit_price"`
-	GiftWrap  bool         `avro:"gift_wrap"`
+	// Default: false (the zero value).
+	GiftWrap bool `avro:"gift_wrap"`
+}
+
+// NewLineItem returns the LineItem that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewLineItem() LineItem {
+	return LineItem{}
 }
 
 const (
@@ -70,7 +77,7 @@ func (x *LineItem) DecodeAvro(d *avro.Decoder) {
 	x.SKU = d.String()
 	x.Name = d.String()
 	x.Quantity = d.Int()
-	x.UnitPrice = avro.DecimalFromBytes(d.BytesNoCopy(), 2)
+	x.UnitPrice = d.Decimal(18, 2)
 	x.GiftWrap = d.Bool()
 }
 

@@ -23,8 +23,16 @@ type Order struct {
 	ShippingAddress Address           `avro:"shipping_address"`
 	Attributes      map[string]string `avro:"attributes"`
 	WeightKg        float64           `avro:"weight_kg"`
-	Coupon          *string           `avro:"coupon"`
-	Note            *string           `avro:"note"`
+	// Default: null (the zero value).
+	Coupon *string `avro:"coupon"`
+	// Default: null (the zero value).
+	Note *string `avro:"note"`
+}
+
+// NewOrder returns the Order that holds the schema's defaults
+// (see the fields' docs); the other fields are zero.
+func NewOrder() Order {
+	return Order{}
 }
 
 const (
@@ -62,7 +70,7 @@ func (x *Order) AppendAvro(dst []byte) ([]byte, error) {
 	dst = avro.AppendLong(dst, x.CustomerID)
 	dst = avro.AppendLong(dst, x.CreatedAt.UnixMilli())
 	if dst, err = x.Status.AppendAvro(dst); err != nil {
-		return dst, err
+		return dst, avro.FieldError("Order.status", err)
 	}
 	if len(x.Items) > 0 {
 		dst = avro.AppendLong(dst, int64(len(x.Items)))
@@ -133,7 +141,7 @@ func (x *Order) DecodeAvro(d *avro.Decoder) {
 			x.Items = append(x.Items, v2)
 		}
 	}
-	x.Total = avro.DecimalFromBytes(d.BytesNoCopy(), 2)
+	x.Total = d.Decimal(18, 2)
 	x.Currency = d.String()
 	x.ShippingAddress.DecodeAvro(d)
 	for n3 := d.BlockCount(2); n3 > 0; n3 = d.BlockCount(2) {

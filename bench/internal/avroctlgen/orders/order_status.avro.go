@@ -8,6 +8,9 @@ import (
 )
 
 // OrderStatus is the Avro enum com.acme.orders.OrderStatus.
+//
+// The zero value, "", is no symbol: encoding it is an error naming the
+// field (the enum has no default symbol to stand for).
 type OrderStatus string
 
 // The symbols of OrderStatus.
@@ -34,7 +37,8 @@ func (e OrderStatus) Valid() bool {
 	return false
 }
 
-// AppendAvro appends the symbol's index; an unknown symbol is an error.
+// AppendAvro appends the symbol's index; an unknown symbol, and the zero
+// value, are errors.
 func (e OrderStatus) AppendAvro(dst []byte) ([]byte, error) {
 	switch e {
 	case OrderStatusPending:
@@ -47,8 +51,10 @@ func (e OrderStatus) AppendAvro(dst []byte) ([]byte, error) {
 		return avro.AppendInt(dst, 3), nil
 	case OrderStatusCancelled:
 		return avro.AppendInt(dst, 4), nil
+	case "":
+		return dst, avro.Errorf("com.acme.orders.OrderStatus", "no symbol set (the zero value of com.acme.orders.OrderStatus, which has no default)")
 	}
-	return dst, avro.Errorf("com.acme.orders.OrderStatus", "unknown symbol %q", string(e))
+	return dst, avro.Errorf("com.acme.orders.OrderStatus", "unknown symbol %s of com.acme.orders.OrderStatus", avro.Quote(string(e)))
 }
 
 // DecodeAvro decodes a symbol index from d.

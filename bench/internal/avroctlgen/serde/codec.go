@@ -53,7 +53,7 @@ type Codec[T any, P Record[T]] struct {
 	subjectErr   error // why there is no subject
 	fullName     string
 	schema       string
-	fingerprint  uint64 // of schema's Parsing Canonical Form
+	own          *avro.WriterSchema // schema, parsed: for comparing canonical forms
 	autoRegister bool
 
 	// resolver builds transcoding plans from writer schemas to T's schema.
@@ -105,7 +105,7 @@ func NewCodec[T any, P Record[T]](s *Serde, opts CodecOptions) (*Codec[T, P], er
 		return nil, fmt.Errorf("serde: %T's AvroSchema: %v", &zero, err)
 	}
 	c := &Codec[T, P]{s: s, subject: subject, subjectErr: subjectErr, fullName: full, schema: schema,
-		fingerprint: own.Fingerprint(), autoRegister: opts.AutoRegister, resolver: avro.NewResolver(schema)}
+		own: own, autoRegister: opts.AutoRegister, resolver: avro.NewResolver(schema)}
 	c.bufs.New = func() any { return &scratch{buf: make([]byte, 0, 512)} }
 	return c, nil
 }
@@ -126,7 +126,7 @@ func (c *Codec[T, P]) ID(ctx context.Context) (int, error) {
 	if c.subjectErr != nil {
 		return 0, &EncodeError{Err: c.subjectErr}
 	}
-	id, err := c.s.schemaID(ctx, c.subject, c.schema, c.fingerprint, c.autoRegister)
+	id, err := c.s.schemaID(ctx, c.subject, c.schema, c.own, c.autoRegister)
 	if err != nil {
 		return 0, &EncodeError{Subject: c.subject, Err: err}
 	}

@@ -39,7 +39,7 @@
 // id once (GET /schemas/ids/{id}, then GET /subjects/{s}/versions/{v} for
 // each schema reference, recursively), and caches how the Go type reads
 // it: directly when the writer schema has the type's own Parsing Canonical
-// Form, otherwise through the runtime's schema resolution (older and newer
+// Form (compared by SHA-256: a CRC-64 fingerprint can be forged), otherwise through the runtime's schema resolution (older and newer
 // versions of the type both read, with defaults for missing fields).
 // After that warm-up neither makes registry calls nor allocates beyond
 // what decoding the value itself allocates. Concurrent misses for one id
@@ -53,7 +53,9 @@
 //
 //	ErrMagicByte            not a schema-registry frame (permanent)
 //	ErrTruncated            frame or Avro body ends early (permanent)
-//	ErrUnknownSchema        the registry does not know the id (404)
+//	ErrUnknownSchema        the registry does not know the id (404);
+//	                        remembered for NotFoundTTL (10 s), so a run of
+//	                        frames with a bad id costs one request
 //	ErrIncompatible         the writer schema cannot be read as the Go type
 //	ErrRegistryUnavailable  registry unreachable, timed out or 5xx: retry
 //

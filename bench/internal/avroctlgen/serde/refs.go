@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"gitlab.com/acme/avroctl/bench/internal/avroctlgen/avro"
 )
 
 // maxReferenceDepth bounds how deep references may nest (a schema referring
@@ -43,7 +45,7 @@ func fetchReferences(ctx context.Context, reg Registry, refs []Reference) ([]str
 			active[k] = true
 			ss, err := reg.SchemaByVersion(ctx, r.Subject, r.Version)
 			if err != nil {
-				return fmt.Errorf("reference %q (subject %q version %d): %w", r.Name, r.Subject, r.Version, err)
+				return fmt.Errorf("reference %s (subject %s version %d): %w", avro.Quote(r.Name), avro.Quote(r.Subject), r.Version, err)
 			}
 			if err := checkAvro(ss.SchemaType); err != nil {
 				return err

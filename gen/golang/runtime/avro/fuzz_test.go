@@ -3,6 +3,7 @@ package avro
 import (
 	"bytes"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -101,6 +102,20 @@ func FuzzDecimal(f *testing.F) {
 		dec := NewDecoder(enc)
 		if again := DecimalFromBytes(dec.BytesNoCopy(), int32(scale)); again.Cmp(d) != 0 || again.Scale() != int32(scale) {
 			t.Fatalf("%s re-encoded as %x, decoded %s", d, enc, again)
+		}
+		// The precision check on decode agrees with the digits counted
+		// in print, and what it accepts encodes at that precision.
+		digits := len(strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(DecimalFromBytes(b, 0).String()), "0"))
+		for _, precision := range []int32{1, 2, 9, 18, 19, 20, 38} {
+			dec := NewDecoder(AppendBytes(nil, b))
+			got := dec.Decimal(precision, int32(scale))
+			if err := dec.Finish(); (err == nil) != (digits <= int(precision)) {
+				t.Fatalf("% x has %d digits; precision %d: %v", b, digits, precision, err)
+			} else if err == nil {
+				if _, err := AppendDecimalBytes(nil, got, precision, int32(scale)); err != nil {
+					t.Fatalf("% x decoded at precision %d but does not encode: %v", b, precision, err)
+				}
+			}
 		}
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
 )
 
 // Header is one transport header (a Kafka record header), kept
@@ -86,7 +88,7 @@ func ParseEventHeaders(hs []Header) (EventHeaders, error) {
 		case HeaderTime:
 			t, err := time.Parse(time.RFC3339Nano, string(x.Value))
 			if err != nil {
-				return h, fmt.Errorf("serde: %s header %q: want an RFC 3339 time", HeaderTime, x.Value)
+				return h, fmt.Errorf("serde: %s header %s: want an RFC 3339 time", HeaderTime, avro.Quote(string(x.Value)))
 			}
 			h.Time = t
 		}
