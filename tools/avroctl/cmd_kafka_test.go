@@ -105,3 +105,21 @@ func TestLintTopics(t *testing.T) {
 		t.Errorf("lint: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestKafkaConnectionFromEnvironment: with the KAFKA_* variables alone (as
+// CI passes them), no connection flag is needed, and help does not print
+// their values.
+func TestKafkaConnectionFromEnvironment(t *testing.T) {
+	cfg, conn := kafkaProject(t)
+	t.Setenv("KAFKA_BOOTSTRAP_SERVERS", conn[1])
+	t.Setenv("KAFKA_SASL_MECHANISM", "scram-sha-512")
+	t.Setenv("KAFKA_SASL_USERNAME", "admin")
+	code, out, errs := runRegistryCLI(t, "--config", cfg, "kafka", "plan", "--url", conn[len(conn)-1])
+	if code != 1 || !strings.Contains(out, "+ topic orders") {
+		t.Fatalf("plan from the environment: exit %d\n%s%s", code, out, errs)
+	}
+	_, help, _ := runRegistryCLI(t, "kafka", "plan", "--help")
+	if strings.Contains(help, conn[1]) || strings.Contains(help, "kafka-s3cret") {
+		t.Errorf("help prints the environment's values:\n%s", help)
+	}
+}

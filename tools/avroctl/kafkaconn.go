@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -31,34 +33,53 @@ and --tls-ca/--tls-cert/--tls-key (or $KAFKA_TLS, $KAFKA_TLS_CA_FILE, ...).
 kafka-gitops's $KAFKA_SASL_JAAS_USERNAME, $KAFKA_SASL_JAAS_PASSWORD and
 $KAFKA_SECURITY_PROTOCOL are read too. Secrets are never printed.`
 
-// kafkaConnFlags binds the connection flags over the environment's values.
+// kafkaConnFlags binds the connection flags. The environment is read when
+// the options are made (options()), so that help names each variable once
+// instead of also printing its value; a flag given wins over its variable.
 type kafkaConnFlags struct {
 	opts    kafkaconn.Options
 	brokers []string
 }
 
 func (f *kafkaConnFlags) bind(cmd *cobra.Command) {
-	env := kafkaconn.FromEnv(nil)
-	f.opts = env
 	fl := cmd.PersistentFlags()
-	fl.StringSliceVar(&f.brokers, kafkaFlagBootstrap, env.Brokers, "Kafka bootstrap servers host:port,... ($"+kafkaconn.EnvBootstrap+")")
-	fl.StringVar(&f.opts.SASLMechanism, kafkaFlagSASLMechanism, env.SASLMechanism, "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 ($"+kafkaconn.EnvSASLMechanism+")")
-	fl.StringVar(&f.opts.Username, kafkaFlagSASLUsername, env.Username, "SASL user ($"+kafkaconn.EnvUsername+"; the password comes from $"+kafkaconn.EnvPassword+" or a file)")
-	fl.StringVar(&f.opts.PasswordFile, kafkaFlagSASLPassFile, env.PasswordFile, "file holding the SASL password ($"+kafkaconn.EnvPasswordFile+")")
-	fl.BoolVar(&f.opts.TLS, kafkaFlagTLS, env.TLS, "connect with TLS ($"+kafkaconn.EnvTLS+")")
-	fl.StringVar(&f.opts.CAFile, kafkaFlagTLSCA, env.CAFile, "CA certificate of the brokers (PEM; $"+kafkaconn.EnvCAFile+")")
-	fl.StringVar(&f.opts.CertFile, kafkaFlagTLSCert, env.CertFile, "client certificate for mTLS (PEM; $"+kafkaconn.EnvCertFile+")")
-	fl.StringVar(&f.opts.KeyFile, kafkaFlagTLSKey, env.KeyFile, "client key for mTLS (PEM; $"+kafkaconn.EnvKeyFile+")")
-	fl.StringVar(&f.opts.ServerName, kafkaFlagTLSServerName, env.ServerName, "server name to verify, when it differs from the host ($"+kafkaconn.EnvServerName+")")
+	fl.StringSliceVar(&f.brokers, kafkaFlagBootstrap, nil, "Kafka bootstrap servers host:port,... (default $"+kafkaconn.EnvBootstrap+")")
+	fl.StringVar(&f.opts.SASLMechanism, kafkaFlagSASLMechanism, "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (default $"+kafkaconn.EnvSASLMechanism+")")
+	fl.StringVar(&f.opts.Username, kafkaFlagSASLUsername, "", "SASL user (default $"+kafkaconn.EnvUsername+"; the password comes from $"+kafkaconn.EnvPassword+" or a file)")
+	fl.StringVar(&f.opts.PasswordFile, kafkaFlagSASLPassFile, "", "file holding the SASL password (default $"+kafkaconn.EnvPasswordFile+")")
+	fl.BoolVar(&f.opts.TLS, kafkaFlagTLS, false, "connect with TLS (or $"+kafkaconn.EnvTLS+"=true)")
+	fl.StringVar(&f.opts.CAFile, kafkaFlagTLSCA, "", "CA certificate of the brokers (PEM; default $"+kafkaconn.EnvCAFile+")")
+	fl.StringVar(&f.opts.CertFile, kafkaFlagTLSCert, "", "client certificate for mTLS (PEM; default $"+kafkaconn.EnvCertFile+")")
+	fl.StringVar(&f.opts.KeyFile, kafkaFlagTLSKey, "", "client key for mTLS (PEM; default $"+kafkaconn.EnvKeyFile+")")
+	fl.StringVar(&f.opts.ServerName, kafkaFlagTLSServerName, "", "server name to verify, when it differs from the host (default $"+kafkaconn.EnvServerName+")")
 	cmd.RegisterFlagCompletionFunc(kafkaFlagSASLMechanism, cobra.FixedCompletions(kafkaconn.Mechanisms, cobra.ShellCompDirectiveNoFileComp))
 }
 
-// options returns the connection options the flags and environment give.
+// options returns the connection options: the flags given, else the
+// environment's values.
 func (f *kafkaConnFlags) options() kafkaconn.Options {
+	env := kafkaconn.FromEnv(nil)
 	o := f.opts
+	for _, v := range []struct {
+		dst *string
+		env string
+	}{
+		{&o.SASLMechanism, env.SASLMechanism}, {&o.Username, env.Username}, {&o.PasswordFile, env.PasswordFile},
+		{&o.CAFile, env.CAFile}, {&o.CertFile, env.CertFile}, {&o.KeyFile, env.KeyFile}, {&o.ServerName, env.ServerName},
+	} {
+		if *v.dst == "" {
+			*v.dst = v.env
+		}
+	}
+	o.SASLMechanism = strings.ToUpper(o.SASLMechanism)
+	o.Password = env.Password
+	o.TLS = o.TLS || env.TLS
 	o.Brokers = nil
 	for _, b := range f.brokers {
 		o.Brokers = append(o.Brokers, kafkaconn.SplitBrokers(b)...)
+	}
+	if len(o.Brokers) == 0 {
+		o.Brokers = env.Brokers
 	}
 	return o
 }
