@@ -224,14 +224,14 @@ func (b *Broker) properties() string {
 		"offsets.topic.replication.factor": "1",
 		// Fewer internal partitions than the default 50: creating them is
 		// most of a first consumer group's join time on a fresh broker.
-		"offsets.topic.num.partitions":                  "4",
-		"transaction.state.log.replication.factor":      "1",
-		"transaction.state.log.min.isr":                 "1",
-		"transaction.state.log.num.partitions":          "4",
+		"offsets.topic.num.partitions":                     "4",
+		"transaction.state.log.replication.factor":         "1",
+		"transaction.state.log.min.isr":                    "1",
+		"transaction.state.log.num.partitions":             "4",
 		"share.coordinator.state.topic.replication.factor": "1",
-		"share.coordinator.state.topic.min.isr":         "1",
-		"group.initial.rebalance.delay.ms":              "0",
-		"auto.create.topics.enable":                     strconv.FormatBool(b.opts.AutoCreateTopics),
+		"share.coordinator.state.topic.min.isr":            "1",
+		"group.initial.rebalance.delay.ms":                 "0",
+		"auto.create.topics.enable":                        strconv.FormatBool(b.opts.AutoCreateTopics),
 	}
 	if b.SASL() {
 		p["sasl.enabled.mechanisms"] = "PLAIN"
