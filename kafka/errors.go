@@ -91,7 +91,7 @@ func (e *RetriesExhaustedError) Unwrap() error { return e.Err }
 //
 // `avroctl dlt inspect --class` filters on this value.
 func ErrorClass(err error) string {
-	for e := err; e != nil; e = errors.Unwrap(e) {
+	for e := err; e != nil; e = unwrapOne(e) {
 		if !plainError(e) {
 			return typeName(e)
 		}
@@ -102,7 +102,7 @@ func ErrorClass(err error) string {
 // causeClass is the class of the innermost error of the chain.
 func causeClass(err error) string {
 	last := err
-	for e := err; e != nil; e = errors.Unwrap(e) {
+	for e := err; e != nil; e = unwrapOne(e) {
 		last = e
 	}
 	if last == nil || plainError(last) {
@@ -139,7 +139,7 @@ func typeName(e error) string {
 // and for a panic the goroutine's stack.
 func errorTrace(err error) string {
 	var b strings.Builder
-	for e := err; e != nil; e = errors.Unwrap(e) {
+	for e := err; e != nil; e = unwrapOne(e) {
 		if _, ok := e.(*classified); ok {
 			continue
 		}
@@ -150,4 +150,18 @@ func errorTrace(err error) string {
 		}
 	}
 	return b.String()
+}
+
+// unwrapOne follows an error chain one step; for an error wrapping
+// several (errors.Join, fmt.Errorf with several %w) it follows the first.
+func unwrapOne(e error) error {
+	switch x := e.(type) {
+	case interface{ Unwrap() error }:
+		return x.Unwrap()
+	case interface{ Unwrap() []error }:
+		if es := x.Unwrap(); len(es) > 0 {
+			return es[0]
+		}
+	}
+	return nil
 }
