@@ -581,6 +581,7 @@ func (c *Consumer[T]) deadLetterTopicOf(r *kgo.Record) string {
 }
 
 func (c *Consumer[T]) onAssigned(_ context.Context, _ *kgo.Client, tps map[string][]int32) {
+	c.log.Debug("kafka: partitions assigned", "group", c.opts.Group, "partitions", tps)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for t, ids := range tps {
@@ -593,6 +594,7 @@ func (c *Consumer[T]) onAssigned(_ context.Context, _ *kgo.Client, tps map[strin
 // onRevoked runs in kgo's group goroutine: stop the partitions' work,
 // give running handlers RevokeGrace, commit what finished.
 func (c *Consumer[T]) onRevoked(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
+	c.log.Debug("kafka: partitions revoked", "group", c.opts.Group, "partitions", revoked)
 	ps := c.take(revoked)
 	if len(ps) == 0 {
 		return
@@ -618,6 +620,7 @@ func (c *Consumer[T]) onRevoked(ctx context.Context, cl *kgo.Client, revoked map
 // onLost: the partitions already belong to someone else (the session
 // expired); committing would fail, so only stop the work.
 func (c *Consumer[T]) onLost(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
+	c.log.Debug("kafka: partitions lost", "group", c.opts.Group, "partitions", lost)
 	for _, p := range c.take(lost) {
 		p.revoke()
 		p.cancel()

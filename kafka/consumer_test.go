@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ var fastRetry = Backoff{Attempts: 3, Initial: time.Millisecond, Max: 2 * time.Mi
 func consumerOpts(brokers []string, group string, topics ...string) ConsumerOptions {
 	return ConsumerOptions{Config: Config{Brokers: brokers}, Group: group, Topics: topics,
 		Retry: fastRetry, CommitInterval: 10 * time.Millisecond,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Logger: testLogger()}
 }
 
 // TestConsumerKeyOrderAndCommits: every event is handled once, the events
@@ -403,4 +404,13 @@ func TestConsumerGroupHandOver(t *testing.T) {
 		return sum == n
 	})
 	stop2()
+}
+
+// testLogger discards the consumer's log, or with KAFKA_TEST_LOG=1 prints
+// it with debug lines.
+func testLogger() *slog.Logger {
+	if os.Getenv("KAFKA_TEST_LOG") == "1" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
