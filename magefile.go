@@ -106,8 +106,9 @@ func Test() error {
 // 127.0.0.1 port), the one the tests use: it prints the bootstrap address
 // and stops the broker on Ctrl-C. The first run fetches the jars from Maven
 // Central into the user cache (AVROCTL_KAFKA_JARS overrides where).
+// KAFKA_ARGS passes flags, e.g. KAFKA_ARGS="-brokers 3 -auto-create".
 func Kafka() error {
-	return run("go", "run", "./gen/kafkatest/cmd/kafka")
+	return run("go", append([]string{"run", "./gen/kafkatest/cmd/kafka"}, strings.Fields(os.Getenv("KAFKA_ARGS"))...)...)
 }
 
 // Fuzz runs every fuzz target for FUZZTIME each.

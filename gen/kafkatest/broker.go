@@ -39,6 +39,12 @@ type Options struct {
 	// Properties are extra server.properties entries; they override the
 	// fixture's own.
 	Properties map[string]string
+	// Brokers is the number of broker processes (default 1). Node 1 is
+	// broker and controller (KRaft combined mode); nodes 2..n are brokers
+	// only, voting nothing, so that more brokers cost one JVM each and no
+	// quorum. Internal topics are replicated min(Brokers, 3) times; topics
+	// a test creates get the replication it asks for.
+	Brokers int
 	// StartTimeout bounds a start from launch to ready (default 2 minutes:
 	// the broker takes about 10 s on an idle machine, far more on a busy
 	// CI runner).
@@ -48,16 +54,24 @@ type Options struct {
 	Logf func(format string, args ...any)
 }
 
-// Broker is one Apache Kafka process in KRaft combined mode (broker and
-// controller in one JVM) on 127.0.0.1. Its methods are safe for concurrent
-// use.
+// Broker is a Kafka cluster of Options.Brokers processes on 127.0.0.1
+// (one by default; "broker" because that is what tests talk to). Its
+// methods are safe for concurrent use.
 type Broker struct {
 	opts      Options
-	dir       string // temp dir: server.properties, data/, broker.log
+	dir       string // temp dir: one sub-directory per node
 	java      string
 	classpath string
-	port      int // client listener
-	cport     int // controller listener
+	cport     int    // node 1's controller listener
+	brokerPwd string // the nodes' own SASL password
+	nodes     []*node
+}
+
+// node is one broker process: its config, data and log in dir.
+type node struct {
+	id   int
+	port int // client listener
+	dir  string
 
 	mu   sync.Mutex
 	proc *process // nil when stopped
@@ -67,9 +81,9 @@ type Broker struct {
 // brokerUser is the broker's own SASL identity for inter-broker requests.
 const brokerUser = "kafkatest-broker"
 
-// StartBroker fetches the jars if needed, formats a fresh log directory and
-// starts a broker, returning when it serves requests. The caller must Close
-// it. Tests use Start instead.
+// StartBroker fetches the jars if needed, formats fresh log directories and
+// starts the cluster, returning when every node serves requests. The
+// caller must Close it. Tests use Start instead.
 func StartBroker(ctx context.Context, opts Options) (*Broker, error) {
 	if opts.Authorizer && len(opts.Users) == 0 {
 		return nil, errors.New("kafkatest: Options.Authorizer needs Options.Users: a PLAINTEXT client is ANONYMOUS, which the authorizer cannot tell apart")
@@ -83,6 +97,12 @@ func StartBroker(ctx context.Context, opts Options) (*Broker, error) {
 		if u == brokerUser || strings.ContainsAny(u, "\"\\;=") {
 			return nil, fmt.Errorf("kafkatest: user name %q is reserved or holds a character the JAAS config cannot carry (\" \\ ; =)", u)
 		}
+	}
+	if opts.Brokers <= 0 {
+		opts.Brokers = 1
+	}
+	if opts.Brokers > 9 {
+		return nil, fmt.Errorf("kafkatest: %d brokers: at most 9 (each is a JVM of up to 1 GiB)", opts.Brokers)
 	}
 	java, err := findJava()
 	if err != nil {
@@ -99,89 +119,191 @@ func StartBroker(ctx context.Context, opts Options) (*Broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kafkatest: %v", err)
 	}
-	b := &Broker{opts: opts, dir: dir, java: java, classpath: filepath.Join(jars.Dir, "*")}
-	ports, err := freePorts(2)
+	b := &Broker{opts: opts, dir: dir, java: java, classpath: filepath.Join(jars.Dir, "*"), brokerPwd: randomID()}
+	ports, err := freePorts(opts.Brokers + 1)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	b.port, b.cport = ports[0], ports[1]
-	if err := b.format(ctx); err != nil {
-		return nil, err // dir kept: it holds the log
+	b.cport = ports[0]
+	for i := range opts.Brokers {
+		nd := &node{id: i + 1, port: ports[i+1], dir: filepath.Join(dir, fmt.Sprintf("node-%d", i+1))}
+		if err := os.MkdirAll(nd.dir, 0o700); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("kafkatest: %v", err)
+		}
+		b.nodes = append(b.nodes, nd)
 	}
-	if err := b.start(ctx); err != nil {
+	cluster := clusterID()
+	if err := b.each(func(nd *node) error { return b.format(ctx, nd, cluster) }); err != nil {
+		return nil, err // dir kept: it holds the output
+	}
+	if err := b.each(func(nd *node) error { return b.start(ctx, nd) }); err != nil {
+		b.Kill()
 		return nil, err
 	}
 	return b, nil
 }
 
-// Bootstrap returns the client listener's address, "127.0.0.1:port".
-func (b *Broker) Bootstrap() string { return "127.0.0.1:" + strconv.Itoa(b.port) }
-
-// SASL reports whether the client listener wants SASL/PLAIN.
-func (b *Broker) SASL() bool { return len(b.opts.Users) > 0 }
-
-// Dir returns the broker's directory: server.properties, data/ and
-// broker.log (the JVM's output).
-func (b *Broker) Dir() string { return b.dir }
-
-// LogPath returns the file the broker's output goes to.
-func (b *Broker) LogPath() string { return filepath.Join(b.dir, "broker.log") }
-
-// Running reports whether the broker process is up.
-func (b *Broker) Running() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.proc != nil && !b.proc.exited()
+// each runs f on every node at once and returns the first error.
+func (b *Broker) each(f func(*node) error) error {
+	errs := make([]error, len(b.nodes))
+	var wg sync.WaitGroup
+	for i, nd := range b.nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(nd)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
-// Stop shuts the broker down cleanly (SIGTERM: it flushes its logs and
-// leaves the data directory ready for Restart), killing it if it has not
-// exited within 60 s. Stopping a stopped broker does nothing.
-func (b *Broker) Stop() error { return b.stop(false) }
+// Bootstrap returns the client listeners' addresses, comma-separated as
+// bootstrap.servers wants them: "127.0.0.1:port[,127.0.0.1:port...]".
+func (b *Broker) Bootstrap() string { return strings.Join(b.Addrs(), ",") }
 
-// Kill ends the broker with SIGKILL, as a crash would: what it had not
-// written to disk is lost, as on a real broker. Restart brings it back.
-func (b *Broker) Kill() error { return b.stop(true) }
+// Addrs returns each node's client listener address, node 1 first.
+func (b *Broker) Addrs() []string {
+	out := make([]string, len(b.nodes))
+	for i, nd := range b.nodes {
+		out[i] = nd.addr()
+	}
+	return out
+}
 
-// Restart stops the broker cleanly if it runs, then starts it again on the
-// same ports and data, returning when it serves requests. Clients keep their
-// bootstrap address and reconnect on their own.
+func (nd *node) addr() string { return "127.0.0.1:" + strconv.Itoa(nd.port) }
+
+// Nodes returns the number of broker processes.
+func (b *Broker) Nodes() int { return len(b.nodes) }
+
+// SASL reports whether the client listeners want SASL/PLAIN.
+func (b *Broker) SASL() bool { return len(b.opts.Users) > 0 }
+
+// Dir returns the cluster's directory: per node, node-<id>/ with
+// server.properties, data/ and broker.log (the JVM's output).
+func (b *Broker) Dir() string { return b.dir }
+
+// LogPath returns the file node 1's output goes to.
+func (b *Broker) LogPath() string { return b.nodes[0].logPath() }
+
+func (nd *node) logPath() string { return filepath.Join(nd.dir, "broker.log") }
+
+// Running reports whether every node's process is up.
+func (b *Broker) Running() bool {
+	for _, nd := range b.nodes {
+		if !nd.running() {
+			return false
+		}
+	}
+	return true
+}
+
+func (nd *node) running() bool {
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	return nd.proc != nil && !nd.proc.exited()
+}
+
+// Stop shuts every node down cleanly (SIGTERM: each flushes its logs and
+// leaves its data ready for Restart), killing one that has not exited
+// within 60 s. Stopping a stopped broker does nothing.
+func (b *Broker) Stop() error {
+	// Brokers before the controller, so that their controlled shutdowns
+	// have a controller to talk to.
+	var errs []error
+	for i := len(b.nodes) - 1; i >= 0; i-- {
+		errs = append(errs, b.nodes[i].stop(false))
+	}
+	return errors.Join(errs...)
+}
+
+// Kill ends every node with SIGKILL, as a crash would: what a node had not
+// written to disk is lost, as on a real broker. Restart brings them back.
+func (b *Broker) Kill() error {
+	for _, nd := range b.nodes {
+		nd.stop(true)
+	}
+	return nil
+}
+
+// Restart stops the running nodes cleanly, then starts them all again on
+// the same ports and data, returning when they serve requests. Clients
+// keep their bootstrap addresses and reconnect on their own.
 func (b *Broker) Restart(ctx context.Context) error {
 	if err := b.Stop(); err != nil {
 		return err
 	}
-	return b.start(ctx)
+	return b.each(func(nd *node) error { return b.start(ctx, nd) })
 }
 
-// Close kills the broker and removes its directory. The data is thrown
+// StopNode stops node id (1..Nodes) cleanly, or with SIGKILL if kill; the
+// other nodes keep running. StartNode brings it back.
+func (b *Broker) StopNode(id int, kill bool) error {
+	nd, err := b.node(id)
+	if err != nil {
+		return err
+	}
+	return nd.stop(kill)
+}
+
+// StartNode starts node id again and waits until it serves requests.
+func (b *Broker) StartNode(ctx context.Context, id int) error {
+	nd, err := b.node(id)
+	if err != nil {
+		return err
+	}
+	return b.start(ctx, nd)
+}
+
+func (b *Broker) node(id int) (*node, error) {
+	if id < 1 || id > len(b.nodes) {
+		return nil, fmt.Errorf("kafkatest: no node %d (nodes are 1..%d)", id, len(b.nodes))
+	}
+	return b.nodes[id-1], nil
+}
+
+// Close kills the cluster and removes its directory. The data is thrown
 // away, so there is nothing a clean shutdown would save, and a kill takes
 // milliseconds where a clean shutdown takes seconds.
 func (b *Broker) Close() error {
-	err := b.Kill()
-	b.mu.Lock()
-	if b.logs != nil {
-		b.logs.Close()
-		b.logs = nil
+	b.Kill()
+	for _, nd := range b.nodes {
+		nd.mu.Lock()
+		if nd.logs != nil {
+			nd.logs.Close()
+			nd.logs = nil
+		}
+		nd.mu.Unlock()
 	}
-	b.mu.Unlock()
-	if rmErr := os.RemoveAll(b.dir); err == nil {
-		err = rmErr
-	}
-	return err
+	return os.RemoveAll(b.dir)
 }
 
-// LogTail returns up to the last n bytes of the broker's output.
+// LogTail returns up to the last n bytes of each node's output, node 1
+// first, each under a heading when there are several nodes.
 func (b *Broker) LogTail(n int) string {
-	data, _ := os.ReadFile(b.LogPath())
+	var sb strings.Builder
+	for _, nd := range b.nodes {
+		data, _ := os.ReadFile(nd.logPath())
+		if len(b.nodes) > 1 {
+			fmt.Fprintf(&sb, "--- node %d (%s) ---\n", nd.id, nd.logPath())
+		}
+		sb.Write(tail(data, n))
+	}
+	return sb.String()
+}
+
+func (nd *node) logTail(n int) string {
+	data, _ := os.ReadFile(nd.logPath())
 	return string(tail(data, n))
 }
 
-func (b *Broker) stop(kill bool) error {
-	b.mu.Lock()
-	p := b.proc
-	b.proc = nil
-	b.mu.Unlock()
+func (nd *node) stop(kill bool) error {
+	nd.mu.Lock()
+	p := nd.proc
+	nd.proc = nil
+	nd.mu.Unlock()
 	if p == nil {
 		return nil
 	}
@@ -191,54 +313,61 @@ func (b *Broker) stop(kill bool) error {
 		return nil
 	}
 	p.signal(false)
+	t := time.NewTimer(60 * time.Second)
+	defer t.Stop()
 	select {
 	case <-p.done:
-	case <-time.After(60 * time.Second):
+	case <-t.C:
 		p.signal(true)
 		<-p.done
-		return fmt.Errorf("kafkatest: broker did not stop within 60 s of SIGTERM; killed it (log: %s)", b.LogPath())
+		return fmt.Errorf("kafkatest: node %d did not stop within 60 s of SIGTERM; killed it (log: %s)", nd.id, nd.logPath())
 	}
 	return nil
 }
 
 // properties returns server.properties: one node that is broker and
 // controller (KRaft combined mode), sized for one machine.
-func (b *Broker) properties() string {
+func (b *Broker) properties(nd *node) string {
 	listener := "PLAINTEXT"
 	if b.SASL() {
 		listener = "SASL_PLAINTEXT"
 	}
+	rf := strconv.Itoa(min(len(b.nodes), 3))
 	p := map[string]string{
-		"process.roles":                    "broker,controller",
-		"node.id":                          "1",
+		"process.roles":                    "broker",
+		"node.id":                          strconv.Itoa(nd.id),
 		"controller.quorum.voters":         fmt.Sprintf("1@127.0.0.1:%d", b.cport),
 		"controller.listener.names":        "CONTROLLER",
-		"listeners":                        fmt.Sprintf("%s://127.0.0.1:%d,CONTROLLER://127.0.0.1:%d", listener, b.port, b.cport),
-		"advertised.listeners":             fmt.Sprintf("%s://127.0.0.1:%d", listener, b.port),
+		"listeners":                        fmt.Sprintf("%s://127.0.0.1:%d", listener, nd.port),
+		"advertised.listeners":             fmt.Sprintf("%s://127.0.0.1:%d", listener, nd.port),
 		"inter.broker.listener.name":       listener,
 		"listener.security.protocol.map":   "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-		"log.dirs":                         filepath.Join(b.dir, "data"),
+		"log.dirs":                         filepath.Join(nd.dir, "data"),
 		"num.partitions":                   "1",
 		"default.replication.factor":       "1",
 		"min.insync.replicas":              "1",
-		"offsets.topic.replication.factor": "1",
+		"offsets.topic.replication.factor": rf,
 		// Fewer internal partitions than the default 50: creating them is
 		// most of a first consumer group's join time on a fresh broker.
 		"offsets.topic.num.partitions":                     "4",
 		"transaction.state.log.replication.factor":         "1",
 		"transaction.state.log.min.isr":                    "1",
 		"transaction.state.log.num.partitions":             "4",
-		"share.coordinator.state.topic.replication.factor": "1",
+		"share.coordinator.state.topic.replication.factor": rf,
 		"share.coordinator.state.topic.min.isr":            "1",
 		"group.initial.rebalance.delay.ms":                 "0",
 		"auto.create.topics.enable":                        strconv.FormatBool(b.opts.AutoCreateTopics),
+	}
+	if nd.id == 1 {
+		p["process.roles"] = "broker,controller"
+		p["listeners"] += fmt.Sprintf(",CONTROLLER://127.0.0.1:%d", b.cport)
 	}
 	if b.SASL() {
 		p["sasl.enabled.mechanisms"] = "PLAIN"
 		p["sasl.mechanism.inter.broker.protocol"] = "PLAIN"
 		// The JAAS entry holds the passwords; it lives in this file (mode
 		// 0600), never in argv, and Kafka prints it as [hidden].
-		pass := randomID()
+		pass := b.brokerPwd
 		jaas := `org.apache.kafka.common.security.plain.PlainLoginModule required username="` + brokerUser +
 			`" password="` + pass + `" user_` + brokerUser + `="` + pass + `"`
 		for _, u := range sortedKeys(b.opts.Users) {
@@ -270,17 +399,17 @@ func (b *Broker) properties() string {
 
 // format writes server.properties and runs Kafka's StorageTool, what
 // `kafka-storage.sh format` does.
-func (b *Broker) format(ctx context.Context) error {
-	conf := filepath.Join(b.dir, "server.properties")
-	if err := os.WriteFile(conf, []byte(b.properties()), 0o600); err != nil {
+func (b *Broker) format(ctx context.Context, nd *node, cluster string) error {
+	conf := filepath.Join(nd.dir, "server.properties")
+	if err := os.WriteFile(conf, []byte(b.properties(nd)), 0o600); err != nil {
 		return fmt.Errorf("kafkatest: %v", err)
 	}
 	cmd := exec.CommandContext(ctx, b.java, append(jvmArgs(b.classpath, true),
-		"kafka.tools.StorageTool", "format", "--cluster-id", clusterID(), "--config", conf)...)
+		"kafka.tools.StorageTool", "format", "--cluster-id", cluster, "--config", conf)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("kafkatest: formatting the log directory failed: %v\n%s", err, tail(out.Bytes(), 4000))
+		return fmt.Errorf("kafkatest: formatting node %d's log directory failed: %v\n%s", nd.id, err, tail(out.Bytes(), 4000))
 	}
 	return nil
 }
@@ -292,24 +421,24 @@ const startedLine = "Kafka Server started"
 // start launches the JVM and waits until it is ready: the started line in
 // its output, then an ApiVersions round trip on the client listener. It
 // never sleeps: it waits on the output, the process's exit and the timeout.
-func (b *Broker) start(ctx context.Context) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.proc != nil {
-		return errors.New("kafkatest: broker already running")
+func (b *Broker) start(ctx context.Context, nd *node) error {
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	if nd.proc != nil {
+		return fmt.Errorf("kafkatest: node %d already running", nd.id)
 	}
-	if b.logs == nil {
-		f, err := os.OpenFile(b.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if nd.logs == nil {
+		f, err := os.OpenFile(nd.logPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return fmt.Errorf("kafkatest: %v", err)
 		}
-		b.logs = f
+		nd.logs = f
 	}
-	fmt.Fprintf(b.logs, "=== kafkatest: starting Apache Kafka %s at %s ===\n", Version, time.Now().UTC().Format(time.RFC3339Nano))
-	w := newWatcher(b.logs, startedLine)
+	fmt.Fprintf(nd.logs, "=== kafkatest: starting Apache Kafka %s node %d at %s ===\n", Version, nd.id, time.Now().UTC().Format(time.RFC3339Nano))
+	w := newWatcher(nd.logs, startedLine)
 	cmd := exec.Command(b.java, append(jvmArgs(b.classpath, false),
-		"kafka.Kafka", filepath.Join(b.dir, "server.properties"))...)
-	cmd.Dir = b.dir
+		"kafka.Kafka", filepath.Join(nd.dir, "server.properties"))...)
+	cmd.Dir = nd.dir
 	cmd.Stdout, cmd.Stderr = w, w
 	p, err := launch(cmd)
 	if err != nil {
@@ -320,18 +449,18 @@ func (b *Broker) start(ctx context.Context) error {
 	select {
 	case <-w.found:
 	case <-p.done:
-		return fmt.Errorf("kafkatest: the broker exited before it was ready (%v); its output:\n%s", p.err, b.LogTail(6000))
+		return fmt.Errorf("kafkatest: node %d exited before it was ready (%v); its output:\n%s", nd.id, p.err, nd.logTail(6000))
 	case <-ctx.Done():
 		p.signal(true)
 		<-p.done
-		return fmt.Errorf("kafkatest: the broker was not ready within %v (%v); its output:\n%s", b.opts.StartTimeout, ctx.Err(), b.LogTail(6000))
+		return fmt.Errorf("kafkatest: node %d was not ready within %v (%v); its output:\n%s", nd.id, b.opts.StartTimeout, ctx.Err(), nd.logTail(6000))
 	}
-	if err := apiVersions(ctx, b.Bootstrap()); err != nil {
+	if err := apiVersions(ctx, nd.addr()); err != nil {
 		p.signal(true)
 		<-p.done
-		return fmt.Errorf("kafkatest: the broker logged %q but does not answer ApiVersions on %s: %v", startedLine, b.Bootstrap(), err)
+		return fmt.Errorf("kafkatest: node %d logged %q but does not answer ApiVersions on %s: %v", nd.id, startedLine, nd.addr(), err)
 	}
-	b.proc = p
+	nd.proc = p
 	return nil
 }
 

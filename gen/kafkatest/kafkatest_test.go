@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,6 +18,9 @@ func TestBroker(t *testing.T) {
 	ctx := context.Background()
 	if err := apiVersions(ctx, b.Bootstrap()); err != nil {
 		t.Fatal(err)
+	}
+	if n, err := brokerCount(ctx, b.Bootstrap()); err != nil || n != 1 {
+		t.Fatalf("Metadata: %d brokers, %v; want 1", n, err)
 	}
 	t0 := time.Now()
 	if err := b.Restart(ctx); err != nil {
@@ -37,6 +41,39 @@ func TestBroker(t *testing.T) {
 	}
 	if err := apiVersions(ctx, b.Bootstrap()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCluster starts three brokers that form one cluster, and stops and
+// restarts one of them while the others serve.
+func TestCluster(t *testing.T) {
+	b := Start(t, Options{Brokers: 3})
+	ctx := context.Background()
+	if got := len(strings.Split(b.Bootstrap(), ",")); got != 3 || b.Nodes() != 3 {
+		t.Fatalf("Bootstrap() = %q, want three addresses", b.Bootstrap())
+	}
+	for _, addr := range b.Addrs() {
+		if n, err := brokerCount(ctx, addr); err != nil || n != 3 {
+			t.Errorf("%s knows %d brokers (%v), want 3", addr, n, err)
+		}
+	}
+	if err := b.StopNode(2, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := apiVersions(ctx, b.Addrs()[1]); err == nil {
+		t.Fatal("node 2 answers after StopNode")
+	}
+	if err := apiVersions(ctx, b.Addrs()[2]); err != nil {
+		t.Fatalf("node 3 stopped with node 2: %v", err)
+	}
+	if err := b.StartNode(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := apiVersions(ctx, b.Addrs()[1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.StopNode(4, false); err == nil {
+		t.Error("StopNode(4) of a 3-node cluster succeeded")
 	}
 }
 

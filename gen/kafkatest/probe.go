@@ -56,3 +56,35 @@ func apiVersions(ctx context.Context, addr string) error {
 	}
 	return nil
 }
+
+// brokerCount asks addr for cluster metadata (Metadata v4, no topics) and
+// returns how many brokers it knows: what tells a cluster from a set of
+// unrelated brokers.
+func brokerCount(ctx context.Context, addr string) (int, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	req := binary.BigEndian.AppendUint16(nil, 3) // Metadata
+	req = binary.BigEndian.AppendUint16(req, 4)
+	req = binary.BigEndian.AppendUint32(req, 1)
+	req = binary.BigEndian.AppendUint16(req, 0) // empty client id
+	req = binary.BigEndian.AppendUint32(req, 0) // topics: none
+	req = append(req, 0)                        // allow_auto_topic_creation false
+	msg := binary.BigEndian.AppendUint32(nil, uint32(len(req)))
+	if _, err := conn.Write(append(msg, req...)); err != nil {
+		return 0, err
+	}
+	var head [16]byte // size, correlation id, throttle_time_ms, broker count
+	if _, err := io.ReadFull(conn, head[:]); err != nil {
+		return 0, fmt.Errorf("reading the Metadata answer: %v", err)
+	}
+	n := int32(binary.BigEndian.Uint32(head[12:]))
+	if n < 0 || n > 1000 {
+		return 0, fmt.Errorf("Metadata answer with %d brokers: not a Kafka broker", n)
+	}
+	return int(n), nil
+}

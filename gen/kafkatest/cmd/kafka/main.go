@@ -4,6 +4,7 @@
 //
 //	-port-file FILE   also write the bootstrap address to FILE (for scripts)
 //	-auto-create      let the broker create topics on first use
+//	-brokers N        run N brokers (node 1 is also the KRaft controller)
 package main
 
 import (
@@ -21,24 +22,25 @@ import (
 func main() {
 	addrFile := flag.String("port-file", "", "also write the bootstrap address to this file")
 	autoCreate := flag.Bool("auto-create", false, "let the broker create topics on first use")
+	brokers := flag.Int("brokers", 1, "number of brokers")
 	flag.Parse()
-	if err := run(*addrFile, *autoCreate); err != nil {
+	if err := run(*addrFile, kafkatest.Options{AutoCreateTopics: *autoCreate, Brokers: *brokers}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(addrFile string, autoCreate bool) error {
+func run(addrFile string, opts kafkatest.Options) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	opts.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
 	t0 := time.Now()
-	b, err := kafkatest.StartBroker(ctx, kafkatest.Options{AutoCreateTopics: autoCreate, Logf: logf})
+	b, err := kafkatest.StartBroker(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	fmt.Fprintf(os.Stderr, "Apache Kafka %s ready in %v; log: %s\n", kafkatest.Version, time.Since(t0).Round(time.Millisecond), b.LogPath())
+	fmt.Fprintf(os.Stderr, "Apache Kafka %s ready in %v; logs in %s\n", kafkatest.Version, time.Since(t0).Round(time.Millisecond), b.Dir())
 	fmt.Println(b.Bootstrap())
 	if addrFile != "" {
 		if err := writeFileAtomic(addrFile, []byte(b.Bootstrap()+"\n")); err != nil {
