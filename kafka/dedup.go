@@ -94,21 +94,32 @@ func (m *MemoryInbox) Process(ctx context.Context, id string, fn func(ctx contex
 			return false, ctx.Err()
 		}
 	}
-	err := fn(ctx, struct{}{})
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	close(m.running[id])
-	delete(m.running, id)
-	if err != nil {
+	ok := false
+	defer func() {
+		// Also on a panic in fn, so that waiters for id are released.
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		close(m.running[id])
+		delete(m.running, id)
+		if ok {
+			m.remember(id)
+		}
+	}()
+	if err := fn(ctx, struct{}{}); err != nil {
 		return false, err
 	}
+	ok = true
+	return false, nil
+}
+
+// remember records id, forgetting the oldest beyond the bound. m.mu is held.
+func (m *MemoryInbox) remember(id string) {
 	m.seen[id] = m.order.PushBack(id)
 	for m.order.Len() > m.size {
 		old := m.order.Front()
 		m.order.Remove(old)
 		delete(m.seen, old.Value.(string))
 	}
-	return false, nil
 }
 
 // Len returns how many ids the inbox remembers.

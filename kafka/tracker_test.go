@@ -90,3 +90,15 @@ func TestMemoryInboxBoundAndConcurrency(t *testing.T) {
 		t.Errorf("%d effects for one id from 20 goroutines, want 1", effects)
 	}
 }
+
+func TestMemoryInboxReleasesWaitersOnPanic(t *testing.T) {
+	m := NewMemoryInbox(10)
+	func() {
+		defer func() { recover() }()
+		m.Process(context.Background(), "a", func(context.Context, struct{}) error { panic("boom") })
+	}()
+	ran := false
+	if dup, err := m.Process(context.Background(), "a", func(context.Context, struct{}) error { ran = true; return nil }); dup || err != nil || !ran {
+		t.Errorf("after a panic: dup %v, err %v, ran %v; want the event handled", dup, err, ran)
+	}
+}

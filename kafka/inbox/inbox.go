@@ -118,8 +118,11 @@ func (s *Store) Process(ctx context.Context, id string, fn func(ctx context.Cont
 	if err != nil {
 		return false, fmt.Errorf("inbox: begin: %w", err)
 	}
+	committed := false
 	defer func() {
-		if err != nil || duplicate {
+		// Also on a panic in fn: the consumer recovers it, and the
+		// connection must go back to the pool.
+		if !committed {
 			tx.Rollback()
 		}
 	}()
@@ -137,6 +140,7 @@ func (s *Store) Process(ctx context.Context, id string, fn func(ctx context.Cont
 	if err := fn(ctx, tx); err != nil {
 		return false, err
 	}
+	committed = true // Commit ends the transaction even when it fails
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("inbox: commit of event %s: %w", id, err)
 	}

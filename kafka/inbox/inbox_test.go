@@ -220,3 +220,29 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		t.Errorf("schema-qualified table: %v", err)
 	}
 }
+
+// TestStorePanicRollsBack: a handler that panics (the consumer recovers
+// it) leaves neither its effect nor the mark, and returns its connection.
+func TestStorePanicRollsBack(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *sql.DB) {
+		ctx := context.Background()
+		db.SetMaxOpenConns(1)
+		s := newStore(t, db, "c")
+		func() {
+			defer func() { recover() }()
+			s.Process(ctx, "p", func(ctx context.Context, tx *sql.Tx) error {
+				effect(ctx, tx, "p")
+				panic("boom")
+			})
+		}()
+		// With one connection, a leaked transaction would block here.
+		cctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if ok, err := s.Handled(cctx, "p"); ok || err != nil {
+			t.Fatalf("after a panic: handled %v, err %v", ok, err)
+		}
+		if n := countOrders(t, db, "p"); n != 0 {
+			t.Errorf("%d effects kept after a panic", n)
+		}
+	})
+}
