@@ -89,7 +89,7 @@ func Verify() error {
 // for a short bounded time (FUZZTIME, default 4s).
 func Test() error {
 	mg.Deps(Build)
-	for _, dir := range []string{".", "events", "examples", "bench"} {
+	for _, dir := range []string{".", "events", "kafka", "examples", "bench"} {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 			continue
 		}
@@ -102,6 +102,15 @@ func Test() error {
 		}
 	}
 	return fuzzAll()
+}
+
+// Kafka runs a local Apache Kafka 4.4.0 broker (KRaft, one node, on a free
+// 127.0.0.1 port), the one the tests use: it prints the bootstrap address
+// and stops the broker on Ctrl-C. The first run fetches the jars from Maven
+// Central into the user cache (AVROCTL_KAFKA_JARS overrides where).
+// KAFKA_ARGS passes flags, e.g. KAFKA_ARGS="-brokers 3 -auto-create".
+func Kafka() error {
+	return run("go", append([]string{"run", "./gen/kafkatest/cmd/kafka"}, strings.Fields(os.Getenv("KAFKA_ARGS"))...)...)
 }
 
 // Fuzz runs every fuzz target for FUZZTIME each.
