@@ -1,9 +1,3 @@
-//go:build kafkafixture
-
-// The real-broker tests need gen/kafkatest (branch h-kafka). Until it is
-// on main they build only with -tags kafkafixture; remove this constraint
-// when merging.
-
 package kafkaplan
 
 import (
