@@ -184,7 +184,7 @@ func Register() error {
 func KafkaPlan() error {
 	mg.SerialDeps(Generate)
 	if os.Getenv("KAFKA_BOOTSTRAP_SERVERS") == "" {
-		return errors.New("kafkaPlan: set KAFKA_BOOTSTRAP_SERVERS (and KAFKA_SASL_*/KAFKA_TLS* as the cluster needs)")
+		return fmt.Errorf("kafkaPlan: set KAFKA_BOOTSTRAP_SERVERS (and KAFKA_SASL_*/KAFKA_TLS* as the cluster needs)")
 	}
 	if err := os.MkdirAll("reports", 0o755); err != nil {
 		return err
