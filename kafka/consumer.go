@@ -106,6 +106,12 @@ type ConsumerOptions struct {
 	// true. With the events serde, pass
 	// func(err error) bool { return errors.Is(err, serde.ErrRegistryUnavailable) }.
 	TransientDecode func(error) bool
+	// ClockSkew is how far the clocks of this group's members and of the
+	// topics' producers may disagree (default 1 h). It widens the one read
+	// of the dead-letter topic that keeps a record dead-lettered by a
+	// partition's previous owner from being dead-lettered twice (see
+	// DeadLetterRepeats).
+	ClockSkew time.Duration
 	// Logger receives errors the consumer handles itself (a failed
 	// commit, a dead-lettered record). Default slog.Default().
 	Logger *slog.Logger
@@ -120,6 +126,11 @@ type Stats struct {
 	DeadLettered int64 // records written to a dead-letter topic
 	Abandoned    int64 // records left unfinished for the next owner (revoked, shut down)
 	Commits      int64 // successful offset commits
+	// DeadLetterRepeats counts records found already dead-lettered by a
+	// previous owner of their partition (it wrote the dead letter, then
+	// died or lost the partition before committing): finished without
+	// writing a second copy.
+	DeadLetterRepeats int64
 }
 
 // Consumer consumes events of T with at-least-once delivery:
@@ -150,8 +161,9 @@ type Consumer[T any] struct {
 	opts ConsumerOptions
 	log  *slog.Logger
 
-	retryTopics map[string]int // retry topic -> its index
-	sourceOf    map[string]string
+	retryTopics  map[string]int // retry topic -> its index
+	sourceOf     map[string]string
+	partitionsOf map[string]int32 // partition counts of the topics, read at start
 
 	cl *kgo.Client
 
@@ -164,7 +176,7 @@ type Consumer[T any] struct {
 	stopping chan struct{} // closed when Run's context is done
 	runCtx   context.Context
 
-	handled, dups, retries, retryTopic, dead, abandoned, commits atomic.Int64
+	handled, dups, retries, retryTopic, dead, abandoned, commits, repeats atomic.Int64
 }
 
 type topicPartition struct {
@@ -217,11 +229,14 @@ func NewConsumer[T any](dec Decoder[T], h Handler[T], opts ConsumerOptions) (*Co
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 30 * time.Second
 	}
+	if opts.ClockSkew <= 0 {
+		opts.ClockSkew = time.Hour
+	}
 	if opts.TransientDecode == nil {
 		opts.TransientDecode = isTemporary
 	}
 	c := &Consumer[T]{dec: dec, h: h, opts: opts, log: opts.Logger,
-		retryTopics: map[string]int{}, sourceOf: map[string]string{}, parts: map[topicPartition]*partition{},
+		retryTopics: map[string]int{}, sourceOf: map[string]string{}, partitionsOf: map[string]int32{}, parts: map[topicPartition]*partition{},
 		assigned: map[topicPartition]bool{}}
 	if c.log == nil {
 		c.log = slog.Default()
@@ -266,7 +281,7 @@ func (c *Consumer[T]) Topics() []string {
 func (c *Consumer[T]) Stats() Stats {
 	return Stats{Handled: c.handled.Load(), Duplicates: c.dups.Load(), Retries: c.retries.Load(),
 		RetryTopic: c.retryTopic.Load(), DeadLettered: c.dead.Load(), Abandoned: c.abandoned.Load(),
-		Commits: c.commits.Load()}
+		Commits: c.commits.Load(), DeadLetterRepeats: c.repeats.Load()}
 }
 
 // Run consumes until ctx is done, then shuts down gracefully: it stops
@@ -292,6 +307,9 @@ func (c *Consumer[T]) Run(ctx context.Context) error {
 		kgo.ConsumeTopics(consume...),
 		kgo.DisableAutoCommit(),
 		kgo.RequiredAcks(kgo.AllISRAcks()), // dead letters and retries
+		// Dead letters and retries name their partition: the source
+		// partition's, modulo the target's count (dltledger.go).
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
 		kgo.OnPartitionsAssigned(c.onAssigned),
 		kgo.OnPartitionsRevoked(c.onRevoked),
 		kgo.OnPartitionsLost(c.onLost),
@@ -406,7 +424,7 @@ func (c *Consumer[T]) dispatch(r *kgo.Record) {
 	}
 	p := c.parts[k]
 	if p == nil {
-		p = newPartition(c.runCtx, r.Topic, r.Partition)
+		p = newPartition(c.runCtx, r)
 		c.parts[k] = p
 	}
 	e := p.add(r)
@@ -486,6 +504,20 @@ func (c *Consumer[T]) process(j job) {
 				err = &RetriesExhaustedError{Attempts: attempt, Err: err}
 			}
 			out = c.deadLetter(r, err)
+			if !fromRetry {
+				done, lerr := c.alreadyDeadLettered(j.p, r)
+				if lerr != nil {
+					c.log.Warn("kafka: cannot read the dead-letter topic to check for an earlier copy; writing the dead letter",
+						"topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "err", lerr)
+				}
+				if done {
+					c.repeats.Add(1)
+					c.log.Info("kafka: already dead-lettered by the partition's previous owner", "topic", r.Topic,
+						"partition", r.Partition, "offset", r.Offset)
+					j.p.finish(j.e)
+					return
+				}
+			}
 		}
 		if !c.publish(j.p, out) {
 			c.abandoned.Add(1)
@@ -729,7 +761,9 @@ func (c *Consumer[T]) checkTopics(ctx context.Context) error {
 		td, ok := md.Topics[t]
 		if !ok || td.Err != nil {
 			missing = append(missing, t)
+			continue
 		}
+		c.partitionsOf[t] = int32(len(td.Partitions))
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("kafka: consumer group %q needs topics that do not exist: %v (the dead-letter and retry topics too); create them, e.g. with avroctl kafka apply", c.opts.Group, missing)

@@ -75,7 +75,8 @@ func (c *Consumer[T]) failedRecord(r *kgo.Record, topic string, err error) *kgo.
 	if id, ok := SchemaID(r.Value); ok {
 		hs = append(hs, kgo.RecordHeader{Key: HeaderDLTOriginalSchemaID, Value: strconv.AppendInt(nil, int64(id), 10)})
 	}
-	return &kgo.Record{Topic: topic, Key: r.Key, Value: r.Value, Headers: hs}
+	return &kgo.Record{Topic: topic, Partition: deadLetterPartition(o.partition, c.partitionsOf[topic]),
+		Key: r.Key, Value: r.Value, Headers: hs}
 }
 
 // deadLetter is r for its dead-letter topic.

@@ -75,6 +75,18 @@
 // the source offset is committed; if it cannot be written the consumer
 // retries and does not commit past it.
 //
+// A dead letter is written once, not at least once. It goes to the
+// partition of the dead-letter topic numbered like its source partition
+// (modulo the dead-letter topic's count: Spring's default is the same
+// partition). When a member dies or loses a partition between writing a
+// dead letter and committing past it, the next owner meets the record
+// again; before its first dead letter it reads that one dead-letter
+// partition from the time its assignment starts (ClockSkew earlier) and
+// finishes records this group already dead-lettered without writing them
+// again (Stats.DeadLetterRepeats). Dead letters of records read from retry
+// topics are at least once; avroctl dlt inspect and replay take each
+// original record once.
+//
 // ParseDeadLetter reads the headers back; ReplayRecord gives the record to
 // write to the source topic, with the runtime's headers removed and the
 // event id kept (consumers that handled it meanwhile skip it). ErrorClass

@@ -3,6 +3,7 @@ package kafka
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -32,6 +33,13 @@ type partition struct {
 	gone      chan struct{} // closed when revoked or lost
 	running   int           // handler calls in progress
 	idle      chan struct{} // closed when revoked and running is 0
+
+	// The first record of the assignment: where a previous owner's
+	// uncommitted work, and so its dead letters, can start (dltledger.go).
+	startOffset int64
+	startTime   time.Time
+	ledgerMu    sync.Mutex
+	ledger      map[int64]bool // offsets already dead-lettered; nil until scanned
 }
 
 // entry is one record of a partition.
@@ -41,10 +49,13 @@ type entry struct {
 	done   bool
 }
 
-func newPartition(parent context.Context, topic string, id int32) *partition {
+// newPartition starts the state of an assignment whose first record is
+// first.
+func newPartition(parent context.Context, first *kgo.Record) *partition {
 	ctx, cancel := context.WithCancel(parent)
-	return &partition{topic: topic, id: id, ctx: ctx, cancel: cancel, committed: -1,
-		gone: make(chan struct{}), idle: make(chan struct{})}
+	return &partition{topic: first.Topic, id: first.Partition, ctx: ctx, cancel: cancel, committed: -1,
+		gone: make(chan struct{}), idle: make(chan struct{}),
+		startOffset: first.Offset, startTime: first.Timestamp}
 }
 
 // add registers the next record handed out. Records arrive in offset order.

@@ -9,7 +9,7 @@ import (
 )
 
 func TestPartitionCommitsContiguousPrefixOnly(t *testing.T) {
-	p := newPartition(context.Background(), "t", 0)
+	p := newPartition(context.Background(), &kgo.Record{Topic: "t"})
 	var es []*entry
 	for off := int64(10); off < 15; off++ {
 		es = append(es, p.add(&kgo.Record{Offset: off, LeaderEpoch: 3}))
@@ -41,7 +41,7 @@ func TestPartitionCommitsContiguousPrefixOnly(t *testing.T) {
 }
 
 func TestPartitionRevokeWaitsForRunningHandlers(t *testing.T) {
-	p := newPartition(context.Background(), "t", 0)
+	p := newPartition(context.Background(), &kgo.Record{Topic: "t"})
 	if !p.begin() {
 		t.Fatal("begin refused on a live partition")
 	}
