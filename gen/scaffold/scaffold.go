@@ -28,6 +28,12 @@ var templates embed.FS
 // go.mod requires (a test keeps them in step).
 const MageVersion = "v1.17.2"
 
+// GoVersion is the go line of a new repository's go.mod and go.work: the
+// one avroctl's own go.mod declares (a test keeps them in step). A lower
+// one fails at once, because the pinned avroctl (or the checkout go.work
+// lists) requires it: "module ... requires go >= 1.26.0".
+const GoVersion = "1.26.0"
+
 // DevelVersion is the avroctl version pinned by a development build, which
 // has no version of its own: only a go.work listing an avroctl checkout
 // makes such a repository build.
@@ -137,7 +143,7 @@ type File struct {
 // data is what the templates see.
 type data struct {
 	Options
-	Name, EventsModule, Package, Record, MageVersion, CIRef string
+	Name, EventsModule, Package, Record, MageVersion, GoVersion, CIRef string
 	// Devel: no avroctl version to pin (a development build).
 	Devel bool
 }
@@ -145,7 +151,7 @@ type data struct {
 // Render returns the repository's files, sorted by path. o must have its
 // defaults (see Defaults).
 func Render(o Options) ([]File, error) {
-	d := data{Options: o, EventsModule: o.Module + "/events", Record: "SomethingHappened", MageVersion: MageVersion}
+	d := data{Options: o, EventsModule: o.Module + "/events", Record: "SomethingHappened", MageVersion: MageVersion, GoVersion: GoVersion}
 	d.Name = path.Base(o.Module)
 	d.Package = o.Namespace[strings.LastIndexByte(o.Namespace, '.')+1:]
 	d.CIRef = o.AvroctlVersion

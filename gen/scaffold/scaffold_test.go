@@ -144,6 +144,37 @@ func TestMageVersionMatchesAvroctl(t *testing.T) {
 	}
 }
 
+// TestGoVersionMatchesAvroctl: a new repository's go line is avroctl's own,
+// in go.mod and in go.work. With a lower one, the workspace that
+// --avroctl-dir writes failed at once ("module ... requires go >= 1.26.0,
+// but go.work lists go 1.24.0").
+func TestGoVersionMatchesAvroctl(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "\ngo "+GoVersion+"\n") {
+		t.Errorf("avroctl's go.mod does not declare go %s; set scaffold.GoVersion to its go line", GoVersion)
+	}
+	o, _ := Options{Module: "x.io/c", AvroctlDir: "/src/avroctl"}.Defaults(".")
+	files, err := Render(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, f := range files {
+		if f.Path == "go.mod" || f.Path == "go.work" {
+			seen++
+			if !strings.Contains(string(f.Data), "\ngo "+GoVersion+"\n") {
+				t.Errorf("%s has no go %s line:\n%s", f.Path, GoVersion, f.Data)
+			}
+		}
+	}
+	if seen != 2 {
+		t.Errorf("rendered %d of go.mod and go.work, want 2", seen)
+	}
+}
+
 // TestWorkspaceWithPinnedVersion: with a release pinned, go.work also
 // replaces that version, or the go command would fetch its go.mod.
 func TestWorkspaceWithPinnedVersion(t *testing.T) {
