@@ -1,34 +1,45 @@
-// Command order-service consumes PaymentValidated records (JSON lines from
-// stdin or a file), drops redeliveries by event id, and publishes one
-// OrderCreated event per order.
+// Command order-service consumes PaymentValidated events from Kafka and
+// creates one order per payment, in its own SQLite database, publishing
+// OrderCreated. It runs until SIGINT or SIGTERM, then commits what it
+// handled and empties its outbox. See package order for why it is correct
+// under at-least-once delivery, crashes included.
 //
 // Usage:
 //
-//	order-service --registry http://127.0.0.1:8081 [--register] [--in payments.jsonl] [--out orders.jsonl] [--dlq dead.jsonl]
+//	order-service [--bootstrap-servers 127.0.0.1:9092] [--registry http://127.0.0.1:8081] [--register]
+//	              [--db order-service.db] [--instance-id ID] [--currencies EUR]
 package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	_ "modernc.org/sqlite"
 
 	"gitlab.com/acme/avroctl/examples/internal/cli"
 	"gitlab.com/acme/avroctl/examples/internal/order"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("order-service", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	reg := cli.RegistryFlags(fs)
+	kc := cli.KafkaFlags(fs)
 	register := fs.Bool("register", false, "register the OrderCreated schema if the registry lacks it")
-	in := fs.String("in", "-", `file to read records from ("-" is stdin)`)
-	out := fs.String("out", "-", `file to write records to ("-" is stdout)`)
-	dlq := fs.String("dlq", "", "file to write undecodable records to, unchanged (dead-letter topic)")
+	dbPath := fs.String("db", "order-service.db", "the service's SQLite database (orders, inbox, outbox)")
+	instance := fs.String("instance-id", "", "static group membership id (a restarted instance gets its partitions back at once)")
+	currencies := fs.String("currencies", "EUR", "currencies orders are taken in; other payments are dead-lettered")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -37,31 +48,38 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "order-service:", err)
 		return 2
 	}
-	src, name := stdin, "<stdin>"
-	if *in != "-" {
-		f, err := os.Open(*in)
-		if err != nil {
-			fmt.Fprintln(stderr, "order-service:", err)
-			return 1
-		}
-		defer f.Close()
-		src, name = f, *in
+	// WAL lets readers (`sqlite3 order-service.db`) look while it runs;
+	// an immediate transaction takes the write lock up front, so that two
+	// handlers never deadlock upgrading a read lock.
+	db, err := sql.Open("sqlite", "file:"+*dbPath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+	if err != nil {
+		fmt.Fprintln(stderr, "order-service:", err)
+		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer db.Close()
+	cfg := kc.Config()
+	if *instance != "" {
+		cfg.Opts = append(cfg.Opts, kgo.InstanceID(*instance))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var st order.Stats
-	err = cli.WriteOutput(*out, stdout, func(w io.Writer) error {
-		return cli.WriteOptional(*dlq, func(dead io.Writer) error {
-			var err error
-			st, err = order.Run(ctx, order.Options{Registry: client, Register: *register, DeadLetter: dead, Log: stderr}, src, name, w)
-			return err
-		})
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc, err := order.New(ctx, order.Options{
+		Kafka: cfg, Registry: client, Register: *register, DB: db, Logger: logger,
+		Currencies: strings.Split(*currencies, ","),
 	})
-	fmt.Fprintf(stderr, "order-service: consumed %d, created %d, duplicates %d, same order %d, dead-lettered %d\n",
-		st.Consumed, st.Created, st.Duplicates, st.SameOrder, st.DeadLettered)
 	if err != nil {
 		fmt.Fprintln(stderr, "order-service:", err)
 		return 1
 	}
+	fmt.Fprintf(stderr, "order-service: consuming %s as group %s\n", order.InTopic, order.Name)
+	if err := svc.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "order-service:", err)
+		return 1
+	}
+	st := svc.Stats()
+	n, dups, _, _ := order.Counts(context.Background(), db)
+	fmt.Fprintf(stdout, "order-service: handled %d, duplicates skipped %d, dead-lettered %d; the database holds %d orders (%d duplicates skipped over all runs)\n",
+		st.Handled, st.Duplicates, st.DeadLettered, n, dups)
 	return 0
 }

@@ -1,74 +1,64 @@
-// Package cli holds the flag and file plumbing the example commands share.
+// Package cli holds the flag plumbing the example commands share.
 package cli
 
 import (
 	"flag"
-	"io"
 	"os"
-	"path/filepath"
+	"strings"
 	"time"
 
-	"gitlab.com/acme/avroctl/gen/golang/runtime/serde"
+	"gitlab.com/acme/avroctl/events/v2/serde"
+	"gitlab.com/acme/avroctl/kafka"
 )
+
+func env(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
 
 // Registry holds the registry connection flags.
 type Registry struct {
-	url, user, password, token *string
-	timeout                    *time.Duration
+	url     *string
+	timeout *time.Duration
 }
 
-// RegistryFlags defines --registry, --registry-user, --registry-password,
-// --registry-token and --registry-timeout on fs. The environment variables
-// REGISTRY_URL, REGISTRY_USER, REGISTRY_PASSWORD and REGISTRY_TOKEN give
-// the defaults, so secrets need not appear on command lines.
+// RegistryFlags defines --registry (default $REGISTRY_URL) and
+// --registry-timeout on fs. Credentials come only from the environment
+// (REGISTRY_USER and REGISTRY_PASSWORD, or REGISTRY_TOKEN), never from the
+// command line, which every local user can read.
 func RegistryFlags(fs *flag.FlagSet) *Registry {
-	env := func(k, def string) string {
-		if v := os.Getenv(k); v != "" {
-			return v
-		}
-		return def
-	}
 	return &Registry{
-		url:      fs.String("registry", env("REGISTRY_URL", "http://127.0.0.1:8081"), "schema registry URL"),
-		user:     fs.String("registry-user", env("REGISTRY_USER", ""), "basic auth user (API key)"),
-		password: fs.String("registry-password", env("REGISTRY_PASSWORD", ""), "basic auth password (API secret)"),
-		token:    fs.String("registry-token", env("REGISTRY_TOKEN", ""), "bearer token"),
-		timeout:  fs.Duration("registry-timeout", serde.DefaultTimeout, "timeout of each registry request"),
+		url:     fs.String("registry", env("REGISTRY_URL", "http://127.0.0.1:8081"), "schema registry URL (env REGISTRY_URL)"),
+		timeout: fs.Duration("registry-timeout", serde.DefaultTimeout, "timeout of each registry request"),
 	}
 }
 
 // Client returns the registry client the flags describe.
 func (r *Registry) Client() (*serde.Client, error) {
-	return serde.NewClient(serde.ClientOptions{URL: *r.url, Username: *r.user, Password: *r.password,
-		BearerToken: *r.token, Timeout: *r.timeout})
+	return serde.NewClient(serde.ClientOptions{URL: *r.url, Username: os.Getenv("REGISTRY_USER"),
+		Password: os.Getenv("REGISTRY_PASSWORD"), BearerToken: os.Getenv("REGISTRY_TOKEN"), Timeout: *r.timeout})
 }
 
-// WriteOutput runs fn on stdout when path is "-", else on a temporary file
-// renamed to path once fn succeeds, so path is never left half-written.
-func WriteOutput(path string, stdout io.Writer, fn func(io.Writer) error) error {
-	if path == "-" {
-		return fn(stdout)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // no-op after a successful rename
-	if err := fn(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+// Kafka holds the Kafka connection flag.
+type Kafka struct{ brokers *string }
+
+// KafkaFlags defines --bootstrap-servers (default
+// $KAFKA_BOOTSTRAP_SERVERS), avroctl's convention. SASL and TLS are
+// kafka.Config.Opts in a real service; the examples run on a local broker.
+func KafkaFlags(fs *flag.FlagSet) *Kafka {
+	return &Kafka{brokers: fs.String("bootstrap-servers", env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+		"Kafka brokers, host:port,... (env KAFKA_BOOTSTRAP_SERVERS)")}
 }
 
-// WriteOptional is WriteOutput for an optional file: an empty path runs fn
-// with a nil writer.
-func WriteOptional(path string, fn func(io.Writer) error) error {
-	if path == "" {
-		return fn(nil)
+// Config returns the runtime's connection settings.
+func (k *Kafka) Config() kafka.Config {
+	var bs []string
+	for _, b := range strings.Split(*k.brokers, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			bs = append(bs, b)
+		}
 	}
-	return WriteOutput(path, nil, fn)
+	return kafka.Config{Brokers: bs}
 }
