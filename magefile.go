@@ -113,6 +113,15 @@ func Kafka() error {
 	return run("go", append([]string{"run", "./gen/kafkatest/cmd/kafka"}, strings.Fields(os.Getenv("KAFKA_ARGS"))...)...)
 }
 
+// Demo runs the example flow on a local Kafka 4.4 and the embedded registry,
+// with the services built from this checkout, and prints what happened:
+// payments published, orders made, duplicates skipped, poison records
+// dead-lettered, inspected, and replayed after the fix (examples/cmd/demo).
+// It needs Go and Java 17; the first run fetches Kafka's jars.
+func Demo() error {
+	return runIn("examples", "go", "run", "./cmd/demo")
+}
+
 // Fuzz runs every fuzz target for FUZZTIME each.
 func Fuzz() error { return fuzzAll() }
 

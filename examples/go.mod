@@ -28,6 +28,7 @@ require (
 
 require (
 	github.com/twmb/franz-go/pkg/sr v1.8.0 // indirect
+	gitlab.com/acme/avroctl/examples/evolution/nextevents v0.0.0
 	gitlab.com/acme/avroctl/kafka v0.0.0
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 )
@@ -37,3 +38,5 @@ replace gitlab.com/acme/avroctl/events/v2 => ../events
 replace gitlab.com/acme/avroctl => ..
 
 replace gitlab.com/acme/avroctl/kafka => ../kafka
+
+replace gitlab.com/acme/avroctl/examples/evolution/nextevents => ./evolution/nextevents

@@ -40,7 +40,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dbPath := fs.String("db", "order-service.db", "the service's SQLite database (orders, inbox, outbox)")
 	instance := fs.String("instance-id", "", "static group membership id (a restarted instance gets its partitions back at once)")
 	currencies := fs.String("currencies", "EUR", "currencies orders are taken in; other payments are dead-lettered")
+	synchronous := fs.String("synchronous", "FULL", "SQLite's synchronous setting: FULL survives a power loss; NORMAL survives a process crash (kill -9) but may lose the last transactions on a power loss, and is faster")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *synchronous != "FULL" && *synchronous != "NORMAL" {
+		fmt.Fprintf(stderr, "order-service: --synchronous %q: want FULL or NORMAL\n", *synchronous)
 		return 2
 	}
 	client, err := reg.Client()
@@ -51,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// WAL lets readers (`sqlite3 order-service.db`) look while it runs;
 	// an immediate transaction takes the write lock up front, so that two
 	// handlers never deadlock upgrading a read lock.
-	db, err := sql.Open("sqlite", "file:"+*dbPath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+	db, err := sql.Open("sqlite", "file:"+*dbPath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous("+*synchronous+")&_txlock=immediate")
 	if err != nil {
 		fmt.Fprintln(stderr, "order-service:", err)
 		return 2
