@@ -91,10 +91,10 @@ func TestDecodeFormats(t *testing.T) {
 	data := encodeAll()
 	want := map[Format]string{
 		AvroJSON: `{"b":true,"i":-3,"l":1700000000123,"f":0.1,"d":1.0E10,"nan":"NaN","inf":"Infinity","ninf":"-Infinity",` +
-			`"by":"\u0000ÿa\"","s":"héllo\n\u0001","fx":"é\x7f","e":"GREEN","a":[1,2,3],"m":{"z":"last","a":"first"},` +
+			`"by":"\u0000ÿa\"","s":"héllo\n\u0001","fx":"é` + "\x7f" + `","e":"GREEN","a":[1,2,3],"m":{"z":"last","a":"first"},` +
 			`"u1":null,"u2":{"string":"x"},"u3":{"com.acme.Money":{"units":42}},"u4":{"array":[7]}}`,
 		JSON: `{"b":true,"i":-3,"l":1700000000123,"f":0.1,"d":1.0E10,"nan":"NaN","inf":"Infinity","ninf":"-Infinity",` +
-			`"by":"\u0000ÿa\"","s":"héllo\n\u0001","fx":"é\x7f","e":"GREEN","a":[1,2,3],"m":{"z":"last","a":"first"},` +
+			`"by":"\u0000ÿa\"","s":"héllo\n\u0001","fx":"é` + "\x7f" + `","e":"GREEN","a":[1,2,3],"m":{"z":"last","a":"first"},` +
 			`"u1":null,"u2":"x","u3":{"units":42},"u4":[7]}`,
 	}
 	for f, w := range want {
