@@ -46,6 +46,8 @@ type Replay struct {
 	// Record is what is written: the original topic (or the --to topic),
 	// the dead letter's key, value and headers without the runtime's.
 	Record *kgo.Record
+	// Err is why Produce could not write it.
+	Err error
 }
 
 // ReplayRecord returns the record to write back for r: to the original
@@ -79,20 +81,23 @@ func ProducerOpts() []kgo.Opt {
 
 // Produce writes the replays and waits until each is acknowledged or has
 // failed; the records of reps get their partition and offset. It returns
-// the number written and an error naming each dead letter that was not.
+// the number written and an error naming each dead letter that was not
+// (also set in its Err).
 // The dead-letter topic is never changed, so a failed replay is run again.
 func Produce(ctx context.Context, cl *kgo.Client, reps []Replay) (int, error) {
 	recs := make([]*kgo.Record, len(reps))
-	from := make(map[*kgo.Record]*Record, len(reps))
-	for i, rp := range reps {
-		recs[i] = rp.Record
-		from[rp.Record] = rp.From
+	from := make(map[*kgo.Record]*Replay, len(reps))
+	for i := range reps {
+		recs[i] = reps[i].Record
+		from[reps[i].Record] = &reps[i]
 	}
 	var errs []error
 	n := 0
 	for _, res := range cl.ProduceSync(ctx, recs...) {
 		if res.Err != nil {
-			errs = append(errs, fmt.Errorf("%s: replaying into %s: %w", from[res.Record].Where(), res.Record.Topic, res.Err))
+			rp := from[res.Record]
+			rp.Err = fmt.Errorf("%s: replaying into %s: %w", rp.From.Where(), res.Record.Topic, res.Err)
+			errs = append(errs, rp.Err)
 			continue
 		}
 		n++
