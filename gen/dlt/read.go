@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -157,14 +158,16 @@ func offsetBounds(ctx context.Context, connect Connect, topic string, f Filter) 
 	if err != nil {
 		return nil, fmt.Errorf("listing the offsets of %s: %w", topic, err)
 	}
-	if err := starts.Error(); err != nil {
-		return nil, fmt.Errorf("listing the offsets of %s: %w", topic, err)
-	}
-	if err := ends.Error(); err != nil {
-		return nil, fmt.Errorf("listing the offsets of %s: %w", topic, err)
+	for _, err := range []error{starts.Error(), ends.Error()} {
+		if errors.Is(err, kerr.UnknownTopicOrPartition) {
+			return nil, fmt.Errorf("topic %s does not exist (or this user may not describe it)", topic)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing the offsets of %s: %w", topic, err)
+		}
 	}
 	if _, ok := ends[topic]; !ok {
-		return nil, fmt.Errorf("topic %s does not exist", topic)
+		return nil, fmt.Errorf("topic %s does not exist (or this user may not describe it)", topic)
 	}
 	out := map[int32][2]int64{}
 	var known []int32

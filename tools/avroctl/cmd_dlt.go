@@ -30,7 +30,7 @@ func init() { register(newDLTCmd) }
 // Flag names of the dlt commands.
 const (
 	dltFlagErrorClass = "error-class"
-	dltFlagKey        = "key"
+	dltFlagKey        = "record-key"
 	dltFlagSince      = "since"
 	dltFlagUntil      = "until"
 	dltFlagPartition  = "partition"
@@ -86,7 +86,7 @@ nothing, and the dead-letter topic is never changed: a replay that fails is
 run again.
 
 Filters (both commands): --error-class (exact, or a glob such as '*Timeout*'),
---key (exact), --since/--until (RFC 3339, or a duration ago such as 2h; on the
+--record-key (exact; --key is the registry's mTLS key, as in every command), --since/--until (RFC 3339, or a duration ago such as 2h; on the
 original timestamp), --partition and --offset N or N-M (of the dead-letter
 topic). The error class and time filters choose only dead letters.
 
@@ -99,7 +99,7 @@ input error (nothing replayed when a flag is wrong).
 The registry is reached with --url (or $REGISTRY_URL), as the registry commands.`,
 		Example: `  avroctl dlt inspect orders-dlt --bootstrap-servers 127.0.0.1:9092 --url http://127.0.0.1:8081
   avroctl dlt inspect orders-dlt --error-class '*DecodeError' --since 2h -o json
-  avroctl dlt replay orders-dlt --key order-42 --dry-run
+  avroctl dlt replay orders-dlt --record-key order-42 --dry-run
   avroctl dlt replay orders-dlt --partition 0 --offset 100-199`,
 	}
 	f.conn.bind(cmd)
