@@ -201,3 +201,20 @@ func TestFilter(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: any header values: a dead letter or an error, never a panic;
+// a parsed dead letter keeps the topic it was given.
+func FuzzParse(f *testing.F) {
+	f.Add("orders", []byte{0, 0, 0, 3}, []byte{0, 0, 0, 0, 0, 0, 1, 2}, []byte{0, 0, 1, 0x8b, 0xcf, 0xe5, 0x68, 0}, []byte("17"))
+	f.Add("", []byte{}, []byte{}, []byte{}, []byte{})
+	f.Fuzz(func(t *testing.T, topic string, part, off, ts, id []byte) {
+		hs := []kgo.RecordHeader{
+			{Key: HeaderOriginalTopic, Value: []byte(topic)}, {Key: HeaderOriginalPartition, Value: part},
+			{Key: HeaderOriginalOffset, Value: off}, {Key: HeaderOriginalTimestamp, Value: ts}, {Key: HeaderOriginalSchemaID, Value: id},
+		}
+		d, err := Parse(hs)
+		if err == nil && d.OriginalTopic != topic {
+			t.Fatalf("topic %q, want %q", d.OriginalTopic, topic)
+		}
+	})
+}
