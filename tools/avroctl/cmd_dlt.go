@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -60,7 +62,7 @@ type dltFlags struct {
 	key         string
 	since       string
 	until       string
-	partitions  []int32
+	partitions  []int
 	offsets     string
 	errorFormat string
 }
@@ -110,7 +112,7 @@ The registry is reached with --url (or $REGISTRY_URL), as the registry commands.
 	fl.StringVar(&f.key, dltFlagKey, "", "only records with this key (exact)")
 	fl.StringVar(&f.since, dltFlagSince, "", "only dead letters whose original timestamp is at or after this: RFC 3339, or a duration ago (2h)")
 	fl.StringVar(&f.until, dltFlagUntil, "", "only dead letters whose original timestamp is before this: RFC 3339, or a duration ago")
-	fl.Int32SliceVar(&f.partitions, dltFlagPartition, nil, "only these partitions of the dead-letter topic (repeatable)")
+	fl.IntSliceVar(&f.partitions, dltFlagPartition, nil, "only these partitions of the dead-letter topic (repeatable)")
 	fl.StringVar(&f.offsets, dltFlagOffset, "", "only this offset N, or the offsets N-M, of the dead-letter topic (with --partition)")
 	fl.StringVar(&f.errorFormat, flagErrorFormat, "", "print the findings as a report instead of the records: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
 	cmd.AddCommand(newDLTInspectCmd(s, f), newDLTReplayCmd(s, f))
@@ -136,7 +138,12 @@ func (f *dltFlags) filter(cmd *cobra.Command) (dlt.Filter, error) {
 			return flt, usageErrorf("--%s %v", dltFlagUntil, err)
 		}
 	}
-	flt.Partitions = f.partitions
+	for _, p := range f.partitions {
+		if p < 0 || p > math.MaxInt32 {
+			return flt, usageErrorf("--%s %d: not a partition number", dltFlagPartition, p)
+		}
+		flt.Partitions = append(flt.Partitions, int32(p))
+	}
 	if f.offsets != "" {
 		if flt.FromOffset, flt.ToOffset, err = dlt.ParseOffsets(f.offsets); err != nil {
 			return flt, usageErrorf("--%s %v", dltFlagOffset, err)
@@ -750,6 +757,7 @@ is skipped and reported (exit 1).
 		},
 	}
 	cmd.Flags().StringVar(&to, dltFlagTo, "", "write to this topic instead of each record's original topic")
+	hideFlagsInHelp(cmd, regFlagURL, regFlagUsername, regFlagToken, regFlagCert, regFlagKey, regFlagCA, regFlagTimeout)
 	cmd.Flags().BoolVar(&dryRun, dltFlagDryRun, false, "print what would be written; write nothing")
 	return cmd
 }
@@ -811,4 +819,26 @@ func writeReplayText(w io.Writer, rp dlt.Replay, dryRun bool) {
 		return
 	}
 	fmt.Fprintf(w, "replayed  %s -> %s/%d@%d  key %s\n", rp.From.Where(), r.Topic, r.Partition, r.Offset, key)
+}
+
+// hideFlagsInHelp leaves the named inherited flags out of c's help while
+// it is printed: replay needs no registry, so the registry's connection
+// flags dlt defines for inspect would only mislead there.
+func hideFlagsInHelp(c *cobra.Command, names ...string) {
+	help := c.HelpFunc()
+	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
+		var hidden []*pflag.Flag
+		for _, n := range names {
+			if f := cmd.InheritedFlags().Lookup(n); f != nil && !f.Hidden {
+				f.Hidden = true
+				hidden = append(hidden, f)
+			}
+		}
+		defer func() {
+			for _, f := range hidden {
+				f.Hidden = false
+			}
+		}()
+		help(cmd, args)
+	})
 }
