@@ -110,14 +110,17 @@ func Read(ctx context.Context, connect Connect, topic string, opts ReadOptions, 
 		var stop error
 		fs.EachRecord(func(kr *kgo.Record) {
 			b, ok := bounds[kr.Partition]
-			if stop != nil || !ok || kr.Offset >= b[1] {
+			if stop != nil || !ok {
 				return
 			}
+			// The partition is done at its last offset, or past it when
+			// that one is gone (compacted, or deleted with everything
+			// before it by retention while we read).
 			if kr.Offset >= b[1]-1 {
 				delete(bounds, kr.Partition)
 				cl.PauseFetchPartitions(map[string][]int32{topic: {kr.Partition}})
 			}
-			if kr.Attrs.IsControl() {
+			if kr.Offset >= b[1] || kr.Attrs.IsControl() {
 				return
 			}
 			st.Read++

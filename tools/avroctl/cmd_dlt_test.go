@@ -6,6 +6,9 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -305,4 +308,24 @@ func readTopic(t *testing.T, opts func(...kgo.Opt) []kgo.Opt, topic string) []*k
 
 func scramAuth() sasl.Mechanism {
 	return scram.Auth{User: "admin", Pass: "kafka-s3cret"}.AsSha512Mechanism()
+}
+
+// A registry that refuses the credentials stops inspect with exit 2 and
+// says which registry; it is not a finding about the record.
+func TestDLTRegistryRefuses(t *testing.T) {
+	e := startDLTEnv(t)
+	e.produce(runtimeDeadLetter("orders-dlt", 0, 0, 1, "o-1", orderFrame(e.id, "o-1", 1, nil), "kafka.HandlerError", e.id))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/vnd.schemaregistry.v1+json")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"error_code":40101,"message":"Unauthorized"}`)
+	}))
+	defer srv.Close()
+	args := append([]string{"dlt", "inspect", "orders-dlt"}, e.conn[:len(e.conn)-2]...)
+	args = append(args, "--url", "http://user:regpass@"+strings.TrimPrefix(srv.URL, "http://"))
+	code, out, errs := runRegistryCLI(t, args...)
+	if code != 2 || !strings.Contains(errs, "fetching schema id 1 from the registry at http://user:xxxxx@127.0.0.1:") ||
+		!strings.Contains(errs, "or give --no-decode") || strings.Contains(out+errs, "regpass") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
 }
