@@ -383,8 +383,12 @@ func appendQuoted(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// appendQuotedBytes writes UTF-8 text as appendQuoted does; an invalid
-// sequence becomes U+FFFD, as Java's UTF-8 decoder replaces it.
+// appendQuotedBytes writes UTF-8 text as appendQuoted does. Invalid UTF-8
+// is replaced as Java's decoder (new String(bytes, UTF_8)) replaces it:
+// one U+FFFD for each maximal subpart of an ill-formed sequence (a lead
+// byte and the continuation bytes that could still have completed it),
+// so "\xe2\x82A" is one U+FFFD and an "A", where Go's per-byte
+// replacement would write two.
 func appendQuotedBytes(dst []byte, b []byte) []byte {
 	dst = append(dst, '"')
 	for len(b) > 0 {
@@ -396,12 +400,45 @@ func appendQuotedBytes(dst []byte, b []byte) []byte {
 		r, n := utf8.DecodeRune(b)
 		if r == utf8.RuneError && n == 1 {
 			dst = utf8.AppendRune(dst, utf8.RuneError)
+			n = maximalSubpart(b)
 		} else {
 			dst = append(dst, b[:n]...)
 		}
 		b = b[n:]
 	}
 	return append(dst, '"')
+}
+
+// maximalSubpart returns the length of the ill-formed sequence at the start
+// of b (Unicode's "maximal subpart", Table 3-7's ranges): at least 1.
+func maximalSubpart(b []byte) int {
+	c := b[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xBF) // range of the second byte
+	switch {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 2
+	case c == 0xE0:
+		need, lo = 3, 0xA0
+	case c == 0xED:
+		need, hi = 3, 0x9F
+	case c >= 0xE1 && c <= 0xEF:
+		need = 3
+	case c == 0xF0:
+		need, lo = 4, 0x90
+	case c == 0xF4:
+		need, hi = 4, 0x8F
+	case c >= 0xF1 && c <= 0xF3:
+		need = 4
+	default:
+		return 1
+	}
+	n := 1
+	for n < need && n < len(b) && b[n] >= lo && b[n] <= hi {
+		n++
+		lo, hi = 0x80, 0xBF
+	}
+	return n
 }
 
 // appendLatin1 writes bytes as Java's JsonEncoder does: each byte is the

@@ -138,10 +138,10 @@ func TestJavaNumbers(t *testing.T) {
 // and where in the value it is.
 func TestDecodeErrors(t *testing.T) {
 	rec := `{"type":"record","name":"R","fields":[{"name":"id","type":"string"},{"name":"n","type":["null","long"]},{"name":"tags","type":{"type":"array","items":"string"}}]}`
-	good := avro.AppendString(nil, "ab")                // bytes 0..2
-	good = avro.AppendLong(good, 1)                     // 3
-	good = avro.AppendLong(good, 5)                     // 4
-	good = avro.AppendLong(good, 0)                     // 5
+	good := avro.AppendString(nil, "ab") // bytes 0..2
+	good = avro.AppendLong(good, 1)      // 3
+	good = avro.AppendLong(good, 5)      // 4
+	good = avro.AppendLong(good, 0)      // 5
 	bigCount := append(append([]byte{}, good[:5]...), avro.AppendLong(nil, 1<<40)...)
 	for _, c := range []struct {
 		name string
@@ -236,5 +236,23 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("xml"); err == nil {
 		t.Error("xml accepted")
+	}
+}
+
+// Invalid UTF-8 in a string: one U+FFFD per maximal ill-formed subpart,
+// as Java's new String(bytes, UTF_8) writes it.
+func TestInvalidUTF8(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\xe2\x82A":          "a\uFFFDA",
+		"\xff\xfe":            "\uFFFD\uFFFD",
+		"\xf0\x9f\x98":        "\uFFFD",
+		"\xed\xa0\x80":        "\uFFFD\uFFFD\uFFFD", // a surrogate: E0..9F only after ED
+		"\xc0\xaf":            "\uFFFD\uFFFD",
+		"ok \xf0\x9f\x98\x80": "ok \U0001F600",
+	} {
+		got, err := Decode(parse(t, `"string"`), avro.AppendString(nil, in), JSON)
+		if err != nil || string(got) != `"`+want+`"` {
+			t.Errorf("%q: got %s, %v; want %q", in, got, err, want)
+		}
 	}
 }
