@@ -3,6 +3,7 @@ package datum
 import (
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzDecode: any bytes against a schema with every kind of node, in both
@@ -20,8 +21,8 @@ func FuzzDecode(f *testing.F) {
 		}
 		for _, format := range []Format{AvroJSON, JSON} {
 			out, err := Decode(s, data, format)
-			if err == nil && !json.Valid(out) {
-				t.Fatalf("invalid JSON: %s", out)
+			if err == nil && (!json.Valid(out) || !utf8.Valid(out)) {
+				t.Fatalf("invalid JSON or UTF-8: %q", out)
 			}
 		}
 	})
