@@ -329,3 +329,31 @@ func TestDLTRegistryRefuses(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// A writer schema registered with references decodes: the referenced
+// types are fetched and written into the schema.
+func TestDLTSchemaReferences(t *testing.T) {
+	e := startDLTEnv(t)
+	cl, err := sr.NewClient(sr.URLs(e.regURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := cl.CreateSchema(ctx, "com.acme.Money", sr.Schema{Schema: regMoney}); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := cl.CreateSchema(ctx, "payments-value", sr.Schema{
+		Schema:     `{"type":"record","name":"Payment","namespace":"com.acme","fields":[{"name":"total","type":"com.acme.Money"}]}`,
+		References: []sr.SchemaReference{{Name: "com.acme.Money", Subject: "com.acme.Money", Version: 1}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := binary.BigEndian.AppendUint32([]byte{0}, uint32(ss.ID))
+	frame = avro.AppendLong(frame, 1250)
+	e.produce(runtimeDeadLetter("orders-dlt", 0, 0, 1, "p-1", frame, "kafka.HandlerError", ss.ID))
+	code, out, errs := e.run(t, "dlt", "inspect", "orders-dlt")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf(`value     schema %d: {"total":{"units":1250}}`, ss.ID)) {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+}
