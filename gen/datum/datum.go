@@ -70,6 +70,12 @@ func ParseFormat(s string) (Format, error) {
 // that requires itself recurses without consuming input at all.
 const MaxDepth = 2048
 
+// MaxOutput bounds the JSON of one datum. Values of zero-size types (null,
+// records of nulls) take no input bytes, so a short input can stand for
+// many of them: the runtime decoder caps their count (avro.MaxZeroSizeItems),
+// and this caps what their JSON, which grows with the schema, may take.
+const MaxOutput = 64 << 20
+
 // Error is a decoding error located by byte offset in the datum.
 type Error struct {
 	Offset int
@@ -256,6 +262,10 @@ func (d *decoder) value(s schema.Schema, path string) {
 func (d *decoder) enter(path string) bool {
 	if d.depth >= MaxDepth {
 		d.fail(path, "values nest deeper than %d levels", MaxDepth)
+		return false
+	}
+	if len(d.out) > MaxOutput {
+		d.fail(path, "the value's JSON exceeds %d bytes", MaxOutput)
 		return false
 	}
 	d.depth++

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -254,5 +255,26 @@ func TestInvalidUTF8(t *testing.T) {
 		if err != nil || string(got) != `"`+want+`"` {
 			t.Errorf("%q: got %s, %v; want %q", in, got, err, want)
 		}
+	}
+}
+
+// Zero-size values cost no input: their JSON is capped.
+func TestOutputBounded(t *testing.T) {
+	var fields []string
+	for i := range 200 {
+		fields = append(fields, `{"name":"f`+strings.Repeat("x", 40)+strconv.Itoa(i)+`","type":"null"}`)
+	}
+	s := parse(t, `{"type":"array","items":{"type":"array","items":{"type":"record","name":"Nulls","fields":[`+strings.Join(fields, ",")+`]}}}`)
+	// 65536 arrays of 1 record would need 65536 * ~9 KB; the count cap of
+	// zero-size items and the output cap stop it first.
+	data := avro.AppendLong(nil, 60000)
+	for range 60000 {
+		data = avro.AppendLong(data, 1)
+		data = avro.AppendLong(data, 0)
+	}
+	data = avro.AppendLong(data, 0)
+	_, err := Decode(s, data, JSON)
+	if err == nil || !strings.Contains(err.Error(), "JSON exceeds") {
+		t.Fatalf("got %v", err)
 	}
 }
