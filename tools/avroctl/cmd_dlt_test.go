@@ -357,3 +357,17 @@ func TestDLTSchemaReferences(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// A replay into a topic that does not exist fails with the record named,
+// exit 2, and the dead-letter topic unchanged.
+func TestDLTReplayMissingTopic(t *testing.T) {
+	e := startDLTEnv(t)
+	e.produce(runtimeDeadLetter("orders-dlt", 0, 0, 1, "o-1", orderFrame(e.id, "o-1", 1, nil), "kafka.HandlerError", e.id))
+	code, out, errs := e.run(t, "dlt", "replay", "orders-dlt", "--to", "no-such-topic")
+	if code != 2 || !strings.Contains(errs, "orders-dlt/0@0: replaying into no-such-topic: ") || !strings.Contains(errs, "0 of 1 replayed") {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if got := e.read("orders-dlt"); len(got) != 1 {
+		t.Fatalf("orders-dlt has %d records", len(got))
+	}
+}
