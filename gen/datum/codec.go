@@ -1,0 +1,65 @@
+package datum
+
+import (
+	"fmt"
+
+	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// Codec decodes data written with one writer schema, optionally read with
+// a reader schema. Make one per writer schema and reuse it.
+type Codec struct {
+	writer *avro.WriterSchema
+	// shown is the schema the JSON follows: the reader's when there is one.
+	shown schema.Schema
+	// plan transcodes writer bytes into reader bytes; nil when there is no
+	// reader schema or it has the writer's canonical form.
+	plan func(d *avro.Decoder, dst []byte) []byte
+}
+
+// NewCodec parses the writer schema JSON and, when readerJSON is not
+// empty, the reader schema, and plans the resolution of one into the
+// other. Resolution is the runtime's (avro.Resolver): the data is
+// transcoded into reader-schema bytes first, then decoded with the reader
+// schema, so inspect shows exactly what a generated consumer would read.
+func NewCodec(writerJSON, readerJSON string) (*Codec, error) {
+	w, err := avro.ParseWriterSchema(writerJSON)
+	if err != nil {
+		return nil, fmt.Errorf("writer schema: %w", err)
+	}
+	shown, err := schema.Parse([]byte(writerJSON), schema.ParseOptions{Filename: "writer schema"})
+	if err != nil {
+		return nil, err
+	}
+	c := &Codec{writer: w, shown: shown}
+	if readerJSON == "" {
+		return c, nil
+	}
+	if c.shown, err = schema.Parse([]byte(readerJSON), schema.ParseOptions{Filename: "reader schema"}); err != nil {
+		return nil, err
+	}
+	if c.plan, err = avro.NewResolver(readerJSON).Plan(w); err != nil {
+		return nil, fmt.Errorf("the reader schema cannot read data of the writer schema: %w", err)
+	}
+	return c, nil
+}
+
+// Decode decodes one datum (the Avro body, without any framing) into JSON
+// of format f. A resolution error is located in the writer's bytes; a
+// decoding error of the transcoded bytes cannot happen for data the plan
+// accepted, and is reported against them if it does.
+func (c *Codec) Decode(data []byte, f Format) ([]byte, error) {
+	if c.plan != nil {
+		d := avro.NewDecoder(data)
+		out := c.plan(&d, nil)
+		if err := d.Finish(); err != nil {
+			if de, ok := err.(*avro.DecodeError); ok {
+				return nil, &Error{Offset: de.Offset, Msg: "resolving into the reader schema: " + de.Msg, Err: err}
+			}
+			return nil, &Error{Offset: d.Offset(), Msg: "resolving into the reader schema: " + err.Error(), Err: err}
+		}
+		data = out
+	}
+	return Decode(c.shown, data, f)
+}

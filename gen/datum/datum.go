@@ -1,0 +1,487 @@
+// Package datum decodes one Avro binary datum into JSON, driven by a schema
+// known only at run time (a writer schema fetched from a registry), for
+// tools that show data to people and scripts: `avroctl dlt inspect`.
+//
+// Two JSON shapes are offered:
+//
+//   - AvroJSON is the Avro JSON encoding exactly as Java's JsonEncoder
+//     writes it (and avro-tools tojson prints): a non-null union value is
+//     wrapped as {"branch name": value} (the full name of a named type, else
+//     the type name), bytes and fixed are strings of ISO-8859-1 code points
+//     (one character per byte), NaN and the infinities are the strings
+//     "NaN", "Infinity" and "-Infinity" (Jackson's WRITE_NAN_AS_STRINGS),
+//     floats are printed as Java's Float/Double.toString, and a logical type
+//     is its underlying type. The output can be read back by any Avro JSON
+//     decoder.
+//   - JSON is the same without union wrappers: what a person reads.
+//
+// Decoding is bounded by the input: no length or count read from the data
+// allocates more than the remaining bytes can hold (the runtime decoder
+// checks it), values nest at most MaxDepth levels, and every error names the
+// byte offset where the bad value starts.
+package datum
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// Format is the JSON shape of a decoded value.
+type Format int
+
+// The formats; see the package documentation.
+const (
+	AvroJSON Format = iota
+	JSON
+)
+
+var formatNames = [...]string{AvroJSON: "avro-json", JSON: "json"}
+
+func (f Format) String() string {
+	if f >= 0 && int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// FormatNames returns the accepted format names, for flag help and
+// completion.
+func FormatNames() []string { return append([]string(nil), formatNames[:]...) }
+
+// ParseFormat reads a format name.
+func ParseFormat(s string) (Format, error) {
+	for i, n := range formatNames {
+		if n == s {
+			return Format(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown value format %q: want avro-json or json", s)
+}
+
+// MaxDepth bounds how deeply values nest (records, arrays, maps, unions):
+// crafted data for a recursive schema could otherwise recurse until the
+// goroutine stack overflows, which Go cannot recover from; and a record
+// that requires itself recurses without consuming input at all.
+const MaxDepth = 2048
+
+// MaxOutput bounds the JSON of one datum. Values of zero-size types (null,
+// records of nulls) take no input bytes, so a short input can stand for
+// many of them: the runtime decoder caps their count (avro.MaxZeroSizeItems),
+// and this caps what their JSON, which grows with the schema, may take.
+const MaxOutput = 64 << 20
+
+// Error is a decoding error located by byte offset in the datum.
+type Error struct {
+	Offset int
+	// Path is where in the value the error is: "" for the root,
+	// ".field", "[3]", "[\"key\"]", "<com.acme.Money>" for a union branch.
+	Path string
+	Msg  string
+	Err  error // the runtime decoder's error, for errors.Is
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("byte %d: %s", e.Offset, e.Msg)
+	}
+	return fmt.Sprintf("byte %d: at %s: %s", e.Offset, e.Path, e.Msg)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Decode decodes data, one datum of s that must be consumed exactly, and
+// returns its JSON in format f (compact, no trailing newline).
+func Decode(s schema.Schema, data []byte, f Format) ([]byte, error) {
+	d := &decoder{d: avro.NewDecoder(data), format: f}
+	d.value(s, "")
+	if err := d.d.Finish(); err != nil {
+		return nil, d.located(err)
+	}
+	return d.out, nil
+}
+
+type decoder struct {
+	d      avro.Decoder
+	out    []byte
+	format Format
+	depth  int
+	// path is where the first error happened (set once).
+	path    string
+	hasPath bool
+}
+
+// fail records a decoding error at the current offset, for path.
+func (d *decoder) fail(path, format string, args ...any) {
+	d.at(path)
+	d.d.Failf(format, args...)
+}
+
+// at remembers path as the place of the first error, if one happened now.
+func (d *decoder) at(path string) {
+	if !d.hasPath {
+		d.path, d.hasPath = path, true
+	}
+}
+
+func (d *decoder) failed(path string) bool {
+	if d.d.Err() != nil {
+		d.at(path)
+		return true
+	}
+	return false
+}
+
+// located turns the runtime's error into an *Error.
+func (d *decoder) located(err error) error {
+	var de *avro.DecodeError
+	if errors.As(err, &de) {
+		return &Error{Offset: de.Offset, Path: d.path, Msg: de.Msg, Err: err}
+	}
+	return &Error{Offset: d.d.Offset(), Path: d.path, Msg: err.Error(), Err: err}
+}
+
+func (d *decoder) value(s schema.Schema, path string) {
+	if d.d.Err() != nil {
+		return
+	}
+	switch s := s.(type) {
+	case *schema.Primitive:
+		d.primitive(s.T, path)
+	case *schema.Record:
+		if !d.enter(path) {
+			return
+		}
+		d.out = append(d.out, '{')
+		for i, f := range s.Fields {
+			if i > 0 {
+				d.out = append(d.out, ',')
+			}
+			d.out = appendQuoted(d.out, f.Name)
+			d.out = append(d.out, ':')
+			d.value(f.Type, path+"."+f.Name)
+			if d.d.Err() != nil {
+				break
+			}
+		}
+		d.out = append(d.out, '}')
+		d.depth--
+	case *schema.Enum:
+		i := d.d.EnumIndex(len(s.Symbols))
+		if d.failed(path) {
+			return
+		}
+		d.out = appendQuoted(d.out, s.Symbols[i])
+	case *schema.Fixed:
+		b := d.d.FixedNoCopy(s.Size)
+		if d.failed(path) {
+			return
+		}
+		d.out = appendLatin1(d.out, b)
+	case *schema.Array:
+		if !d.enter(path) {
+			return
+		}
+		d.out = append(d.out, '[')
+		min := minSize(s.Items, nil)
+		n := 0
+		for {
+			c := d.d.BlockCount(min)
+			if d.failed(path) || c == 0 {
+				break
+			}
+			for j := 0; j < c && d.d.Err() == nil; j++ {
+				if n > 0 {
+					d.out = append(d.out, ',')
+				}
+				d.value(s.Items, path+"["+strconv.Itoa(n)+"]")
+				n++
+			}
+		}
+		d.out = append(d.out, ']')
+		d.depth--
+	case *schema.Map:
+		if !d.enter(path) {
+			return
+		}
+		d.out = append(d.out, '{')
+		// A map entry is at least its key's length byte.
+		min := 1 + minSize(s.Values, nil)
+		n := 0
+		for {
+			c := d.d.BlockCount(min)
+			if d.failed(path) || c == 0 {
+				break
+			}
+			for j := 0; j < c && d.d.Err() == nil; j++ {
+				k := d.d.BytesNoCopy()
+				if d.failed(path) {
+					break
+				}
+				if n > 0 {
+					d.out = append(d.out, ',')
+				}
+				d.out = appendQuotedBytes(d.out, k)
+				d.out = append(d.out, ':')
+				d.value(s.Values, path+"["+strconv.Quote(string(k))+"]")
+				n++
+			}
+		}
+		d.out = append(d.out, '}')
+		d.depth--
+	case *schema.Union:
+		if !d.enter(path) {
+			return
+		}
+		i := d.d.UnionIndex(len(s.Branches))
+		if d.failed(path) {
+			d.depth--
+			return
+		}
+		b := s.Branches[i]
+		if d.format == AvroJSON && b.Type() != schema.Null {
+			d.out = append(d.out, '{')
+			d.out = appendQuoted(d.out, BranchName(b))
+			d.out = append(d.out, ':')
+			d.value(b, path+"<"+BranchName(b)+">")
+			d.out = append(d.out, '}')
+		} else {
+			d.value(b, path)
+		}
+		d.depth--
+	default:
+		d.fail(path, "unsupported schema node %T", s)
+	}
+}
+
+func (d *decoder) enter(path string) bool {
+	if d.depth >= MaxDepth {
+		d.fail(path, "values nest deeper than %d levels", MaxDepth)
+		return false
+	}
+	if len(d.out) > MaxOutput {
+		d.fail(path, "the value's JSON exceeds %d bytes", MaxOutput)
+		return false
+	}
+	d.depth++
+	return true
+}
+
+func (d *decoder) primitive(t schema.Type, path string) {
+	switch t {
+	case schema.Null:
+		d.out = append(d.out, "null"...)
+		return
+	case schema.Boolean:
+		v := d.d.Bool()
+		if d.failed(path) {
+			return
+		}
+		d.out = strconv.AppendBool(d.out, v)
+	case schema.Int:
+		v := d.d.Int()
+		if d.failed(path) {
+			return
+		}
+		d.out = strconv.AppendInt(d.out, int64(v), 10)
+	case schema.Long:
+		v := d.d.Long()
+		if d.failed(path) {
+			return
+		}
+		d.out = strconv.AppendInt(d.out, v, 10)
+	case schema.Float:
+		v := d.d.Float()
+		if d.failed(path) {
+			return
+		}
+		d.out = appendJavaNumber(d.out, float64(v), schema.JavaFloat(v))
+	case schema.Double:
+		v := d.d.Double()
+		if d.failed(path) {
+			return
+		}
+		d.out = appendJavaNumber(d.out, v, schema.JavaDouble(v))
+	case schema.Bytes:
+		b := d.d.BytesNoCopy()
+		if d.failed(path) {
+			return
+		}
+		d.out = appendLatin1(d.out, b)
+	case schema.String:
+		b := d.d.BytesNoCopy()
+		if d.failed(path) {
+			return
+		}
+		d.out = appendQuotedBytes(d.out, b)
+	default:
+		d.fail(path, "unsupported primitive type %s", t)
+	}
+}
+
+// appendJavaNumber writes a float as Jackson does: Java's toString text,
+// and the non-finite values as strings (WRITE_NAN_AS_STRINGS).
+func appendJavaNumber(dst []byte, v float64, text string) []byte {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return appendQuoted(dst, text)
+	}
+	return append(dst, text...)
+}
+
+// BranchName is the name Avro JSON gives a union branch: the full name of a
+// named type, else the type's name ("int", "array", "map").
+func BranchName(s schema.Schema) string {
+	if n, ok := s.(schema.NamedSchema); ok {
+		return n.Names().FullName()
+	}
+	if s.Type() == schema.ErrorType {
+		return "record"
+	}
+	return s.Type().String()
+}
+
+// minSize is the fewest bytes a value of s encodes to: 0 for null and for
+// records of such, 1 for a varint or a length, the size of a fixed. It
+// bounds a block count by the remaining input before anything is decoded.
+func minSize(s schema.Schema, visiting map[*schema.Record]bool) int {
+	switch s := s.(type) {
+	case *schema.Primitive:
+		switch s.T {
+		case schema.Null:
+			return 0
+		case schema.Float:
+			return 4
+		case schema.Double:
+			return 8
+		}
+		return 1
+	case *schema.Fixed:
+		return s.Size
+	case *schema.Record:
+		if visiting[s] {
+			return 0 // a recursive reference: at least what its union branch index takes, counted there
+		}
+		if visiting == nil {
+			visiting = map[*schema.Record]bool{}
+		}
+		visiting[s] = true
+		n := 0
+		for _, f := range s.Fields {
+			n += minSize(f.Type, visiting)
+		}
+		delete(visiting, s)
+		return n
+	}
+	return 1 // enum index, union index, array or map end marker
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+// appendQuoted writes s as a JSON string the way Jackson escapes it: '"'
+// and '\\', short escapes for \b \t \f \n \r, \u00XX (upper-case hex) for
+// the other control characters, everything else as is.
+func appendQuoted(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); i++ {
+		dst = appendEscaped(dst, s[i])
+	}
+	return append(dst, '"')
+}
+
+// appendQuotedBytes writes UTF-8 text as appendQuoted does. Invalid UTF-8
+// is replaced as Java's decoder (new String(bytes, UTF_8)) replaces it:
+// one U+FFFD for each maximal subpart of an ill-formed sequence (a lead
+// byte and the continuation bytes that could still have completed it),
+// so "\xe2\x82A" is one U+FFFD and an "A", where Go's per-byte
+// replacement would write two.
+func appendQuotedBytes(dst []byte, b []byte) []byte {
+	dst = append(dst, '"')
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			dst = appendEscaped(dst, b[0])
+			b = b[1:]
+			continue
+		}
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			dst = utf8.AppendRune(dst, utf8.RuneError)
+			n = maximalSubpart(b)
+		} else {
+			dst = append(dst, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return append(dst, '"')
+}
+
+// maximalSubpart returns the length of the ill-formed sequence at the start
+// of b (Unicode's "maximal subpart", Table 3-7's ranges): at least 1.
+func maximalSubpart(b []byte) int {
+	c := b[0]
+	var need int
+	lo, hi := byte(0x80), byte(0xBF) // range of the second byte
+	switch {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 2
+	case c == 0xE0:
+		need, lo = 3, 0xA0
+	case c == 0xED:
+		need, hi = 3, 0x9F
+	case c >= 0xE1 && c <= 0xEF:
+		need = 3
+	case c == 0xF0:
+		need, lo = 4, 0x90
+	case c == 0xF4:
+		need, hi = 4, 0x8F
+	case c >= 0xF1 && c <= 0xF3:
+		need = 4
+	default:
+		return 1
+	}
+	n := 1
+	for n < need && n < len(b) && b[n] >= lo && b[n] <= hi {
+		n++
+		lo, hi = 0x80, 0xBF
+	}
+	return n
+}
+
+// appendLatin1 writes bytes as Java's JsonEncoder does: each byte is the
+// character of that ISO-8859-1 code point.
+func appendLatin1(dst []byte, b []byte) []byte {
+	dst = append(dst, '"')
+	for _, c := range b {
+		if c < utf8.RuneSelf {
+			dst = appendEscaped(dst, c)
+		} else {
+			dst = utf8.AppendRune(dst, rune(c))
+		}
+	}
+	return append(dst, '"')
+}
+
+func appendEscaped(dst []byte, c byte) []byte {
+	if c >= 0x20 && c != '"' && c != '\\' {
+		return append(dst, c)
+	}
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\t':
+		return append(dst, '\\', 't')
+	case '\f':
+		return append(dst, '\\', 'f')
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	}
+	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+}
