@@ -40,4 +40,3 @@ func startRegistry(t testing.TB) (*serde.Client, string) {
 	}
 	return cl, srv.URL()
 }
-
