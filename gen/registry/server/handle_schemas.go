@@ -40,9 +40,38 @@ func (s *Server) withSchema(r *http.Request, fn func(st *store.State, sc *store.
 func (s *Server) handleSchemaByID(w http.ResponseWriter, r *http.Request) error {
 	var resp schemaByIDResponse
 	err := s.withSchema(r, func(st *store.State, sc *store.Schema) error {
-		resp = schemaByIDResponse{SchemaType: sc.Type, Schema: sc.Text, References: sc.References}
+		resp = schemaByIDResponse{SchemaType: sc.Type, Schema: sc.Text, References: sc.References, GUID: sc.GUID}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// handleSchemaByGUID is GET /schemas/guids/{guid} (Confluent Platform 8):
+// the schema whose content has the GUID, answered like GET
+// /schemas/ids/{id}. Like an id, a GUID is served while a subject version
+// (soft-deleted ones included) uses its schema. A malformed GUID is simply
+// not found (40403), as a malformed id is, with the reason in the message.
+func (s *Server) handleSchemaByGUID(w http.ResponseWriter, r *http.Request) error {
+	raw := r.PathValue("guid")
+	b, err := store.ParseGUID(raw)
+	if err != nil {
+		return errorf(CodeSchemaNotFound, "Schema %s not found: %v", strconv.Quote(raw), err)
+	}
+	guid := store.FormatGUID(b)
+	var resp schemaByIDResponse
+	err = storeErr(s.store.View(func(st *store.State) error {
+		id, ok := st.IDForGUID(guid)
+		sc := st.Schemas[id]
+		if !ok || sc == nil || !usedByVersion(st, id) {
+			return errorf(CodeSchemaNotFound, "Schema %s not found", guid)
+		}
+		resp = schemaByIDResponse{SchemaType: sc.Type, Schema: sc.Text, References: sc.References, GUID: sc.GUID}
+		return nil
+	}))
 	if err != nil {
 		return err
 	}
@@ -191,7 +220,7 @@ func (s *Server) handleSchemas(w http.ResponseWriter, r *http.Request) error {
 			buf.WriteByte(',')
 		}
 		err := enc.Encode(subjectVersionResponse{Subject: row.subject, Version: row.version, ID: row.sc.ID,
-			SchemaType: row.sc.Type, References: row.sc.References, Schema: row.sc.Text})
+			SchemaType: row.sc.Type, References: row.sc.References, Schema: row.sc.Text, GUID: row.sc.GUID})
 		if err != nil {
 			// The status is sent; all that is left is to cut the answer
 			// short, which the client sees as invalid JSON.
