@@ -115,6 +115,8 @@ func parseFrameSlow(b []byte, what string) (schemaKey, []byte, error) {
 	switch {
 	case len(b) == 0:
 		return schemaKey{id: -1}, nil, fmt.Errorf("%w: %s is empty, want a magic byte (0: schema id, 1: schema GUID) at byte 0", ErrTruncated, what)
+	case b[0] == MagicByte && len(b) >= HeaderSize:
+		return schemaKey{id: int(int32(binary.BigEndian.Uint32(b[1:])))}, b[HeaderSize:], nil
 	case b[0] == MagicByte:
 		return schemaKey{id: -1}, nil, fmt.Errorf("%w: %s has %d bytes, want at least %d (magic byte 0 and 4-byte schema id at bytes 1-4)", ErrTruncated, what, len(b), HeaderSize)
 	case b[0] == MagicByteGUID:
@@ -134,18 +136,22 @@ func parseFrameSlow(b []byte, what string) (schemaKey, []byte, error) {
 // after them; no Avro serializer writes any, so here they are an error
 // rather than silently dropped.)
 func parseIDHeader(value []byte, key string) (schemaKey, error) {
+	switch {
+	case len(value) == HeaderSize && value[0] == MagicByte:
+		return schemaKey{id: int(int32(binary.BigEndian.Uint32(value[1:])))}, nil
+	case len(value) == GUIDHeaderSize && value[0] == MagicByteGUID:
+		k := schemaKey{byGUID: true}
+		copy(k.guid[:], value[1:])
+		return k, nil
+	}
+	// Only errors are left; their message is built here, off the hot path.
 	what := "header " + key
-	var k schemaKey
-	var rest []byte
-	var err error
-	want := GUIDHeaderSize
-	if len(value) >= HeaderSize && value[0] == MagicByte {
-		k, rest, want = schemaKey{id: int(int32(binary.BigEndian.Uint32(value[1:])))}, value[HeaderSize:], HeaderSize
-	} else if k, rest, err = parseFrameSlow(value, what); err != nil {
-		return k, err
+	if _, _, err := parseFrameSlow(value, what); err != nil {
+		return schemaKey{id: -1}, err
 	}
-	if len(rest) != 0 {
-		return schemaKey{id: -1}, fmt.Errorf("%w: %s has %d bytes, want %d: unexpected bytes from offset %d", ErrMagicByte, what, len(value), want, want)
+	want := HeaderSize
+	if value[0] == MagicByteGUID {
+		want = GUIDHeaderSize
 	}
-	return k, nil
+	return schemaKey{id: -1}, fmt.Errorf("%w: %s has %d bytes, want %d: unexpected bytes from offset %d", ErrMagicByte, what, len(value), want, want)
 }
