@@ -47,6 +47,16 @@ func TestSchemaGUIDDerivation(t *testing.T) {
 			t.Errorf("GUID %q is not in canonical lowercase 8-4-4-4-12 form", got)
 		}
 	}
+	// Pinned: what Java prints for the same bytes, new UUID(high, low) over
+	// the MD5 digest as Confluent's Schema.getGuid does (checked with a
+	// one-file Java program mirroring getGuid/updateHash).
+	if got := SchemaGUID(`"int"`, nil); got != "ef524ea1-b91e-7317-3d93-8ade36c1db32" {
+		t.Errorf(`SchemaGUID("int") = %s`, got)
+	}
+	order := `{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"},{"name":"total","type":"Money"}]}`
+	if got := SchemaGUID(order, []Reference{{Name: "com.acme.Money", Subject: "com.acme.Money", Version: 1}}); got != "0a992bbe-5b46-d528-948d-915faddc056a" {
+		t.Errorf("SchemaGUID(Order with a reference) = %s", got)
+	}
 	// References change the GUID, and so does their version.
 	a := SchemaGUID(`"x"`, []Reference{{Name: "M", Subject: "m", Version: 1}})
 	b := SchemaGUID(`"x"`, []Reference{{Name: "M", Subject: "m", Version: 2}})
