@@ -2,6 +2,7 @@ package serde
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -166,7 +167,24 @@ func (c *Codec[T, P]) AppendEncode(ctx context.Context, dst []byte, v *T) ([]byt
 // prefix names (magic byte 0 and a schema id, or magic byte 1 and a schema
 // GUID) to T's schema. Errors are *DecodeError and keep the frame.
 func (c *Codec[T, P]) Decode(ctx context.Context, frame []byte, v *T) error {
-	k, body, err := parseFrame(frame)
+	// The id form inline: it is nearly every frame, and parseFrame is too
+	// big to inline.
+	if len(frame) >= HeaderSize && frame[0] == MagicByte {
+		k := schemaKey{id: int(int32(binary.BigEndian.Uint32(frame[1:])))}
+		// The commonest case of all, without a call: the previous frame's
+		// schema, which is T's own.
+		if p := c.last.Load(); p != nil && p.key == k && p.err == nil && p.transcode == nil {
+			if err := P(v).UnmarshalAvro(frame[HeaderSize:]); err != nil {
+				return c.decodeError(frame, k, "", classify(err))
+			}
+			return nil
+		}
+		return c.decodeBody(ctx, frame, k, "", frame[HeaderSize:], v)
+	}
+	if len(frame) >= GUIDHeaderSize && frame[0] == MagicByteGUID {
+		return c.decodeBody(ctx, frame, schemaKey{guid: GUID(frame[1:GUIDHeaderSize]), byGUID: true}, "", frame[GUIDHeaderSize:], v)
+	}
+	k, body, err := parseFrameSlow(frame, "frame")
 	if err != nil {
 		return &DecodeError{Data: frame, ID: -1, Err: err}
 	}

@@ -140,9 +140,7 @@ func parseIDHeader(value []byte, key string) (schemaKey, error) {
 	case len(value) == HeaderSize && value[0] == MagicByte:
 		return schemaKey{id: int(int32(binary.BigEndian.Uint32(value[1:])))}, nil
 	case len(value) == GUIDHeaderSize && value[0] == MagicByteGUID:
-		k := schemaKey{byGUID: true}
-		copy(k.guid[:], value[1:])
-		return k, nil
+		return schemaKey{guid: GUID(value[1:]), byGUID: true}, nil
 	}
 	// Only errors are left; their message is built here, off the hot path.
 	what := "header " + key
