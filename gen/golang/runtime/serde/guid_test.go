@@ -83,6 +83,19 @@ func TestDecodeGUID(t *testing.T) {
 		t.Errorf("TypeOf(GUID frame) = %d, %q, %v", gotID, name, err)
 	}
 
+	for _, h := range [][]byte{AppendGUIDHeader(nil, guid), AppendHeader(nil, id)} {
+		wantID := -1
+		if h[0] == 0 {
+			wantID = id
+		}
+		if gotID, name, err := sd.TypeOfWithHeaders(ctx, headersOf(Header{ValueSchemaIDHeader, h}), body); err != nil || gotID != wantID || name != "com.acme.test.Payment" {
+			t.Errorf("TypeOfWithHeaders(% x) = %d, %q, %v", h[:1], gotID, name, err)
+		}
+	}
+	if _, _, err := sd.TypeOfWithHeaders(ctx, headersOf(Header{ValueSchemaIDHeader, []byte{1, 2}}), body); !errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), ValueSchemaIDHeader) {
+		t.Errorf("TypeOfWithHeaders with a short header: %v", err)
+	}
+
 	// Headers: the GUID form HeaderSchemaIdSerializer writes, and the id
 	// form SchemaId.fromBytes also reads; the payload is plain Avro.
 	for _, h := range [][]byte{AppendGUIDHeader(nil, guid), AppendHeader(nil, id)} {

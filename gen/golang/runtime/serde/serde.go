@@ -88,6 +88,29 @@ func (s *Serde) TypeOf(ctx context.Context, frame []byte) (id int, fullName stri
 	return id, w.fullName, nil
 }
 
+// TypeOfWithHeaders is TypeOf for a record value whose schema id may be in
+// the ValueSchemaIDHeader header (see Codec.DecodeWithHeaders): the header
+// when present with a non-nil value, else the payload's prefix. A schema
+// named by GUID gives id -1. Errors are *DecodeError.
+func (s *Serde) TypeOfWithHeaders(ctx context.Context, header func(key string) ([]byte, bool), payload []byte) (id int, fullName string, err error) {
+	if header == nil {
+		return s.TypeOf(ctx, payload)
+	}
+	value, ok := header(ValueSchemaIDHeader)
+	if !ok || value == nil {
+		return s.TypeOf(ctx, payload)
+	}
+	k, err := parseIDHeader(value, ValueSchemaIDHeader)
+	id, guid := k.ref()
+	if err == nil {
+		var w *writerSchema
+		if w, err = s.writerFor(ctx, k); err == nil {
+			return id, w.fullName, nil
+		}
+	}
+	return id, "", &DecodeError{Data: payload, ID: id, GUID: guid, Header: ValueSchemaIDHeader, Err: err}
+}
+
 // writerFor returns the writer schema k names.
 func (s *Serde) writerFor(ctx context.Context, k schemaKey) (*writerSchema, error) {
 	if k.byGUID {
