@@ -65,8 +65,13 @@ func (s *Server) handleSchemaByGUID(w http.ResponseWriter, r *http.Request) erro
 	var resp schemaByIDResponse
 	err = storeErr(s.store.View(func(st *store.State) error {
 		id, ok := st.IDForGUID(guid)
+		if ok && !usedByVersion(st, id) {
+			// IMPORT can store one content under two ids; the index names
+			// the lowest, and another may be the one still in use.
+			id, ok = usedIDWithGUID(st, guid)
+		}
 		sc := st.Schemas[id]
-		if !ok || sc == nil || !usedByVersion(st, id) {
+		if !ok || sc == nil {
 			return errorf(CodeSchemaNotFound, "Schema %s not found", guid)
 		}
 		resp = schemaByIDResponse{SchemaType: sc.Type, Schema: sc.Text, References: sc.References, GUID: sc.GUID}
@@ -249,4 +254,16 @@ func queryInt(r *http.Request, name string, def int) (int, error) {
 		return 0, errorf(CodeBadRequest, "Query parameter %s=%s is not an integer", name, strconv.Quote(raw))
 	}
 	return n, nil
+}
+
+// usedIDWithGUID returns the lowest id with guid that a subject version
+// uses. It scans every schema: it runs only when the indexed id is unused.
+func usedIDWithGUID(st *store.State, guid string) (int, bool) {
+	best := 0
+	for id, sc := range st.Schemas {
+		if sc.GUID == guid && (best == 0 || id < best) && usedByVersion(st, id) {
+			best = id
+		}
+	}
+	return best, best != 0
 }
