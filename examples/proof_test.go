@@ -84,16 +84,8 @@ func TestProofOnKafka(t *testing.T) {
 	t.Logf("seed %d (rerun with -proof.seed=%d)", seed, seed)
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "order-service")
-	if out, err := exec.Command("go", "build", "-o", bin, "./order-service").CombinedOutput(); err != nil {
-		t.Fatalf("go build ./order-service: %v\n%s", err, out)
-	}
-	avroctl := filepath.Join(dir, "avroctl")
-	build := exec.Command("go", "build", "-o", avroctl, "./tools/avroctl")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./tools/avroctl: %v\n%s", err, out)
-	}
+	bins := buildBinaries(t, dir)
+	bin, avroctl := bins["order-service"], bins["avroctl"]
 	dbPath := filepath.Join(dir, "orders.db")
 	db := openOrderDB(t, dbPath)
 	procs := &processes{t: t, bin: bin, dir: dir, env: []string{
@@ -390,6 +382,24 @@ func readAllWithNextSchema(t *testing.T, ctx context.Context, cfg kafka.Config, 
 		}
 	}
 	return old, next
+}
+
+// buildBinaries builds order-service, payment-service and avroctl from
+// this checkout into dir.
+func buildBinaries(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	bins := map[string]string{}
+	for name, src := range map[string][2]string{
+		"order-service": {".", "./order-service"}, "payment-service": {".", "./payment-service"}, "avroctl": {"..", "./tools/avroctl"},
+	} {
+		bins[name] = filepath.Join(dir, name)
+		build := exec.Command("go", "build", "-o", bins[name], src[1])
+		build.Dir = src[0]
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", src[1], err, out)
+		}
+	}
+	return bins
 }
 
 // waitForLag waits until group has committed the end of every partition

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -57,7 +58,9 @@ func openOrderDB(t *testing.T, path string) *sql.DB {
 // start; then the payment service publishes 40 payments with technical
 // duplicates and CHF payments; the order service makes one order per EUR
 // payment, publishes one OrderCreated per order through its outbox,
-// skips the duplicates and dead-letters the CHF payments unchanged.
+// skips the duplicates and dead-letters the CHF payments unchanged. One
+// more payment is written as newer Confluent producers do: plain Avro, its
+// schema's GUID in the __value_schema_id header.
 func TestServicesOnKafka(t *testing.T) {
 	ctx := context.Background()
 	b := kafkatest.Start(t, kafkatest.Options{})
@@ -91,6 +94,43 @@ func TestServicesOnKafka(t *testing.T) {
 		t.Fatalf("published %+v", st)
 	}
 
+	// A payment as newer Confluent producers write it
+	// (HeaderSchemaIdSerializer): plain Avro, the schema named by GUID in
+	// the __value_schema_id header.
+	pc0, err := evserde.NewCodec[payments.PaymentValidated](evserde.New(reg), evserde.CodecOptions{Topic: payment.Topic, Strategy: evserde.TopicRecordName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := pc0.ID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := reg.SchemaByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guid, err := evserde.ParseGUID(ss.GUID)
+	if err != nil {
+		t.Fatalf("the registry gave schema %d the GUID %q: %v", id, ss.GUID, err)
+	}
+	hp := payment.NewPayment(41, false, time.Now())
+	body, err := hp.AppendAvro(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	headerFramed := &kgo.Record{Topic: payment.Topic, Key: []byte(hp.OrderID.String()), Value: body, Headers: []kgo.RecordHeader{
+		{Key: kafka.HeaderID, Value: []byte(hp.Metadata.EventID.String())},
+		{Key: evserde.ValueSchemaIDHeader, Value: evserde.AppendGUIDHeader(nil, guid)},
+	}}
+	pcl, err := kgo.NewClient(kgo.SeedBrokers(b.Bootstrap()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pcl.ProduceSync(ctx, headerFramed).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	pcl.Close()
+
 	db := openOrderDB(t, filepath.Join(t.TempDir(), "orders.db"))
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := order.New(ctx, order.Options{Kafka: cfg, Registry: reg, DB: db, Logger: quiet})
@@ -100,11 +140,11 @@ func TestServicesOnKafka(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- svc.Run(runCtx) }()
-	waitFor(t, "36 orders and 4 dead letters", func() bool {
+	waitFor(t, "37 orders and 4 dead letters", func() bool {
 		n, _, _, err := order.Counts(ctx, db)
-		return err == nil && n == 36 && endOffsetsSum(t, b.Bootstrap(), payment.Topic+"-dlt") == 4
+		return err == nil && n == 37 && endOffsetsSum(t, b.Bootstrap(), payment.Topic+"-dlt") == 4
 	})
-	waitFor(t, "36 OrderCreated records", func() bool { return endOffsetsSum(t, b.Bootstrap(), order.OutTopic) >= 36 })
+	waitFor(t, "37 OrderCreated records", func() bool { return endOffsetsSum(t, b.Bootstrap(), order.OutTopic) >= 37 })
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -113,8 +153,8 @@ func TestServicesOnKafka(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 36 || dups != 8 || outbox != 0 {
-		t.Errorf("orders %d, duplicates skipped %d, outbox %d; want 36, 8, 0", n, dups, outbox)
+	if n != 37 || dups != 8 || outbox != 0 {
+		t.Errorf("orders %d, duplicates skipped %d, outbox %d; want 37 (one header-framed), 8, 0", n, dups, outbox)
 	}
 
 	// Every OrderCreated is caused by a distinct EUR payment and keyed by
@@ -124,8 +164,8 @@ func TestServicesOnKafka(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := readTopic(t, b.Bootstrap(), order.OutTopic, -1)
-	if len(created) != 36 {
-		t.Fatalf("%d OrderCreated records, want 36 (the outbox sends each once on a clean run)", len(created))
+	if len(created) != 37 {
+		t.Fatalf("%d OrderCreated records, want 37 (the outbox sends each once on a clean run)", len(created))
 	}
 	causes := map[string]bool{}
 	for _, r := range created {
@@ -142,8 +182,8 @@ func TestServicesOnKafka(t *testing.T) {
 		}
 		causes[o.Metadata.CausationID.String()] = true
 	}
-	if len(causes) != 36 {
-		t.Errorf("%d distinct causes, want 36", len(causes))
+	if len(causes) != 37 {
+		t.Errorf("%d distinct causes, want 37", len(causes))
 	}
 
 	// The dead letters are the CHF payments, unchanged, with the reason.

@@ -22,3 +22,18 @@ type Encoder[T any] interface {
 type Decoder[T any] interface {
 	Decode(ctx context.Context, frame []byte, v *T) error
 }
+
+// HeaderDecoder is a Decoder that also reads frames whose schema id travels
+// in a record header (__value_schema_id, as Confluent's
+// HeaderSchemaIdSerializer writes them: the payload is then plain Avro).
+// *serde.Codec[T, *T] implements it; the consumer uses it when the decoder
+// does.
+type HeaderDecoder[T any] interface {
+	Decoder[T]
+	DecodeWithHeaders(ctx context.Context, header func(key string) ([]byte, bool), payload []byte, v *T) error
+}
+
+// HeaderValueSchemaID is the header newer Confluent producers put the value's
+// schema id in (magic byte 1 and a 16-byte GUID, or magic byte 0 and a
+// 4-byte id); the record value is then plain Avro, with no frame header.
+const HeaderValueSchemaID = "__value_schema_id"

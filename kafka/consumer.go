@@ -157,6 +157,7 @@ type Stats struct {
 // the handler's effect.
 type Consumer[T any] struct {
 	dec  Decoder[T]
+	hdec HeaderDecoder[T] // dec, when it reads header-framed records too
 	h    Handler[T]
 	opts ConsumerOptions
 	log  *slog.Logger
@@ -238,6 +239,7 @@ func NewConsumer[T any](dec Decoder[T], h Handler[T], opts ConsumerOptions) (*Co
 	c := &Consumer[T]{dec: dec, h: h, opts: opts, log: opts.Logger,
 		retryTopics: map[string]int{}, sourceOf: map[string]string{}, partitionsOf: map[string]int32{}, parts: map[topicPartition]*partition{},
 		assigned: map[topicPartition]bool{}}
+	c.hdec, _ = dec.(HeaderDecoder[T])
 	if c.log == nil {
 		c.log = slog.Default()
 	}
@@ -319,6 +321,10 @@ func (c *Consumer[T]) Run(ctx context.Context) error {
 		return fmt.Errorf("kafka: %w", err)
 	}
 	c.cl = cl
+	if err := c.opts.Config.connect(ctx, cl); err != nil {
+		cl.Close()
+		return err
+	}
 	if err := c.checkTopics(ctx); err != nil {
 		cl.Close()
 		return err
@@ -542,8 +548,15 @@ func (c *Consumer[T]) attempt(p *partition, r *kgo.Record, attempt int) (err err
 	if id, ok := HeaderValue(r.Headers, HeaderID); ok {
 		m.EventID = string(id)
 	}
-	if err := c.dec.Decode(p.ctx, r.Value, &m.Value); err != nil {
-		return &DecodeError{Err: err}
+	var derr error
+	if _, ok := HeaderValue(r.Headers, HeaderValueSchemaID); ok && c.hdec != nil {
+		// The schema id is in the header and the value is plain Avro.
+		derr = c.hdec.DecodeWithHeaders(p.ctx, func(k string) ([]byte, bool) { return HeaderValue(r.Headers, k) }, r.Value, &m.Value)
+	} else {
+		derr = c.dec.Decode(p.ctx, r.Value, &m.Value)
+	}
+	if derr != nil {
+		return &DecodeError{Err: derr}
 	}
 	defer func() {
 		if v := recover(); v != nil {

@@ -72,8 +72,12 @@ func (c *Consumer[T]) failedRecord(r *kgo.Record, topic string, err error) *kgo.
 		kgo.RecordHeader{Key: HeaderDLTExceptionMessage, Value: []byte(err.Error())},
 		kgo.RecordHeader{Key: HeaderDLTExceptionStacktrace, Value: []byte(errorTrace(err))},
 	)
-	if id, ok := SchemaID(r.Value); ok {
-		hs = append(hs, kgo.RecordHeader{Key: HeaderDLTOriginalSchemaID, Value: strconv.AppendInt(nil, int64(id), 10)})
+	// A header-framed value (__value_schema_id) is plain Avro: its first
+	// bytes are data, not a schema id; the header itself is kept above.
+	if _, framed := HeaderValue(r.Headers, HeaderValueSchemaID); !framed {
+		if id, ok := SchemaID(r.Value); ok {
+			hs = append(hs, kgo.RecordHeader{Key: HeaderDLTOriginalSchemaID, Value: strconv.AppendInt(nil, int64(id), 10)})
+		}
 	}
 	return &kgo.Record{Topic: topic, Partition: deadLetterPartition(o.partition, c.partitionsOf[topic]),
 		Key: r.Key, Value: r.Value, Headers: hs}

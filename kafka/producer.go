@@ -117,6 +117,12 @@ func NewProducer[T any](ctx context.Context, enc Encoder[T], opts ProducerOption
 	if err != nil {
 		return nil, fmt.Errorf("kafka: %w", err)
 	}
+	// Fail the service's start, not its first send, when the cluster is
+	// unreachable or refuses the credentials.
+	if err := opts.Config.connect(ctx, cl); err != nil {
+		cl.Close()
+		return nil, err
+	}
 	p.cl, p.own = cl, true
 	return p, nil
 }

@@ -48,6 +48,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "order-service: --synchronous %q: want FULL or NORMAL\n", *synchronous)
 		return 2
 	}
+	kcfg, err := kc.Config()
+	if err != nil {
+		fmt.Fprintln(stderr, fs.Name()+":", err)
+		return 2
+	}
 	client, err := reg.Client()
 	if err != nil {
 		fmt.Fprintln(stderr, "order-service:", err)
@@ -68,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// through, and the consumer's commits (the finished prefix of each
 	// partition) stalled behind them. One connection queues them in Go.
 	db.SetMaxOpenConns(1)
-	cfg := kc.Config()
+	cfg := kcfg
 	if *instance != "" {
 		cfg.Opts = append(cfg.Opts, kgo.InstanceID(*instance))
 	}

@@ -35,6 +35,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	kcfg, err := kc.Config()
+	if err != nil {
+		fmt.Fprintln(stderr, fs.Name()+":", err)
+		return 2
+	}
 	client, err := reg.Client()
 	if err != nil {
 		fmt.Fprintln(stderr, "payment-service:", err)
@@ -43,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, err := payment.Publish(ctx, payment.Options{
-		Kafka: kc.Config(), Registry: client, Register: *register,
+		Kafka: kcfg, Registry: client, Register: *register,
 		First: *first, Count: *count, DuplicateEvery: *dupEvery, ForeignEvery: *foreignEvery,
 	})
 	if err != nil {

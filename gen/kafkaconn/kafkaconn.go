@@ -148,6 +148,12 @@ func (o Options) ClientOpts(extra ...kgo.Opt) ([]kgo.Opt, error) {
 		req = 30 * time.Second
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(o.Brokers...), kgo.ClientID(id), kgo.DialTimeout(dial), kgo.RequestTimeoutOverhead(req)}
+	if o.SASLMechanism == "" && (o.Username != "" || o.Password != "" || o.PasswordFile != "") {
+		// Credentials without a mechanism would connect without them, and
+		// the broker's answer to that ("closed the connection") does not
+		// say why.
+		return nil, fmt.Errorf("SASL credentials are set but no mechanism: give --sasl-mechanism or set %s (one of %s)", EnvSASLMechanism, strings.Join(Mechanisms, ", "))
+	}
 	if o.SASLMechanism != "" {
 		password := o.Password
 		if o.PasswordFile != "" {

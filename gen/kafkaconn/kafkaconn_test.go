@@ -44,6 +44,7 @@ func TestClientOptsErrors(t *testing.T) {
 		{Options{Brokers: []string{"h:1"}, SASLMechanism: "GSSAPI", Username: "u", Password: "p"}, `SASL mechanism "GSSAPI"`},
 		{Options{Brokers: []string{"h:1"}, TLS: true, CertFile: "c.pem"}, "give both a client certificate and its key"},
 		{Options{Brokers: []string{"h:1"}, SASLMechanism: "PLAIN", Username: "u", PasswordFile: "/nonexistent/pw"}, "SASL password file"},
+		{Options{Brokers: []string{"h:1"}, Username: "u", Password: "s3cret"}, "SASL credentials are set but no mechanism"},
 	}
 	for _, c := range cases {
 		_, err := c.o.ClientOpts()

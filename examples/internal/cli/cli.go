@@ -3,6 +3,7 @@ package cli
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -44,29 +45,44 @@ func (r *Registry) Client() (*serde.Client, error) {
 		Password: os.Getenv("REGISTRY_PASSWORD"), BearerToken: os.Getenv("REGISTRY_TOKEN"), Timeout: *r.timeout})
 }
 
-// Kafka holds the Kafka connection flag.
-type Kafka struct{ brokers *string }
+// Kafka holds the Kafka connection flags.
+type Kafka struct {
+	brokers *string
+	timeout *time.Duration
+}
 
 // KafkaFlags defines --bootstrap-servers (default
-// $KAFKA_BOOTSTRAP_SERVERS), avroctl's convention. SASL/PLAIN comes from
-// $KAFKA_SASL_USERNAME and $KAFKA_SASL_PASSWORD, never from flags; TLS and
-// SCRAM would be more kafka.Config.Opts, as avroctl's own commands have.
+// $KAFKA_BOOTSTRAP_SERVERS) and --connect-timeout, avroctl's convention.
+// SASL comes from the environment, never from flags, with avroctl's names:
+// KAFKA_SASL_MECHANISM=PLAIN, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.
+// TLS and SCRAM would be more kafka.Config.Opts, as avroctl's own commands
+// have.
 func KafkaFlags(fs *flag.FlagSet) *Kafka {
-	return &Kafka{brokers: fs.String("bootstrap-servers", env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
-		"Kafka brokers, host:port,... (env KAFKA_BOOTSTRAP_SERVERS)")}
+	return &Kafka{
+		brokers: fs.String("bootstrap-servers", env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+			"Kafka brokers, host:port,... (env KAFKA_BOOTSTRAP_SERVERS)"),
+		timeout: fs.Duration("connect-timeout", 30*time.Second, "how long to wait for the cluster at start before failing"),
+	}
 }
 
 // Config returns the runtime's connection settings.
-func (k *Kafka) Config() kafka.Config {
+func (k *Kafka) Config() (kafka.Config, error) {
 	var bs []string
 	for _, b := range strings.Split(*k.brokers, ",") {
 		if b = strings.TrimSpace(b); b != "" {
 			bs = append(bs, b)
 		}
 	}
-	cfg := kafka.Config{Brokers: bs}
-	if user := os.Getenv("KAFKA_SASL_USERNAME"); user != "" {
+	cfg := kafka.Config{Brokers: bs, ConnectTimeout: *k.timeout}
+	user, mech := os.Getenv("KAFKA_SASL_USERNAME"), os.Getenv("KAFKA_SASL_MECHANISM")
+	switch {
+	case mech == "" && user == "":
+	case mech == "PLAIN" && user != "":
 		cfg.Opts = append(cfg.Opts, kgo.SASL(plain.Auth{User: user, Pass: os.Getenv("KAFKA_SASL_PASSWORD")}.AsMechanism()))
+	case mech == "":
+		return cfg, fmt.Errorf("KAFKA_SASL_USERNAME is set but not KAFKA_SASL_MECHANISM: set it to PLAIN")
+	default:
+		return cfg, fmt.Errorf("KAFKA_SASL_MECHANISM=%s: the examples speak PLAIN (with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD)", mech)
 	}
-	return cfg
+	return cfg, nil
 }

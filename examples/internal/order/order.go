@@ -168,8 +168,11 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		Client: s.relay, Topic: OutTopic, KeyField: "orderId",
 	})
 	if err != nil {
+		if errors.Is(err, serde.ErrUnknownSchema) {
+			err = fmt.Errorf("%w (register it with `avroctl registry register`, or pass --register)", err)
+		}
 		s.relay.Close()
-		return nil, fmt.Errorf("%w (register it with `avroctl registry register`, or pass --register)", err)
+		return nil, err
 	}
 	co := o.Consumer
 	co.Config, co.Group, co.Topics = o.Kafka, o.Group, []string{InTopic}
@@ -233,19 +236,21 @@ func (s *Service) handle(ctx context.Context, m *kafka.Message[payments.PaymentV
 func (s *Service) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	consumed := make(chan struct{})
 	var relayErr error
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		relayErr = s.runRelay(relayCtx, ctx.Done())
+		relayErr = s.runRelay(relayCtx, consumed)
 	}()
 	err := s.consumer.Run(ctx)
-	// The consumer has stopped: one last pass empties the outbox.
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
+	// The consumer has stopped (asked to, or failed): one last pass
+	// empties the outbox. Bounded, so that an unreachable cluster does
+	// not keep the process.
+	close(consumed)
+	last := time.AfterFunc(30*time.Second, stopRelay)
 	wg.Wait()
+	last.Stop()
 	stopRelay()
 	s.relay.Close()
 	return errors.Join(err, relayErr)

@@ -4,6 +4,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"crypto/sha256"
 	"fmt"
 	"time"
@@ -72,7 +73,10 @@ func Publish(ctx context.Context, o Options) (Stats, error) {
 		KeyField: "orderId",
 	})
 	if err != nil {
-		return st, fmt.Errorf("%w (register it with `avroctl registry register`, or pass --register)", err)
+		if errors.Is(err, serde.ErrUnknownSchema) {
+			err = fmt.Errorf("%w (register it with `avroctl registry register`, or pass --register)", err)
+		}
+		return st, err
 	}
 	defer prod.Close(context.WithoutCancel(ctx))
 	errs := make(chan error, 1)
