@@ -1,0 +1,474 @@
+package serde
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
+)
+
+// A topic often carries several event types (OrderCreated, OrderUpdated,
+// OrderCancelled on "orders"). A TopicCodec reads any frame on such a
+// topic into the right Go type, chosen by the frame's writer schema, and
+// hands it out as I, typically the sealed interface avroctl generates for
+// the topic, so that one handler type-switches over the events:
+//
+//   - TopicRecordNameStrategy (and RecordNameStrategy): each type has its
+//     own subject, the writer schema is a record, and its full name (or
+//     an alias of a member) picks the Go type.
+//   - TopicNameStrategy with a root union of references: the one subject
+//     "<topic>-value" holds a union of the types; the body starts with the
+//     branch index, and the branch's full name picks the Go type. A union
+//     with more branches than the codec knows decodes the known ones.
+//
+// A writer type that is no member fails with an *UnknownTypeError inside
+// the *DecodeError (permanent: the consumer dead-letters the record).
+
+// TopicMember is one Go type of a topic: make it with Member.
+type TopicMember[I any] struct {
+	schema     string
+	typ        reflect.Type // *T
+	goType     string       // for error messages
+	implements bool         // *T implements I
+	// decode reads a value written with T's own schema into a new *T.
+	decode func(body []byte) (I, error)
+	// encode appends the encoding of v, which holds a *T.
+	encode func(dst []byte, v I) ([]byte, error)
+}
+
+// Member describes the generated type T (a record: *T has AvroSchema,
+// AppendAvro and UnmarshalAvro) as a member of a topic whose values are
+// handed out as I. *T must implement I; decoding sets I to a new *T.
+//
+//	serde.Member[orders.OrdersEvent, orders.OrderCreated]()
+func Member[I any, T any, P Record[T]]() TopicMember[I] {
+	var zero T
+	_, ok := any(P(&zero)).(I)
+	return TopicMember[I]{
+		schema:     P(&zero).AvroSchema(),
+		typ:        reflect.TypeFor[P](),
+		goType:     fmt.Sprintf("%T", P(&zero)),
+		implements: ok,
+		decode: func(body []byte) (I, error) {
+			v := new(T)
+			if err := P(v).UnmarshalAvro(body); err != nil {
+				var none I
+				return none, err
+			}
+			return any(P(v)).(I), nil
+		},
+		encode: func(dst []byte, v I) ([]byte, error) {
+			p, _ := any(v).(P)
+			if p == nil {
+				return dst, fmt.Errorf("nil %T", p)
+			}
+			return p.AppendAvro(dst)
+		},
+	}
+}
+
+// TopicTypes lists what a TopicCodec reads and writes.
+type TopicTypes[I any] struct {
+	// Members are the topic's Go types, at least one, each once.
+	Members []TopicMember[I]
+	// Union is the JSON of a union of the members' schemas (each named
+	// type written out in full once, as Java's Schema.toString prints a
+	// union): the schema of the "<topic>-value" subject under the
+	// TopicName strategy, or of CodecOptions.Subject when it is set. Only
+	// encoding under those needs it; it may have branches no member has,
+	// but each member must appear with its own canonical form.
+	Union string
+}
+
+// TopicCodec encodes and decodes the values of a topic that carries
+// several record types, as I. It is safe for concurrent use and, once warm,
+// makes no registry calls; decoding allocates the new value and what its
+// decoding allocates.
+type TopicCodec[I any] struct {
+	s            *Serde
+	topic        string
+	autoRegister bool
+	members      []*topicMember[I]
+	byName       map[string]int       // full name or alias -> member
+	byType       map[reflect.Type]int // *T -> member
+	names        []string             // members' full names, sorted, for errors
+
+	// Encoding as a union branch (TopicName, or a fixed Subject).
+	unionMode    bool
+	union        string
+	unionOwn     *avro.WriterSchema
+	unionSubject string
+	unionSubErr  error
+	unionID      atomic.Int64 // id + 1; 0: not looked up
+	unionErr     error        // why the codec cannot encode as a union
+
+	plans       cowMap[int, *topicPlan]
+	last        atomic.Pointer[topicPlan]
+	planFetches flight[int, *topicPlan]
+	bufs        sync.Pool // *topicScratch
+}
+
+type topicMember[I any] struct {
+	TopicMember[I]
+	fullName   string
+	own        *avro.WriterSchema
+	resolver   *avro.Resolver
+	subject    string
+	subjectErr error
+	id         atomic.Int64 // id + 1 under subject; 0: not looked up
+	branch     int          // index in the union, -1 without one
+}
+
+// topicPlan is how a TopicCodec reads data written with one writer schema.
+type topicPlan struct {
+	id       int
+	isUnion  bool
+	record   memberPlan   // the writer is not a union
+	branches []memberPlan // the writer is a union: one per branch
+}
+
+// memberPlan is how one writer type (a record, or a union branch) is read.
+type memberPlan struct {
+	member    int // index in TopicCodec.members; -1 when err is set
+	transcode func(d *avro.Decoder, dst []byte) []byte
+	err       error // permanent: unknown type or incompatible schema
+}
+
+type topicScratch struct {
+	buf []byte
+	d   avro.Decoder
+}
+
+// NewTopicCodec returns a codec for the values of opts.Topic, which are of
+// the member types. Decoding needs neither the topic nor the union; the
+// subjects are those CodecOptions documents, per member type (TopicRecordName,
+// RecordName), or the union's (TopicName, or Subject when set).
+func NewTopicCodec[I any](s *Serde, opts CodecOptions, types TopicTypes[I]) (*TopicCodec[I], error) {
+	if len(types.Members) == 0 {
+		return nil, fmt.Errorf("serde: a topic codec needs at least one member type")
+	}
+	c := &TopicCodec[I]{s: s, topic: opts.Topic, autoRegister: opts.AutoRegister,
+		byName: map[string]int{}, byType: map[reflect.Type]int{}}
+	c.bufs.New = func() any { return &topicScratch{buf: make([]byte, 0, 512)} }
+	var iface I
+	for i, tm := range types.Members {
+		if tm.decode == nil {
+			return nil, fmt.Errorf("serde: member %d is the zero TopicMember; make members with serde.Member", i)
+		}
+		if !tm.implements {
+			return nil, fmt.Errorf("serde: %s does not implement %s", tm.goType, reflect.TypeOf(&iface).Elem())
+		}
+		full := topLevelName(tm.schema)
+		if full == "" {
+			return nil, fmt.Errorf("serde: %s's AvroSchema is not a named Avro type", tm.goType)
+		}
+		own, err := avro.ParseWriterSchema(tm.schema)
+		if err != nil {
+			return nil, fmt.Errorf("serde: %s's AvroSchema: %v", tm.goType, err)
+		}
+		if j, dup := c.byType[tm.typ]; dup {
+			return nil, fmt.Errorf("serde: %s is member %d and %d", tm.goType, j, i)
+		}
+		for _, m := range c.members {
+			if m.fullName == full {
+				return nil, fmt.Errorf("serde: %s and %s both have the Avro name %s; a topic's types must differ by name", m.goType, tm.goType, full)
+			}
+		}
+		m := &topicMember[I]{TopicMember: tm, fullName: full, own: own, resolver: avro.NewResolver(tm.schema), branch: -1}
+		m.subject, m.subjectErr = opts.Strategy.Subject(opts.Topic, full, opts.Key)
+		c.byType[tm.typ] = i
+		c.members = append(c.members, m)
+		c.names = append(c.names, full)
+	}
+	// Full names win over aliases; among aliases, the first member.
+	for i, m := range c.members {
+		for _, a := range m.own.Aliases() {
+			if _, taken := c.byName[a]; !taken {
+				c.byName[a] = i
+			}
+		}
+	}
+	for i, m := range c.members {
+		c.byName[m.fullName] = i
+	}
+	sort.Strings(c.names)
+
+	c.unionMode = opts.Subject != "" || opts.Strategy == TopicName
+	c.unionSubject = opts.Subject
+	if c.unionSubject == "" && c.unionMode {
+		c.unionSubject, c.unionSubErr = TopicName.Subject(opts.Topic, "", opts.Key)
+	}
+	if types.Union != "" {
+		if err := c.setUnion(types.Union); err != nil {
+			return nil, err
+		}
+	} else if c.unionMode {
+		c.unionErr = fmt.Errorf("subject %s holds one schema for all of the topic's types, a union, and the codec was given none (TopicTypes.Union)", avro.Quote(c.unionSubject))
+	}
+	return c, nil
+}
+
+// setUnion checks the union schema against the members and notes each
+// member's branch.
+func (c *TopicCodec[I]) setUnion(text string) error {
+	u, err := avro.ParseWriterSchema(text)
+	if err != nil {
+		return fmt.Errorf("serde: TopicTypes.Union: %v", err)
+	}
+	if !u.IsUnion() {
+		return fmt.Errorf("serde: TopicTypes.Union is a %s, not a union", u.TypeName())
+	}
+	branches := u.Branches()
+	for _, m := range c.members {
+		for i, b := range branches {
+			if b.FullName() == m.fullName {
+				if !b.SameCanonicalForm(m.own) {
+					return fmt.Errorf("serde: TopicTypes.Union: branch %d, %s, is not %s's schema", i, m.fullName, m.goType)
+				}
+				m.branch = i
+			}
+		}
+		if m.branch < 0 {
+			return fmt.Errorf("serde: TopicTypes.Union has no branch %s", m.fullName)
+		}
+	}
+	c.union, c.unionOwn = text, u
+	return nil
+}
+
+// Topic returns the topic the codec was made for.
+func (c *TopicCodec[I]) Topic() string { return c.topic }
+
+// FullNames returns the Avro full names of the member types, sorted.
+func (c *TopicCodec[I]) FullNames() []string { return append([]string(nil), c.names...) }
+
+// FullNameOf returns the Avro full name of v's type (the ce_type header),
+// or "" when v holds no member type.
+func (c *TopicCodec[I]) FullNameOf(v I) string {
+	if m, ok := c.memberOf(v); ok {
+		return m.fullName
+	}
+	return ""
+}
+
+func (c *TopicCodec[I]) memberOf(v I) (*topicMember[I], bool) {
+	i, ok := c.byType[reflect.TypeOf(any(v))]
+	if !ok {
+		return nil, false
+	}
+	return c.members[i], true
+}
+
+// IDs looks up (or registers, with AutoRegister) the schema id of every
+// member type under its subject, or the union's id under the union's
+// subject, and returns them by full name. Call it at start-up to fail fast.
+func (c *TopicCodec[I]) IDs(ctx context.Context) (map[string]int, error) {
+	out := make(map[string]int, len(c.members))
+	for _, m := range c.members {
+		id, err := c.id(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		out[m.fullName] = id
+	}
+	return out, nil
+}
+
+// id returns the schema id m's values are framed with.
+func (c *TopicCodec[I]) id(ctx context.Context, m *topicMember[I]) (int, error) {
+	if c.unionMode {
+		if id := c.unionID.Load(); id != 0 {
+			return int(id - 1), nil
+		}
+		if c.unionSubErr != nil {
+			return 0, &EncodeError{Err: c.unionSubErr}
+		}
+		if c.unionErr != nil {
+			return 0, &EncodeError{Subject: c.unionSubject, Err: c.unionErr}
+		}
+		id, err := c.s.schemaID(ctx, c.unionSubject, c.union, c.unionOwn, c.autoRegister)
+		if err != nil {
+			return 0, &EncodeError{Subject: c.unionSubject, Err: err}
+		}
+		c.unionID.Store(int64(id) + 1)
+		return id, nil
+	}
+	if id := m.id.Load(); id != 0 {
+		return int(id - 1), nil
+	}
+	if m.subjectErr != nil {
+		return 0, &EncodeError{Err: m.subjectErr}
+	}
+	id, err := c.s.schemaID(ctx, m.subject, m.schema, m.own, c.autoRegister)
+	if err != nil {
+		return 0, &EncodeError{Subject: m.subject, Err: err}
+	}
+	m.id.Store(int64(id) + 1)
+	return id, nil
+}
+
+// Encode returns the framed encoding of v.
+func (c *TopicCodec[I]) Encode(ctx context.Context, v I) ([]byte, error) {
+	return c.AppendEncode(ctx, nil, v)
+}
+
+// AppendEncode appends the framed encoding of v to dst: with the id of v's
+// type under its own subject, or, when the topic's subject is a union,
+// with the union's id and v's branch index before v's encoding. On error
+// dst is returned unchanged in length.
+func (c *TopicCodec[I]) AppendEncode(ctx context.Context, dst []byte, v I) ([]byte, error) {
+	m, ok := c.memberOf(v)
+	if !ok {
+		return dst, &EncodeError{Err: fmt.Errorf("%T is not one of the types of topic %s (%s)", any(v), avro.Quote(c.topic), strings.Join(c.names, ", "))}
+	}
+	id, err := c.id(ctx, m)
+	if err != nil {
+		return dst, err
+	}
+	n := len(dst)
+	out := AppendHeader(dst, id)
+	subject := m.subject
+	if c.unionMode {
+		out = avro.AppendLong(out, int64(m.branch))
+		subject = c.unionSubject
+	}
+	out, err = m.encode(out, v)
+	if err != nil {
+		return dst[:n], &EncodeError{Subject: subject, Err: err}
+	}
+	return out, nil
+}
+
+// Decode decodes a frame into *v, a new value of the Go type its writer
+// schema names, resolved from the writer schema to that type's. On error
+// *v is unchanged; errors are *DecodeError and keep the frame.
+func (c *TopicCodec[I]) Decode(ctx context.Context, frame []byte, v *I) error {
+	id, body, err := ParseHeader(frame)
+	if err != nil {
+		return &DecodeError{Data: frame, ID: id, Err: err}
+	}
+	p := c.last.Load()
+	if p == nil || p.id != id {
+		var ok bool
+		if p, ok = c.plans.load(id); !ok {
+			if p, err = c.loadPlan(ctx, id); err != nil {
+				return &DecodeError{Data: frame, ID: id, Err: err}
+			}
+		}
+		c.last.Store(p)
+	}
+	mp := &p.record
+	if p.isUnion {
+		d := avro.NewDecoder(body)
+		i := d.UnionIndex(len(p.branches))
+		if err := d.Err(); err != nil {
+			return &DecodeError{Data: frame, ID: id, Err: classify(err)}
+		}
+		mp, body = &p.branches[i], body[d.Offset():]
+	}
+	if mp.err != nil {
+		return &DecodeError{Data: frame, ID: id, Err: mp.err}
+	}
+	m := c.members[mp.member]
+	var x I
+	if mp.transcode == nil {
+		x, err = m.decode(body)
+	} else {
+		x, err = c.decodeResolved(mp, m, body)
+	}
+	if err != nil {
+		return &DecodeError{Data: frame, ID: id, Err: classify(err)}
+	}
+	*v = x
+	return nil
+}
+
+// decodeResolved transcodes body into m's encoding in a pooled buffer,
+// then decodes that.
+func (c *TopicCodec[I]) decodeResolved(mp *memberPlan, m *topicMember[I], body []byte) (I, error) {
+	s := c.bufs.Get().(*topicScratch)
+	s.d = avro.NewDecoder(body)
+	out := mp.transcode(&s.d, s.buf[:0])
+	var x I
+	err := s.d.Finish()
+	if err == nil {
+		x, err = m.decode(out)
+	}
+	s.d = avro.Decoder{}
+	if cap(out) <= 1<<20 {
+		s.buf = out[:0]
+		c.bufs.Put(s)
+	}
+	return x, err
+}
+
+// loadPlan fetches the writer schema for id and builds the codec's plan.
+func (c *TopicCodec[I]) loadPlan(ctx context.Context, id int) (*topicPlan, error) {
+	return c.planFetches.do(ctx, id, func() (*topicPlan, error) {
+		if p, ok := c.plans.load(id); ok {
+			return p, nil
+		}
+		w, err := c.s.writer(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		p := &topicPlan{id: id}
+		if w.parsed.IsUnion() {
+			p.isUnion = true
+			for i, b := range w.parsed.Branches() {
+				p.branches = append(p.branches, c.memberPlan(b, i))
+			}
+		} else {
+			p.record = c.memberPlan(w.parsed, -1)
+		}
+		c.plans.store(id, p)
+		return p, nil
+	})
+}
+
+// memberPlan finds the member a writer type is read as, and how.
+func (c *TopicCodec[I]) memberPlan(w *avro.WriterSchema, branch int) memberPlan {
+	name := w.FullName()
+	i, ok := c.byName[name]
+	if name == "" || !ok {
+		return memberPlan{member: -1, err: &UnknownTypeError{Topic: c.topic, Type: w.TypeName(), Branch: branch, Known: c.names}}
+	}
+	m := c.members[i]
+	op, err := m.resolver.Plan(w)
+	if err != nil {
+		return memberPlan{member: -1, err: &IncompatibleError{Reader: m.fullName, Reason: err.Error()}}
+	}
+	return memberPlan{member: i, transcode: op}
+}
+
+// UnknownTypeError is a frame whose writer type is none of the codec's
+// member types: a type added to the topic after the events module the
+// consumer was built with, or a frame from another topic. It matches
+// ErrIncompatible, so consumers treat it as permanent (dead-letter).
+type UnknownTypeError struct {
+	Topic  string   // the codec's topic; "" when none was given
+	Type   string   // the writer's full name, or its kind for an unnamed type
+	Branch int      // the branch index when the writer schema is a union; -1 otherwise
+	Known  []string // the member types' full names, sorted
+}
+
+func (e *UnknownTypeError) Error() string {
+	what := "type " + e.Type
+	if e.Branch >= 0 {
+		what = fmt.Sprintf("union branch %d, %s,", e.Branch, e.Type)
+	}
+	topic := "the topic"
+	if e.Topic != "" {
+		topic = "topic " + avro.Quote(e.Topic)
+	}
+	return fmt.Sprintf("%s is not one of the types this codec reads from %s (%s): regenerate the events module with the type listed for the topic in avroctl.yaml (registry.topics), or dead-letter the record",
+		what, topic, strings.Join(e.Known, ", "))
+}
+
+// Is makes the error match ErrIncompatible.
+func (e *UnknownTypeError) Is(target error) bool { return target == ErrIncompatible }
