@@ -2,6 +2,7 @@ package serde
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -100,12 +101,12 @@ type TopicCodec[I any] struct {
 
 	// Encoding as a union branch (TopicName, or a fixed Subject).
 	unionMode    bool
-	union        string
-	unionOwn     *avro.WriterSchema
+	union        string             // TopicTypes.Union; "" when not given
+	unionOwn     *avro.WriterSchema // union, parsed
+	unionBranch  []int              // per member: its branch in union
 	unionSubject string
 	unionSubErr  error
-	unionID      atomic.Int64 // id + 1; 0: not looked up
-	unionErr     error        // why the codec cannot encode as a union
+	target       atomic.Pointer[unionTarget] // nil: not looked up
 
 	plans       cowMap[int, *topicPlan]
 	last        atomic.Pointer[topicPlan]
@@ -121,7 +122,13 @@ type topicMember[I any] struct {
 	subject    string
 	subjectErr error
 	id         atomic.Int64 // id + 1 under subject; 0: not looked up
-	branch     int          // index in the union, -1 without one
+}
+
+// unionTarget is the union schema values are framed with: its id, and the
+// branch index of each member in it.
+type unionTarget struct {
+	id     int
+	branch []int
 }
 
 // topicPlan is how a TopicCodec reads data written with one writer schema.
@@ -179,7 +186,7 @@ func NewTopicCodec[I any](s *Serde, opts CodecOptions, types TopicTypes[I]) (*To
 				return nil, fmt.Errorf("serde: %s and %s both have the Avro name %s; a topic's types must differ by name", m.goType, tm.goType, full)
 			}
 		}
-		m := &topicMember[I]{TopicMember: tm, fullName: full, own: own, resolver: avro.NewResolver(tm.schema), branch: -1}
+		m := &topicMember[I]{TopicMember: tm, fullName: full, own: own, resolver: avro.NewResolver(tm.schema)}
 		m.subject, m.subjectErr = opts.Strategy.Subject(opts.Topic, full, opts.Key)
 		c.byType[tm.typ] = i
 		c.members = append(c.members, m)
@@ -204,41 +211,44 @@ func NewTopicCodec[I any](s *Serde, opts CodecOptions, types TopicTypes[I]) (*To
 		c.unionSubject, c.unionSubErr = TopicName.Subject(opts.Topic, "", opts.Key)
 	}
 	if types.Union != "" {
-		if err := c.setUnion(types.Union); err != nil {
-			return nil, err
+		u, err := avro.ParseWriterSchema(types.Union)
+		if err != nil {
+			return nil, fmt.Errorf("serde: TopicTypes.Union: %v", err)
 		}
-	} else if c.unionMode {
-		c.unionErr = fmt.Errorf("subject %s holds one schema for all of the topic's types, a union, and the codec was given none (TopicTypes.Union)", avro.Quote(c.unionSubject))
+		if c.unionBranch, err = c.branchesIn(u); err != nil {
+			return nil, fmt.Errorf("serde: TopicTypes.Union: %v", err)
+		}
+		c.union, c.unionOwn = types.Union, u
 	}
 	return c, nil
 }
 
-// setUnion checks the union schema against the members and notes each
-// member's branch.
-func (c *TopicCodec[I]) setUnion(text string) error {
-	u, err := avro.ParseWriterSchema(text)
-	if err != nil {
-		return fmt.Errorf("serde: TopicTypes.Union: %v", err)
-	}
+// branchesIn returns the branch of union u each member is encoded as: the
+// branch with the member's full name, which must have the member's own
+// canonical form (a branch of another version of the type would make the
+// frame lie about its schema).
+func (c *TopicCodec[I]) branchesIn(u *avro.WriterSchema) ([]int, error) {
 	if !u.IsUnion() {
-		return fmt.Errorf("serde: TopicTypes.Union is a %s, not a union", u.TypeName())
+		return nil, fmt.Errorf("the schema is a %s, not a union", u.TypeName())
 	}
 	branches := u.Branches()
-	for _, m := range c.members {
+	out := make([]int, len(c.members))
+	for j, m := range c.members {
+		out[j] = -1
 		for i, b := range branches {
-			if b.FullName() == m.fullName {
-				if !b.SameCanonicalForm(m.own) {
-					return fmt.Errorf("serde: TopicTypes.Union: branch %d, %s, is not %s's schema", i, m.fullName, m.goType)
-				}
-				m.branch = i
+			if b.FullName() != m.fullName {
+				continue
 			}
+			if !b.SameCanonicalForm(m.own) {
+				return nil, fmt.Errorf("branch %d, %s, is another version of the type than %s's", i, m.fullName, m.goType)
+			}
+			out[j] = i
 		}
-		if m.branch < 0 {
-			return fmt.Errorf("serde: TopicTypes.Union has no branch %s", m.fullName)
+		if out[j] < 0 {
+			return nil, fmt.Errorf("the union has no branch %s", m.fullName)
 		}
 	}
-	c.union, c.unionOwn = text, u
-	return nil
+	return out, nil
 }
 
 // Topic returns the topic the codec was made for.
@@ -282,21 +292,11 @@ func (c *TopicCodec[I]) IDs(ctx context.Context) (map[string]int, error) {
 // id returns the schema id m's values are framed with.
 func (c *TopicCodec[I]) id(ctx context.Context, m *topicMember[I]) (int, error) {
 	if c.unionMode {
-		if id := c.unionID.Load(); id != 0 {
-			return int(id - 1), nil
-		}
-		if c.unionSubErr != nil {
-			return 0, &EncodeError{Err: c.unionSubErr}
-		}
-		if c.unionErr != nil {
-			return 0, &EncodeError{Subject: c.unionSubject, Err: c.unionErr}
-		}
-		id, err := c.s.schemaID(ctx, c.unionSubject, c.union, c.unionOwn, c.autoRegister)
+		t, err := c.unionTarget(ctx)
 		if err != nil {
-			return 0, &EncodeError{Subject: c.unionSubject, Err: err}
+			return 0, err
 		}
-		c.unionID.Store(int64(id) + 1)
-		return id, nil
+		return t.id, nil
 	}
 	if id := m.id.Load(); id != 0 {
 		return int(id - 1), nil
@@ -312,6 +312,58 @@ func (c *TopicCodec[I]) id(ctx context.Context, m *topicMember[I]) (int, error) 
 	return id, nil
 }
 
+// unionTarget returns the union values are framed with, finding it once:
+// the codec's own union (TopicTypes.Union) if the subject has it (or
+// AutoRegister registers it), otherwise the subject's latest version,
+// if every member is one of its branches with the member's own schema.
+// The latter is what Confluent's serializers do for a union of
+// references (use.latest.version=true): the union's branch order and its
+// other branches are then the registry's business.
+func (c *TopicCodec[I]) unionTarget(ctx context.Context) (*unionTarget, error) {
+	if t := c.target.Load(); t != nil {
+		return t, nil
+	}
+	if c.unionSubErr != nil {
+		return nil, &EncodeError{Err: c.unionSubErr}
+	}
+	fail := func(err error) (*unionTarget, error) {
+		return nil, &EncodeError{Subject: c.unionSubject, Err: err}
+	}
+	var lookupErr error
+	if c.union != "" {
+		id, err := c.s.schemaID(ctx, c.unionSubject, c.union, c.unionOwn, c.autoRegister)
+		if err == nil {
+			t := &unionTarget{id: id, branch: c.unionBranch}
+			c.target.Store(t)
+			return t, nil
+		}
+		if c.autoRegister || !errors.Is(err, ErrUnknownSchema) {
+			return fail(err)
+		}
+		lookupErr = err
+	} else if c.autoRegister {
+		return fail(fmt.Errorf("the subject holds one schema for all of the topic's types, a union, and the codec has none to register (TopicTypes.Union)"))
+	}
+	latest, err := c.s.reg.SchemaByVersion(ctx, c.unionSubject, -1)
+	if err != nil {
+		if lookupErr != nil {
+			return fail(lookupErr)
+		}
+		return fail(err)
+	}
+	w, err := c.s.writer(ctx, latest.ID)
+	if err != nil {
+		return fail(err)
+	}
+	branch, err := c.branchesIn(w.parsed)
+	if err != nil {
+		return fail(fmt.Errorf("%w: the latest version (schema id %d) cannot frame this module's types: %v", ErrUnknownSchema, latest.ID, err))
+	}
+	t := &unionTarget{id: latest.ID, branch: branch}
+	c.target.Store(t)
+	return t, nil
+}
+
 // Encode returns the framed encoding of v.
 func (c *TopicCodec[I]) Encode(ctx context.Context, v I) ([]byte, error) {
 	return c.AppendEncode(ctx, nil, v)
@@ -322,22 +374,29 @@ func (c *TopicCodec[I]) Encode(ctx context.Context, v I) ([]byte, error) {
 // with the union's id and v's branch index before v's encoding. On error
 // dst is returned unchanged in length.
 func (c *TopicCodec[I]) AppendEncode(ctx context.Context, dst []byte, v I) ([]byte, error) {
-	m, ok := c.memberOf(v)
+	i, ok := c.byType[reflect.TypeOf(any(v))]
 	if !ok {
 		return dst, &EncodeError{Err: fmt.Errorf("%T is not one of the types of topic %s (%s)", any(v), avro.Quote(c.topic), strings.Join(c.names, ", "))}
 	}
-	id, err := c.id(ctx, m)
-	if err != nil {
-		return dst, err
-	}
+	m := c.members[i]
 	n := len(dst)
-	out := AppendHeader(dst, id)
+	var out []byte
 	subject := m.subject
 	if c.unionMode {
-		out = avro.AppendLong(out, int64(m.branch))
+		t, err := c.unionTarget(ctx)
+		if err != nil {
+			return dst, err
+		}
+		out = avro.AppendLong(AppendHeader(dst, t.id), int64(t.branch[i]))
 		subject = c.unionSubject
+	} else {
+		id, err := c.id(ctx, m)
+		if err != nil {
+			return dst, err
+		}
+		out = AppendHeader(dst, id)
 	}
-	out, err = m.encode(out, v)
+	out, err := m.encode(out, v)
 	if err != nil {
 		return dst[:n], &EncodeError{Subject: subject, Err: err}
 	}

@@ -181,6 +181,29 @@ func TestTopicNameUnion(t *testing.T) {
 		}
 	}
 
+	// Without a union of its own, or when the subject has not got it, the
+	// codec frames with the subject's latest union, in its branch order.
+	reversedID := must(cl.RegisterSchema(ctx, "r-value", Schema{Schema: `["com.acme.test.Payment","com.acme.test.Order"]`,
+		References: []Reference{{Name: "com.acme.test.Payment", Subject: "com.acme.test.Payment", Version: 2}, orderRef}}))
+	for _, union := range []string{"", testTopicTypes().Union} {
+		types := testTopicTypes()
+		types.Union = union
+		rc := mustTopicCodec(t, New(cl), CodecOptions{Topic: "r"}, types)
+		frame, err := rc.Encode(ctx, &testOrder)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := testOrder.AppendAvro(nil)
+		if want := append(avro.AppendLong(AppendHeader(nil, reversedID), 1), body...); !bytes.Equal(frame, want) {
+			t.Errorf("union %q: framed % x, want % x (the latest union's id, branch 1)", union, frame, want)
+		}
+	}
+	// A latest union with another version of a member cannot frame it.
+	wc := mustTopicCodec(t, New(cl), CodecOptions{Topic: "w"}, testTopicTypes())
+	if _, err := wc.Encode(ctx, &testOrder); !errors.Is(err, ErrUnknownSchema) || !strings.Contains(err.Error(), "another version") {
+		t.Errorf("encoding against a union with Payment v1: %v, want ErrUnknownSchema naming the version mismatch", err)
+	}
+
 	orderBody, _ := testOrder.AppendAvro(nil)
 	payBody, _ := (&paymentV1{ID: "p-0", Amount: 7}).AppendAvro(nil)
 	wide := func(branch int64, body ...byte) []byte {
@@ -267,7 +290,7 @@ func TestNewTopicCodecErrors(t *testing.T) {
 			_, err := NewTopicCodec(sd, CodecOptions{}, types)
 			return err
 		}},
-		{"union with another version", "is not *serde.paymentV2's schema", func() error {
+		{"union with another version", "another version of the type than *serde.paymentV2's", func() error {
 			types := testTopicTypes()
 			types.Union = "[" + orderSchema + "," + paymentV1Schema + "]"
 			_, err := NewTopicCodec(sd, CodecOptions{}, types)
