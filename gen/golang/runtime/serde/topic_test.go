@@ -78,6 +78,28 @@ func TestTopicRecordName(t *testing.T) {
 		}
 	}
 
+	// A producer of one of the types shares the topic codec.
+	enc, err := EncoderFor[paymentV2](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var _ interface {
+		ID(context.Context) (int, error)
+		FullName() string
+		AppendEncode(context.Context, []byte, *paymentV2) ([]byte, error)
+	} = enc
+	if id, err := enc.ID(ctx); err != nil || id != ids["com.acme.test.Payment"] || enc.FullName() != "com.acme.test.Payment" {
+		t.Errorf("EncoderFor[paymentV2]: id %d, %v, name %s", id, err, enc.FullName())
+	}
+	viaEnc, err1 := enc.AppendEncode(ctx, nil, &testPayment)
+	viaCodec, err2 := c.Encode(ctx, &testPayment)
+	if err1 != nil || err2 != nil || !bytes.Equal(viaEnc, viaCodec) {
+		t.Errorf("EncoderFor framed % x (%v), the codec % x (%v)", viaEnc, err1, viaCodec, err2)
+	}
+	if _, err := EncoderFor[paymentV1](c); err == nil || !strings.Contains(err.Error(), "*serde.paymentV1 is not one of the types") {
+		t.Errorf("EncoderFor a type of no member: %v", err)
+	}
+
 	// A producer still on Payment v1 (same subject, older version).
 	old := mustCodec[paymentV1](t, sd, CodecOptions{Topic: "t", Strategy: TopicRecordName, AutoRegister: true})
 	frame, err := old.Encode(ctx, &paymentV1{ID: "p-0", Amount: 7})
@@ -222,6 +244,11 @@ func TestTopicNameUnion(t *testing.T) {
 	} else if !strings.Contains(err.Error(), "union branch 2, com.acme.test.Shipment,") {
 		t.Errorf("message %q does not name the branch", err)
 	}
+	// An error in a branch's value counts its offset from the frame's body.
+	var ae *avro.DecodeError
+	if err := c.Decode(ctx, wide(0, append(orderBody, 9)...), &out); !errors.As(err, &ae) || ae.Offset != 1+len(orderBody) {
+		t.Errorf("trailing byte after branch 0: %v, want an *avro.DecodeError at body offset %d", err, 1+len(orderBody))
+	}
 	for _, frame := range [][]byte{wide(3, 4), wide(-1), AppendHeader(nil, wideID), wide(1, payBody[:2]...)} {
 		var de *DecodeError
 		if err := c.Decode(ctx, frame, &out); !errors.As(err, &de) || !bytes.Equal(de.Data, frame) {
@@ -335,6 +362,17 @@ func TestTopicDecodeAllocations(t *testing.T) {
 	got := testing.AllocsPerRun(100, func() { c.Decode(ctx, frame, &out) })
 	if got != raw {
 		t.Errorf("Decode: %v allocations, new value + UnmarshalAvro: %v; want equal", got, raw)
+	}
+	// The same for a union writer (TopicName).
+	u := mustTopicCodec(t, New(newMemRegistry()), CodecOptions{Topic: "t", AutoRegister: true}, testTopicTypes())
+	if frame, err = u.Encode(ctx, &testPayment); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Decode(ctx, frame, &out); err != nil || !reflect.DeepEqual(out, &testPayment) {
+		t.Fatalf("union frame: %#v, %v", out, err)
+	}
+	if got := testing.AllocsPerRun(100, func() { u.Decode(ctx, frame, &out) }); got != raw {
+		t.Errorf("Decode of a union frame: %v allocations, new value + UnmarshalAvro: %v; want equal", got, raw)
 	}
 }
 
