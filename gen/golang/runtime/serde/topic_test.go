@@ -421,3 +421,44 @@ func FuzzTopicDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestTopicConcurrent: goroutines encoding and decoding both types, under
+// both framings, from a cold cache, agree (run with -race).
+func TestTopicConcurrent(t *testing.T) {
+	ctx := context.Background()
+	mem := newMemRegistry()
+	codecs := []*TopicCodec[testEvent]{
+		mustTopicCodec(t, New(mem), CodecOptions{Topic: "t", Strategy: TopicRecordName, AutoRegister: true}, testTopicTypes()),
+		mustTopicCodec(t, New(mem), CodecOptions{Topic: "t", AutoRegister: true}, testTopicTypes()),
+	}
+	done := make(chan error)
+	const workers = 8
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			c := codecs[w%2]
+			for i := 0; i < 50; i++ {
+				in := []testEvent{&testOrder, &testPayment}[(w+i)%2]
+				frame, err := c.Encode(ctx, in)
+				if err != nil {
+					done <- err
+					return
+				}
+				var out testEvent
+				if err := codecs[(w+i)%2].Decode(ctx, frame, &out); err != nil {
+					done <- err
+					return
+				}
+				if !reflect.DeepEqual(out, in) {
+					done <- errors.New("decoded another value")
+					return
+				}
+			}
+			done <- nil
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
