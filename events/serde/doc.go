@@ -16,6 +16,18 @@
 //	bytes 1-4  schema id, big-endian
 //	bytes 5-   Avro binary encoding of the value with that schema
 //
+// Encode writes that. Decode also reads what Confluent Platform 8
+// producers write: magic byte 1 followed by the schema's 16-byte GUID
+// (bytes 1-16, the Avro body from byte 17), the writer schema then fetched
+// with GET /schemas/guids/{guid}. And with HeaderSchemaIdSerializer the id
+// travels in a record header, __value_schema_id (or __key_schema_id for
+// keys), holding those 17 bytes (or magic byte 0 and a 4-byte id), while
+// the value is plain Avro: Codec.DecodeWithHeaders takes the record's
+// headers and reads the id there first, as Confluent's
+// DualSchemaIdDeserializer does, falling back to the payload prefix. GUIDs
+// are cached like ids: known ones for good, unknown ones for NotFoundTTL
+// in a bounded cache.
+//
 // # Use
 //
 // One Serde per registry, one Codec per event type:
@@ -58,13 +70,15 @@
 //
 // # Errors
 //
-// Every Decode error is a *DecodeError that keeps the original bytes and
-// the schema id, so a consumer can send the record to a dead-letter topic
-// unchanged. Route with errors.Is:
+// Every Decode error is a *DecodeError that keeps the original bytes, the
+// schema id or GUID and the header it came from, so a consumer can send the
+// record to a dead-letter topic unchanged. Route with errors.Is:
 //
-//	ErrMagicByte            not a schema-registry frame (permanent)
-//	ErrTruncated            frame or Avro body ends early (permanent)
-//	ErrUnknownSchema        the registry does not know the id (404);
+//	ErrMagicByte            not a schema-registry frame, or a bad schema
+//	                        id header (permanent)
+//	ErrTruncated            frame, id header or Avro body ends early
+//	                        (permanent)
+//	ErrUnknownSchema        the registry does not know the id or GUID (404);
 //	                        remembered for NotFoundTTL (10 s), so a run of
 //	                        frames with a bad id costs one request
 //	ErrIncompatible         the writer schema cannot be read as the Go type

@@ -111,9 +111,13 @@ type TopicCodec[I any] struct {
 	unionSubErr  error
 	target       atomic.Pointer[unionTarget] // nil: not looked up
 
-	plans       cowMap[int, *topicPlan]
+	// idHeader is the record header that may carry the schema id
+	// (DecodeWithHeaders).
+	idHeader string
+
+	plans       cowMap[schemaKey, *topicPlan]
 	last        atomic.Pointer[topicPlan]
-	planFetches flight[int, *topicPlan]
+	planFetches flight[schemaKey, *topicPlan]
 	bufs        sync.Pool // *topicScratch
 }
 
@@ -136,7 +140,7 @@ type unionTarget struct {
 
 // topicPlan is how a TopicCodec reads data written with one writer schema.
 type topicPlan struct {
-	id       int
+	key      schemaKey
 	isUnion  bool
 	record   memberPlan   // the writer is not a union
 	branches []memberPlan // the writer is a union: one per branch
@@ -163,7 +167,10 @@ func NewTopicCodec[I any](s *Serde, opts CodecOptions, types TopicTypes[I]) (*To
 		return nil, fmt.Errorf("serde: a topic codec needs at least one member type")
 	}
 	c := &TopicCodec[I]{s: s, topic: opts.Topic, autoRegister: opts.AutoRegister,
-		byName: map[string]int{}, byType: map[reflect.Type]int{}}
+		byName: map[string]int{}, byType: map[reflect.Type]int{}, idHeader: ValueSchemaIDHeader}
+	if opts.Key {
+		c.idHeader = KeySchemaIDHeader
+	}
 	c.bufs.New = func() any { return &topicScratch{buf: make([]byte, 0, 512)} }
 	var iface I
 	for i, tm := range types.Members {
@@ -407,47 +414,79 @@ func (c *TopicCodec[I]) AppendEncode(ctx context.Context, dst []byte, v I) ([]by
 }
 
 // Decode decodes a frame into *v, a new value of the Go type its writer
-// schema names, resolved from the writer schema to that type's. On error
-// *v is unchanged; errors are *DecodeError and keep the frame.
+// schema names (magic byte 0 and a schema id, or magic byte 1 and a schema
+// GUID), resolved from the writer schema to that type's. On error *v is
+// unchanged; errors are *DecodeError and keep the frame.
 func (c *TopicCodec[I]) Decode(ctx context.Context, frame []byte, v *I) error {
-	id, body, err := ParseHeader(frame)
+	k, body, err := parseFrame(frame)
 	if err != nil {
-		return &DecodeError{Data: frame, ID: id, Err: err}
+		return &DecodeError{Data: frame, ID: -1, Err: err}
+	}
+	return c.decodeBody(ctx, frame, k, "", body, v)
+}
+
+// DecodeWithHeaders is Decode for a record whose schema id may travel in a
+// header, as Codec.DecodeWithHeaders reads it: the codec's schema id
+// header (ValueSchemaIDHeader, or KeySchemaIDHeader for a key codec) when
+// present with a non-nil value, payload then being the plain Avro body;
+// otherwise the payload's prefix.
+func (c *TopicCodec[I]) DecodeWithHeaders(ctx context.Context, header func(key string) ([]byte, bool), payload []byte, v *I) error {
+	if header != nil {
+		if value, ok := header(c.idHeader); ok && value != nil {
+			k, err := parseIDHeader(value, c.idHeader)
+			if err != nil {
+				return &DecodeError{Data: payload, ID: -1, Header: c.idHeader, Err: err}
+			}
+			return c.decodeBody(ctx, payload, k, c.idHeader, payload, v)
+		}
+	}
+	return c.Decode(ctx, payload, v)
+}
+
+// decodeBody decodes body, written with the schema k names, into *v. data
+// and header are what a DecodeError reports.
+func (c *TopicCodec[I]) decodeBody(ctx context.Context, data []byte, k schemaKey, header string, body []byte, v *I) error {
+	fail := func(err error) error {
+		id, guid := k.ref()
+		return &DecodeError{Data: data, ID: id, GUID: guid, Header: header, Err: err}
 	}
 	p := c.last.Load()
-	if p == nil || p.id != id {
+	if p == nil || p.key != k {
 		var ok bool
-		if p, ok = c.plans.load(id); !ok {
-			if p, err = c.loadPlan(ctx, id); err != nil {
-				return &DecodeError{Data: frame, ID: id, Err: err}
+		var err error
+		if p, ok = c.plans.load(k); !ok {
+			if p, err = c.loadPlan(ctx, k); err != nil {
+				return fail(err)
 			}
 		}
 		c.last.Store(p)
 	}
+	full := len(body)
 	mp := &p.record
 	if p.isUnion {
 		d := avro.NewDecoder(body)
 		i := d.UnionIndex(len(p.branches))
 		if err := d.Err(); err != nil {
-			return &DecodeError{Data: frame, ID: id, Err: classify(err)}
+			return fail(classify(err))
 		}
 		mp, body = &p.branches[i], body[d.Offset():]
 	}
 	if mp.err != nil {
-		return &DecodeError{Data: frame, ID: id, Err: mp.err}
+		return fail(mp.err)
 	}
 	m := c.members[mp.member]
 	var x I
+	var err error
 	if mp.transcode == nil {
 		x, err = m.decode(body)
 		if err != nil && p.isUnion {
-			shiftOffset(err, len(frame)-HeaderSize-len(body))
+			shiftOffset(err, full-len(body))
 		}
 	} else {
 		x, err = c.decodeResolved(mp, m, body)
 	}
 	if err != nil {
-		return &DecodeError{Data: frame, ID: id, Err: classify(err)}
+		return fail(classify(err))
 	}
 	*v = x
 	return nil
@@ -482,17 +521,17 @@ func (c *TopicCodec[I]) decodeResolved(mp *memberPlan, m *topicMember[I], body [
 	return x, err
 }
 
-// loadPlan fetches the writer schema for id and builds the codec's plan.
-func (c *TopicCodec[I]) loadPlan(ctx context.Context, id int) (*topicPlan, error) {
-	return c.planFetches.do(ctx, id, func() (*topicPlan, error) {
-		if p, ok := c.plans.load(id); ok {
+// loadPlan fetches the writer schema k names and builds the codec's plan.
+func (c *TopicCodec[I]) loadPlan(ctx context.Context, k schemaKey) (*topicPlan, error) {
+	return c.planFetches.do(ctx, k, func() (*topicPlan, error) {
+		if p, ok := c.plans.load(k); ok {
 			return p, nil
 		}
-		w, err := c.s.writer(ctx, id)
+		w, err := c.s.writerFor(ctx, k)
 		if err != nil {
 			return nil, err
 		}
-		p := &topicPlan{id: id}
+		p := &topicPlan{key: k}
 		if w.parsed.IsUnion() {
 			p.isUnion = true
 			for i, b := range w.parsed.Branches() {
@@ -501,7 +540,7 @@ func (c *TopicCodec[I]) loadPlan(ctx context.Context, id int) (*topicPlan, error
 		} else {
 			p.record = c.memberPlan(w.parsed, -1)
 		}
-		c.plans.store(id, p)
+		c.plans.store(k, p)
 		return p, nil
 	})
 }

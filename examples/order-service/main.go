@@ -62,6 +62,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer db.Close()
+	// One connection: SQLite has one writer at a time, and with several
+	// connections the handlers queue in SQLite's busy handler, which is
+	// not fair: measured, some transactions waited 1-2 s while others went
+	// through, and the consumer's commits (the finished prefix of each
+	// partition) stalled behind them. One connection queues them in Go.
+	db.SetMaxOpenConns(1)
 	cfg := kc.Config()
 	if *instance != "" {
 		cfg.Opts = append(cfg.Opts, kgo.InstanceID(*instance))

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sasl/plain"
+
 	"gitlab.com/acme/avroctl/events/v2/serde"
 	"gitlab.com/acme/avroctl/kafka"
 )
@@ -45,8 +48,9 @@ func (r *Registry) Client() (*serde.Client, error) {
 type Kafka struct{ brokers *string }
 
 // KafkaFlags defines --bootstrap-servers (default
-// $KAFKA_BOOTSTRAP_SERVERS), avroctl's convention. SASL and TLS are
-// kafka.Config.Opts in a real service; the examples run on a local broker.
+// $KAFKA_BOOTSTRAP_SERVERS), avroctl's convention. SASL/PLAIN comes from
+// $KAFKA_SASL_USERNAME and $KAFKA_SASL_PASSWORD, never from flags; TLS and
+// SCRAM would be more kafka.Config.Opts, as avroctl's own commands have.
 func KafkaFlags(fs *flag.FlagSet) *Kafka {
 	return &Kafka{brokers: fs.String("bootstrap-servers", env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
 		"Kafka brokers, host:port,... (env KAFKA_BOOTSTRAP_SERVERS)")}
@@ -60,5 +64,9 @@ func (k *Kafka) Config() kafka.Config {
 			bs = append(bs, b)
 		}
 	}
-	return kafka.Config{Brokers: bs}
+	cfg := kafka.Config{Brokers: bs}
+	if user := os.Getenv("KAFKA_SASL_USERNAME"); user != "" {
+		cfg.Opts = append(cfg.Opts, kgo.SASL(plain.Auth{User: user, Pass: os.Getenv("KAFKA_SASL_PASSWORD")}.AsMechanism()))
+	}
+	return cfg
 }

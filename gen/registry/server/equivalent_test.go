@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"gitlab.com/acme/avroctl/gen/registry/store"
 )
 
 // orderInline is order with the referenced type written out, as a
@@ -26,7 +28,8 @@ func setUpReferencingVersion(t *testing.T) string {
 // the stored version, with its text and references.
 func storedOrder() string {
 	text, _ := json.Marshal(order)
-	return `{"subject":"orders-value","version":1,"id":2,` + moneyRef + `,"schema":` + string(text) + `}`
+	return `{"subject":"orders-value","version":1,"id":2,` + moneyRef + `,"schema":` + string(text) +
+		guidOf(order, store.Reference{Name: "com.acme.Money", Subject: "com.acme.Money", Version: 1}) + `}`
 }
 
 func TestLookupByParsedSchema(t *testing.T) {

@@ -75,6 +75,7 @@ func FuzzSubjectAndQuery(f *testing.F) {
 	for _, s := range [][2]string{
 		{"user-value", "deleted=true"}, {"\xff", ""}, {"a\xc3", "offset=1&limit=2"}, {"\uFFFD", "latestOnly=true"},
 		{"", "subjectPrefix=%FF"}, {" ", "offset=-1"}, {"x/y", "limit=99999999999"},
+		{"ef524ea1-b91e-7317-3d93-8ade36c1db32", ""}, {"EF524EA1-B91E-7317-3D93-8ADE36C1DB3Z", ""},
 	} {
 		f.Add(s[0], s[1])
 	}
@@ -92,6 +93,8 @@ func FuzzSubjectAndQuery(f *testing.F) {
 			{"POST", "/subjects/" + esc + "?" + query, body(`"int"`)},
 			{"GET", "/schemas?" + query, ""},
 			{"GET", "/subjects?" + query, ""},
+			{"GET", "/schemas/guids/" + esc, ""}, // the subject's bytes as a GUID
+			{"GET", "/schemas/guids/" + store.SchemaGUID(`"int"`, nil) + "?" + query, ""},
 		} {
 			req, err := http.NewRequest(rt.method, "http://registry"+rt.path, strings.NewReader(rt.body))
 			if err != nil {

@@ -251,7 +251,7 @@ func (s *Server) registeredVersion(st *store.State, subject string, req *registe
 func (s *Server) appendRegister(tx *store.Tx, subject string, version, id int, newID bool, ps *parsedSchema) error {
 	e := store.Event{Op: store.OpRegister, Subject: subject, Version: version, ID: id}
 	if newID {
-		e.Schema = &store.Schema{ID: id, Text: ps.text, References: ps.refs}
+		e.Schema = &store.Schema{ID: id, Text: ps.text, References: ps.refs, GUID: store.SchemaGUID(ps.text, ps.refs)}
 	}
 	if err := tx.Append(e); err != nil {
 		return fmt.Errorf("register %s version %d: %w", subject, version, err)

@@ -40,9 +40,43 @@ func (s *Server) withSchema(r *http.Request, fn func(st *store.State, sc *store.
 func (s *Server) handleSchemaByID(w http.ResponseWriter, r *http.Request) error {
 	var resp schemaByIDResponse
 	err := s.withSchema(r, func(st *store.State, sc *store.Schema) error {
-		resp = schemaByIDResponse{SchemaType: sc.Type, Schema: sc.Text, References: sc.References}
+		resp = schemaByIDResponse{SchemaType: sc.Type, Schema: sc.Text, References: sc.References, GUID: sc.GUID}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// handleSchemaByGUID is GET /schemas/guids/{guid} (Confluent Platform 8):
+// the schema whose content has the GUID, answered like GET
+// /schemas/ids/{id}. Like an id, a GUID is served while a subject version
+// (soft-deleted ones included) uses its schema. A malformed GUID is simply
+// not found (40403), as a malformed id is, with the reason in the message.
+func (s *Server) handleSchemaByGUID(w http.ResponseWriter, r *http.Request) error {
+	raw := r.PathValue("guid")
+	b, err := store.ParseGUID(raw)
+	if err != nil {
+		return errorf(CodeSchemaNotFound, "Schema %s not found: %v", strconv.Quote(raw), err)
+	}
+	guid := store.FormatGUID(b)
+	var resp schemaByIDResponse
+	err = storeErr(s.store.View(func(st *store.State) error {
+		id, ok := st.IDForGUID(guid)
+		if ok && !usedByVersion(st, id) {
+			// IMPORT can store one content under two ids; the index names
+			// the lowest, and another may be the one still in use.
+			id, ok = usedIDWithGUID(st, guid)
+		}
+		sc := st.Schemas[id]
+		if !ok || sc == nil {
+			return errorf(CodeSchemaNotFound, "Schema %s not found", guid)
+		}
+		resp = schemaByIDResponse{SchemaType: sc.Type, Schema: sc.Text, References: sc.References, GUID: sc.GUID}
+		return nil
+	}))
 	if err != nil {
 		return err
 	}
@@ -191,7 +225,7 @@ func (s *Server) handleSchemas(w http.ResponseWriter, r *http.Request) error {
 			buf.WriteByte(',')
 		}
 		err := enc.Encode(subjectVersionResponse{Subject: row.subject, Version: row.version, ID: row.sc.ID,
-			SchemaType: row.sc.Type, References: row.sc.References, Schema: row.sc.Text})
+			SchemaType: row.sc.Type, References: row.sc.References, Schema: row.sc.Text, GUID: row.sc.GUID})
 		if err != nil {
 			// The status is sent; all that is left is to cut the answer
 			// short, which the client sees as invalid JSON.
@@ -220,4 +254,16 @@ func queryInt(r *http.Request, name string, def int) (int, error) {
 		return 0, errorf(CodeBadRequest, "Query parameter %s=%s is not an integer", name, strconv.Quote(raw))
 	}
 	return n, nil
+}
+
+// usedIDWithGUID returns the lowest id with guid that a subject version
+// uses. It scans every schema: it runs only when the indexed id is unused.
+func usedIDWithGUID(st *store.State, guid string) (int, bool) {
+	best := 0
+	for id, sc := range st.Schemas {
+		if sc.GUID == guid && (best == 0 || id < best) && usedByVersion(st, id) {
+			best = id
+		}
+	}
+	return best, best != 0
 }

@@ -144,6 +144,7 @@ func versionResponse(st *store.State, subject string, v *store.Version) subjectV
 		SchemaType: sc.Type,
 		References: sc.References,
 		Schema:     sc.Text,
+		GUID:       sc.GUID,
 	}
 }
 

@@ -237,7 +237,7 @@ func TestSchemasPaging(t *testing.T) {
 	}
 	expect(t, u, "DELETE", "/subjects/b/versions/3", "", 200, `3`)
 	item := func(sub string, v, id int, typ string) string {
-		return fmt.Sprintf(`{"subject":"%s","version":%d,"id":%d,"schema":"\"%s\""}`, sub, v, id, typ)
+		return fmt.Sprintf(`{"subject":"%s","version":%d,"id":%d,"schema":"\"%s\""%s}`, sub, v, id, typ, guidOf(`"`+typ+`"`))
 	}
 	all := []string{item("a", 1, 1, "int"), item("a", 2, 2, "long"), item("a", 3, 3, "string"),
 		item("b", 1, 1, "int"), item("b", 2, 2, "long"),

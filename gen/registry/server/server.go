@@ -132,6 +132,7 @@ func (s *Server) registerRoutes() {
 		{"GET /schemas/ids/{id}/schema", s.handleSchemaTextByID},
 		{"GET /schemas/ids/{id}/subjects", s.handleSubjectsByID},
 		{"GET /schemas/ids/{id}/versions", s.handleVersionsByID},
+		{"GET /schemas/guids/{guid}", s.handleSchemaByGUID},
 		{"GET /subjects", s.handleSubjects},
 		{"POST /subjects/{subject}", s.handleLookup},
 		{"DELETE /subjects/{subject}", s.handleDeleteSubject},

@@ -59,6 +59,11 @@ func call(t testing.TB, base, method, path, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// guidOf is the ,"guid":"..." member answers end with for a schema.
+func guidOf(text string, refs ...store.Reference) string {
+	return `,"guid":"` + store.SchemaGUID(text, refs) + `"`
+}
+
 // expect checks status and exact body.
 func expect(t *testing.T, base, method, path, body string, status int, want string) {
 	t.Helper()
@@ -125,11 +130,11 @@ func TestRegisterAndRead(t *testing.T) {
 	v1JSON, _ := json.Marshal(userV1)
 	v2JSON, _ := json.Marshal(userV2)
 	expect(t, u, "GET", "/subjects/user-value/versions/1", "", 200,
-		`{"subject":"user-value","version":1,"id":2,"schema":`+string(v1JSON)+`}`)
+		`{"subject":"user-value","version":1,"id":2,"schema":`+string(v1JSON)+guidOf(userV1)+`}`)
 	expect(t, u, "GET", "/subjects/user-value/versions/latest", "", 200,
-		`{"subject":"user-value","version":2,"id":3,"schema":`+string(v2JSON)+`}`)
+		`{"subject":"user-value","version":2,"id":3,"schema":`+string(v2JSON)+guidOf(userV2)+`}`)
 	expect(t, u, "GET", "/subjects/user-value/versions/-1", "", 200,
-		`{"subject":"user-value","version":2,"id":3,"schema":`+string(v2JSON)+`}`)
+		`{"subject":"user-value","version":2,"id":3,"schema":`+string(v2JSON)+guidOf(userV2)+`}`)
 	expect(t, u, "GET", "/subjects/user-value/versions/1/schema", "", 200, userV1)
 	expectCode(t, u, "GET", "/subjects/user-value/versions/abc", "", CodeInvalidVersion)
 	expectCode(t, u, "GET", "/subjects/user-value/versions/0", "", CodeInvalidVersion)
@@ -137,18 +142,18 @@ func TestRegisterAndRead(t *testing.T) {
 	expectCode(t, u, "GET", "/subjects/nope/versions/1", "", CodeSubjectNotFound)
 	expectCode(t, u, "GET", "/subjects/nope/versions", "", CodeSubjectNotFound)
 
-	expect(t, u, "GET", "/schemas/ids/2", "", 200, `{"schema":`+string(v1JSON)+`}`)
+	expect(t, u, "GET", "/schemas/ids/2", "", 200, `{"schema":`+string(v1JSON)+guidOf(userV1)+`}`)
 	expect(t, u, "GET", "/schemas/ids/2/schema", "", 200, userV1)
 	expect(t, u, "GET", "/schemas/ids/2/subjects", "", 200, `["other","user-value"]`)
 	expect(t, u, "GET", "/schemas/ids/2/versions", "", 200, `[{"subject":"other","version":1},{"subject":"user-value","version":1}]`)
 	expectCode(t, u, "GET", "/schemas/ids/99", "", CodeSchemaNotFound)
 	expectCode(t, u, "GET", "/schemas/ids/x", "", CodeSchemaNotFound)
 	expect(t, u, "GET", "/schemas?subjectPrefix=user&latestOnly=true", "", 200,
-		`[{"subject":"user-value","version":2,"id":3,"schema":`+string(v2JSON)+`}]`)
+		`[{"subject":"user-value","version":2,"id":3,"schema":`+string(v2JSON)+guidOf(userV2)+`}]`)
 
 	// Lookup.
 	expect(t, u, "POST", "/subjects/user-value", body(userV1), 200,
-		`{"subject":"user-value","version":1,"id":2,"schema":`+string(v1JSON)+`}`)
+		`{"subject":"user-value","version":1,"id":2,"schema":`+string(v1JSON)+guidOf(userV1)+`}`)
 	expectCode(t, u, "POST", "/subjects/user-value", body(userBad), CodeSchemaNotFound)
 	expectCode(t, u, "POST", "/subjects/nope", body(userV1), CodeSubjectNotFound)
 }
@@ -318,10 +323,12 @@ func TestReferences(t *testing.T) {
 	expectCode(t, u, "POST", "/subjects/orders2-value/versions", body(order, `"references":[{"name":"com.acme.Money","subject":"nope","version":1}]`), CodeInvalidSchema)
 	// The stored text names the referenced type instead of inlining it.
 	orderJSON, _ := json.Marshal(`{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"},{"name":"total","type":"Money"}]}`)
+	orderGUID := guidOf(`{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"},{"name":"total","type":"Money"}]}`,
+		store.Reference{Name: "com.acme.Money", Subject: "com.acme.Money", Version: 1})
 	expect(t, u, "GET", "/subjects/orders-value/versions/1", "", 200,
-		`{"subject":"orders-value","version":1,"id":2,"references":[{"name":"com.acme.Money","subject":"com.acme.Money","version":1}],"schema":`+string(orderJSON)+`}`)
+		`{"subject":"orders-value","version":1,"id":2,"references":[{"name":"com.acme.Money","subject":"com.acme.Money","version":1}],"schema":`+string(orderJSON)+orderGUID+`}`)
 	expect(t, u, "GET", "/schemas/ids/2", "", 200,
-		`{"schema":`+string(orderJSON)+`,"references":[{"name":"com.acme.Money","subject":"com.acme.Money","version":1}]}`)
+		`{"schema":`+string(orderJSON)+`,"references":[{"name":"com.acme.Money","subject":"com.acme.Money","version":1}]`+orderGUID+`}`)
 	expect(t, u, "GET", "/subjects/com.acme.Money/versions/1/referencedby", "", 200, `[2]`)
 	expect(t, u, "GET", "/subjects/orders-value/versions/1/referencedby", "", 200, `[]`)
 	expectCode(t, u, "DELETE", "/subjects/com.acme.Money/versions/1", "", CodeReferenceExists)

@@ -34,13 +34,16 @@ type subjectVersionResponse struct {
 	SchemaType string            `json:"schemaType,omitempty"`
 	References []store.Reference `json:"references,omitempty"`
 	Schema     string            `json:"schema"`
+	// GUID: Confluent Platform 8 answers carry it (see store.SchemaGUID).
+	GUID string `json:"guid,omitempty"`
 }
 
-// schemaByIDResponse is GET /schemas/ids/{id}.
+// schemaByIDResponse is GET /schemas/ids/{id} and GET /schemas/guids/{guid}.
 type schemaByIDResponse struct {
 	SchemaType string            `json:"schemaType,omitempty"`
 	Schema     string            `json:"schema"`
 	References []store.Reference `json:"references,omitempty"`
+	GUID       string            `json:"guid,omitempty"`
 }
 
 type subjectVersionPair struct {

@@ -219,12 +219,17 @@ func (s *Store) compactLocked(data []byte, records int) (CompactInfo, error) {
 // config; a schema registered with "references": []) mean the same.
 func equalState(a, b *State) bool {
 	if a.Level != b.Level || a.Mode != b.Mode || a.MaxID != b.MaxID ||
-		len(a.Schemas) != len(b.Schemas) || len(a.Subjects) != len(b.Subjects) || len(a.byKey) != len(b.byKey) {
+		len(a.Schemas) != len(b.Schemas) || len(a.Subjects) != len(b.Subjects) || len(a.byKey) != len(b.byKey) || len(a.byGUID) != len(b.byGUID) {
 		return false
+	}
+	for g, id := range a.byGUID {
+		if b.byGUID[g] != id {
+			return false
+		}
 	}
 	for id, x := range a.Schemas {
 		y := b.Schemas[id]
-		if y == nil || x.ID != y.ID || x.Type != y.Type || x.Text != y.Text || !slices.Equal(x.References, y.References) {
+		if y == nil || x.ID != y.ID || x.Type != y.Type || x.Text != y.Text || x.GUID != y.GUID || !slices.Equal(x.References, y.References) {
 			return false
 		}
 	}

@@ -47,6 +47,9 @@ func (st *State) Apply(e Event) error {
 			return fmt.Errorf("register event needs subject, version and id")
 		}
 		if e.Schema != nil {
+			if err := checkGUID(e.Schema); err != nil {
+				return fmt.Errorf("register event: %v", err)
+			}
 			if e.Schema.ID != e.ID {
 				return fmt.Errorf("register event: schema id %d differs from id %d", e.Schema.ID, e.ID)
 			}
@@ -75,6 +78,9 @@ func (st *State) Apply(e Event) error {
 	case OpSchema:
 		if e.Schema == nil || e.ID <= 0 || e.Schema.ID != e.ID {
 			return fmt.Errorf("schema event needs a schema and its id")
+		}
+		if err := checkGUID(e.Schema); err != nil {
+			return fmt.Errorf("schema event: %v", err)
 		}
 		if old, ok := st.Schemas[e.ID]; ok && old.Key() != e.Schema.Key() {
 			return fmt.Errorf("schema event: id %d already holds another schema", e.ID)
@@ -137,13 +143,46 @@ func (st *State) Apply(e Event) error {
 	return nil
 }
 
+// checkGUID validates the GUID an event stores, if any.
+func checkGUID(sc *Schema) error {
+	if sc.GUID == "" {
+		return nil
+	}
+	if _, err := ParseGUID(sc.GUID); err != nil {
+		return fmt.Errorf("schema %d: %v", sc.ID, err)
+	}
+	return nil
+}
+
+// guidOf returns the GUID sc gets when stored: the one its ID already has,
+// else the one the event carries (canonical form), else the derived one.
+// "" only for a malformed stored GUID, which Apply rejects first.
+func (st *State) guidOf(sc *Schema) string {
+	if old := st.Schemas[sc.ID]; old != nil && old.GUID != "" && old.Key() == sc.Key() {
+		return old.GUID
+	}
+	if sc.GUID != "" {
+		g, err := normalGUID(sc.GUID)
+		if err != nil {
+			return ""
+		}
+		return g
+	}
+	return SchemaGUID(sc.Text, sc.References)
+}
+
 // putSchema stores a copy of sc under its ID. An identity already held by
 // another ID keeps that ID (the first one seen wins, as on the live path).
+// The GUID is the one the ID already has, else the event's, else derived.
 func (st *State) putSchema(sc *Schema) {
 	c := *sc
+	c.GUID = st.guidOf(sc)
 	st.Schemas[c.ID] = &c
 	if _, ok := st.byKey[c.Key()]; !ok {
 		st.byKey[c.Key()] = c.ID
+	}
+	if old, ok := st.byGUID[c.GUID]; !ok || c.ID < old {
+		st.byGUID[c.GUID] = c.ID
 	}
 	if c.ID > st.MaxID {
 		st.MaxID = c.ID

@@ -39,6 +39,10 @@ type Schema struct {
 	Type       string      `json:"type,omitempty"` // "" means AVRO
 	Text       string      `json:"text"`
 	References []Reference `json:"references,omitempty"`
+	// GUID is the schema's GUID (see SchemaGUID), stored so that the log
+	// says what the registry served. Events written before GUIDs existed
+	// lack it; replay derives it then, the same value (guid.go).
+	GUID string `json:"guid,omitempty"`
 }
 
 // Key is the identity under which equal schemas share an ID: the schema
@@ -117,11 +121,13 @@ type State struct {
 	MaxID int
 	// byKey indexes Schemas by identity (Schema.Key).
 	byKey map[string]int
+	// byGUID indexes Schemas by GUID; see IDForGUID.
+	byGUID map[string]int
 }
 
 // NewState returns an empty state.
 func NewState() *State {
-	return &State{Schemas: map[int]*Schema{}, Subjects: map[string]*Subject{}, byKey: map[string]int{}}
+	return &State{Schemas: map[int]*Schema{}, Subjects: map[string]*Subject{}, byKey: map[string]int{}, byGUID: map[string]int{}}
 }
 
 // IDFor returns the ID already assigned to a schema identity, if any.
@@ -192,13 +198,15 @@ func (st *State) undoFor(e Event) func() {
 		sub = &c
 	}
 	var oldSchema *Schema
-	var key string
-	var oldKeyID int
-	var hadKey bool
+	var key, guid string
+	var oldKeyID, oldGUIDID int
+	var hadKey, hadGUID bool
 	if e.Schema != nil {
 		oldSchema = st.Schemas[e.ID]
 		key = e.Schema.Key()
 		oldKeyID, hadKey = st.byKey[key]
+		guid = st.guidOf(e.Schema)
+		oldGUIDID, hadGUID = st.byGUID[guid]
 	}
 	return func() {
 		st.Level, st.Mode, st.MaxID = level, mode, maxID
@@ -221,6 +229,14 @@ func (st *State) undoFor(e Event) func() {
 			st.byKey[key] = oldKeyID
 		} else {
 			delete(st.byKey, key)
+		}
+		if guid == "" {
+			return
+		}
+		if hadGUID {
+			st.byGUID[guid] = oldGUIDID
+		} else {
+			delete(st.byGUID, guid)
 		}
 	}
 }

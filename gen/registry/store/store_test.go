@@ -198,6 +198,9 @@ func FuzzOpen(f *testing.F) {
 	f.Add(append([]byte(logMagic), frame([]byte(`[{"op":"set_level","level":"FULL"}]`))...))
 	f.Add(append([]byte(logMagic), frame([]byte(`[{"op":"register","subject":"a","version":1,"id":1,"schema":{"id":1,"text":"\"int\""}}]`))...))
 	f.Add(append([]byte(logMagic), frame([]byte(`not json`))...))
+	// Schemas with a stored GUID: a good one, a malformed one.
+	f.Add(append([]byte(logMagic), frame([]byte(`[{"op":"register","subject":"a","version":1,"id":1,"schema":{"id":1,"text":"\"int\"","guid":"ef524ea1-b91e-7317-3d93-8ade36c1db32"}}]`))...))
+	f.Add(append([]byte(logMagic), frame([]byte(`[{"op":"schema","id":2,"schema":{"id":2,"text":"\"int\"","guid":"EF524EA1-b91e-7317-3d93-8ade36c1db3"}}]`))...))
 	f.Add(append([]byte(logMagic), frame([]byte(`[{"op":"schema","id":3,"schema":{"id":3,"text":"\"int\""}},{"op":"register","subject":"a","version":2,"id":3},{"op":"delete_version","subject":"a","version":2}]`))...))
 	// Damage in the middle: three records, one byte of the second changed;
 	// a zero-filled tail.

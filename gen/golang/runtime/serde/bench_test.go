@@ -257,4 +257,23 @@ func BenchmarkSerdeFraming(b *testing.B) {
 			c.Decode(ctx, frame, &v)
 		}
 	})
+	// The same value named by GUID: in the frame, and in a header.
+	g := memGUID(SubjectSchema{Schema: (&empty{}).AvroSchema()})
+	guidFrame := AppendGUIDHeader(nil, g)
+	hs := headersOf(Header{ValueSchemaIDHeader, AppendGUIDHeader(nil, g)})
+	if err := c.Decode(ctx, guidFrame, &v); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("decode-guid", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			c.Decode(ctx, guidFrame, &v)
+		}
+	})
+	b.Run("decode-guid-header", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			c.DecodeWithHeaders(ctx, hs, nil, &v)
+		}
+	})
 }

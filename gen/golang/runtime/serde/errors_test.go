@@ -54,8 +54,19 @@ func TestDecodeErrors(t *testing.T) {
 	frame := append(AppendHeader(nil, id), body...)
 
 	t.Run("MagicByte", func(t *testing.T) {
+		bad := append([]byte{2}, frame[1:]...)
+		de := decodeErr(t, c, bad, ErrMagicByte, -1)
+		if !strings.Contains(de.Error(), "byte 0 is 0x02") {
+			t.Errorf("error %q does not name byte 0", de)
+		}
+	})
+	t.Run("TruncatedGUIDHeader", func(t *testing.T) {
+		// Magic byte 1 names the schema by a 16-byte GUID: 10 bytes are short.
 		bad := append([]byte{1}, frame[1:]...)
-		decodeErr(t, c, bad, ErrMagicByte, -1)
+		de := decodeErr(t, c, bad, ErrTruncated, -1)
+		if !strings.Contains(de.Error(), "bytes 1-16") {
+			t.Errorf("error %q does not name the GUID's bytes", de)
+		}
 	})
 	t.Run("EmptyFrame", func(t *testing.T) {
 		decodeErr(t, c, []byte{}, ErrTruncated, -1)

@@ -34,6 +34,11 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 0, 1})
 	f.Add([]byte{0, 0})
 	f.Add([]byte{})
+	// Magic byte 1: a GUID the registry knows, one it does not, and short.
+	f.Add(append(AppendGUIDHeader(nil, memGUID(SubjectSchema{Schema: paymentV1Schema})), v1...))
+	f.Add(append(AppendGUIDHeader(nil, memGUID(SubjectSchema{Schema: paymentV2Schema})), v2...))
+	f.Add(append(AppendGUIDHeader(nil, GUID{7}), v1...))
+	f.Add(AppendGUIDHeader(nil, GUID{})[:9])
 	c1, c2 := fuzzCodecs(f)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, frame []byte) {
@@ -44,6 +49,47 @@ func FuzzDecode(f *testing.F) {
 		checkDecodeResult(t, c2.Decode(ctx, frame, &b), frame)
 		if !bytes.Equal(frame, orig) {
 			t.Fatal("Decode modified its input")
+		}
+	})
+}
+
+// FuzzDecodeWithHeaders: arbitrary schema id header values (present or
+// not, null or not) and payloads give a value or a *DecodeError that keeps
+// the payload and, when the header was used, names it; never a panic.
+func FuzzDecodeWithHeaders(f *testing.F) {
+	v1, _ := (&paymentV1{ID: "p", Amount: 3}).AppendAvro(nil)
+	g1 := memGUID(SubjectSchema{Schema: paymentV1Schema})
+	f.Add(AppendGUIDHeader(nil, g1), v1, true, false)
+	f.Add(AppendHeader(nil, 2), v1, true, false)
+	f.Add(AppendHeader(nil, 1), v1, true, true)
+	f.Add([]byte{}, append(AppendHeader(nil, 1), v1...), false, false)
+	f.Add([]byte{}, append(AppendGUIDHeader(nil, g1), v1...), true, true)
+	f.Add(append(AppendGUIDHeader(nil, g1), 0), v1, true, false)
+	f.Add([]byte{1, 2, 3}, v1, true, false)
+	c1, c2 := fuzzCodecs(f)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, value, payload []byte, present, null bool) {
+		if null {
+			value = nil
+		}
+		headers := func(key string) ([]byte, bool) {
+			if present && key == ValueSchemaIDHeader {
+				return value, true
+			}
+			return nil, false
+		}
+		orig, origValue := bytes.Clone(payload), bytes.Clone(value)
+		var a paymentV1
+		err := c1.DecodeWithHeaders(ctx, headers, payload, &a)
+		checkDecodeResult(t, err, payload)
+		var de *DecodeError
+		if errors.As(err, &de) && de.Header != "" && (!present || value == nil) {
+			t.Fatalf("error names header %q that was not used: %v", de.Header, err)
+		}
+		var b paymentV2
+		checkDecodeResult(t, c2.DecodeWithHeaders(ctx, headers, payload, &b), payload)
+		if !bytes.Equal(payload, orig) || !bytes.Equal(value, origValue) {
+			t.Fatal("DecodeWithHeaders modified its input")
 		}
 	})
 }

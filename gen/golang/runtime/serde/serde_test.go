@@ -179,10 +179,10 @@ func TestSchemaEvolution(t *testing.T) {
 	if err := consumerV2.Decode(ctx, newFrame, &v2); err != nil || *v2.Note != "gift" {
 		t.Fatalf("new consumer, new event: %+v, %v", v2, err)
 	}
-	if p, _ := consumerV2.plans.load(idNew); p == nil || p.transcode != nil {
+	if p, _ := consumerV2.plans.load(schemaKey{id: idNew}); p == nil || p.transcode != nil {
 		t.Errorf("same-schema plan = %+v, want the direct path", p)
 	}
-	if p, _ := consumerV2.plans.load(idOld); p == nil || p.transcode == nil {
+	if p, _ := consumerV2.plans.load(schemaKey{id: idOld}); p == nil || p.transcode == nil {
 		t.Errorf("old-schema plan = %+v, want a transcoding plan", p)
 	}
 }
@@ -214,7 +214,7 @@ func TestReferences(t *testing.T) {
 	if out.ID != in.ID || out.Total != in.Total || out.Refund == nil || *out.Refund != *in.Refund {
 		t.Fatalf("decoded %+v, want %+v", out, in)
 	}
-	if p, _ := c.plans.load(id); p == nil || p.transcode != nil {
+	if p, _ := c.plans.load(schemaKey{id: id}); p == nil || p.transcode != nil {
 		t.Errorf("plan for the referencing schema = %+v, want the direct path (same canonical form)", p)
 	}
 	_, name, err := c.s.TypeOf(ctx, frame)

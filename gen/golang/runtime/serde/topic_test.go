@@ -402,8 +402,21 @@ func FuzzTopicDecode(f *testing.F) {
 	f.Add(append(AppendHeader(nil, 5), 2, 'x'))
 	f.Add(append(AppendHeader(nil, 9), 0))
 	f.Add([]byte{0, 0})
+	f.Add(append(AppendGUIDHeader(nil, memGUID(SubjectSchema{Schema: orderSchema})), ob...))
+	f.Add(append(AppendGUIDHeader(nil, GUID{1}), 0))
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		orig := bytes.Clone(frame)
+		// The same bytes with the schema prefix in the id header: the
+		// first 5 or 17 bytes, as the magic byte says.
+		if n := map[bool]int{true: GUIDHeaderSize, false: HeaderSize}[len(frame) > 0 && frame[0] == MagicByteGUID]; len(frame) >= n {
+			payload := frame[n:]
+			var out testEvent
+			err := c.DecodeWithHeaders(ctx, headersOf(Header{ValueSchemaIDHeader, frame[:n]}), payload, &out)
+			var de *DecodeError
+			if err != nil && (!errors.As(err, &de) || !bytes.Equal(de.Data, payload) || errors.Is(err, ErrRegistryUnavailable)) {
+				t.Fatalf("DecodeWithHeaders: %v", err)
+			}
+		}
 		var out testEvent
 		err := c.Decode(ctx, frame, &out)
 		checkDecodeResult(t, err, frame)
@@ -526,5 +539,59 @@ func BenchmarkTopicDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestTopicGUIDAndHeaders: a TopicCodec reads what a Codec reads: frames
+// naming their schema by GUID (magic byte 1), and ids in the schema id
+// header with a plain Avro payload, for record and union writers.
+func TestTopicGUIDAndHeaders(t *testing.T) {
+	ctx := context.Background()
+	mem := newMemRegistry()
+	orderID, _ := mem.RegisterSchema(ctx, "t-com.acme.test.Order", Schema{Schema: orderSchema})
+	unionID, _ := mem.RegisterSchema(ctx, "t-value", Schema{Schema: testTopicTypes().Union})
+	c := mustTopicCodec(t, New(mem), CodecOptions{Topic: "t"}, testTopicTypes())
+	orderGUID := memGUID(SubjectSchema{Schema: orderSchema})
+	unionGUID := memGUID(SubjectSchema{Schema: testTopicTypes().Union})
+	ob, _ := testOrder.AppendAvro(nil)
+	pb, _ := testPayment.AppendAvro(nil)
+	unionBody := append([]byte{2}, pb...) // branch 1
+	for _, tc := range []struct {
+		name    string
+		header  []byte // the __value_schema_id header; nil: none
+		payload []byte
+		want    testEvent
+	}{
+		{"GUID frame, record", nil, append(AppendGUIDHeader(nil, orderGUID), ob...), &testOrder},
+		{"GUID frame, union", nil, append(AppendGUIDHeader(nil, unionGUID), unionBody...), &testPayment},
+		{"id header, record", AppendHeader(nil, orderID), ob, &testOrder},
+		{"GUID header, union", AppendGUIDHeader(nil, unionGUID), unionBody, &testPayment},
+		{"no header, union frame", nil, append(AppendHeader(nil, unionID), unionBody...), &testPayment},
+	} {
+		decodes := map[string]func(*testEvent) error{"DecodeWithHeaders": func(out *testEvent) error {
+			if tc.header == nil {
+				return c.DecodeWithHeaders(ctx, headersOf(), tc.payload, out)
+			}
+			return c.DecodeWithHeaders(ctx, headersOf(Header{ValueSchemaIDHeader, tc.header}), tc.payload, out)
+		}}
+		if tc.header == nil {
+			decodes["Decode"] = func(out *testEvent) error { return c.Decode(ctx, tc.payload, out) }
+		}
+		for name, decode := range decodes {
+			var out testEvent
+			if err := decode(&out); err != nil || !reflect.DeepEqual(out, tc.want) {
+				t.Errorf("%s, %s: %#v, %v; want %#v", tc.name, name, out, err, tc.want)
+			}
+		}
+	}
+	// Errors name the header and keep the payload.
+	var de *DecodeError
+	err := c.DecodeWithHeaders(ctx, headersOf(Header{ValueSchemaIDHeader, []byte{7}}), ob, new(testEvent))
+	if !errors.As(err, &de) || de.Header != ValueSchemaIDHeader || !bytes.Equal(de.Data, ob) || !errors.Is(err, ErrMagicByte) {
+		t.Errorf("bad header: %v", err)
+	}
+	err = c.Decode(ctx, append(AppendGUIDHeader(nil, GUID{9}), ob...), new(testEvent))
+	if !errors.As(err, &de) || de.GUID != (GUID{9}).String() || !errors.Is(err, ErrUnknownSchema) {
+		t.Errorf("unknown GUID: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
+	"gitlab.com/acme/avroctl/gen/registry/store"
 )
 
 // Hand-written record types with the methods avroctl generates, so these
@@ -216,4 +217,35 @@ func (m *memRegistry) RegisterSchema(ctx context.Context, subject string, s Sche
 	m.byID[id] = SubjectSchema{ID: id, Schema: s.Schema, SchemaType: s.SchemaType, References: s.References}
 	m.versions[subject] = append(m.versions[subject], id)
 	return id, nil
+}
+
+// SchemaByGUID implements GUIDRegistry with the registry's derivation of
+// GUIDs (store.SchemaGUID), unless noGUID is set.
+func (m *memRegistry) SchemaByGUID(ctx context.Context, guid GUID) (SubjectSchema, error) {
+	m.calls.Add(1)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return SubjectSchema{}, m.fail
+	}
+	for _, ss := range m.byID {
+		if memGUID(ss) == guid {
+			ss.ID, ss.Subject, ss.Version, ss.GUID = 0, "", 0, guid.String()
+			return ss, nil
+		}
+	}
+	return SubjectSchema{}, &RegistryError{Method: "GET", URL: "/schemas/guids/" + guid.String(), StatusCode: 404, Code: 40403, Message: "Schema not found"}
+}
+
+// memGUID is the GUID the embedded registry gives ss.
+func memGUID(ss SubjectSchema) GUID {
+	refs := make([]store.Reference, len(ss.References))
+	for i, r := range ss.References {
+		refs[i] = store.Reference{Name: r.Name, Subject: r.Subject, Version: r.Version}
+	}
+	g, err := ParseGUID(store.SchemaGUID(ss.Schema, refs))
+	if err != nil {
+		panic(err)
+	}
+	return g
 }
