@@ -39,6 +39,10 @@ type Options struct {
 	// with two or more record types in one package gets a sealed interface
 	// and a codec constructor (see topic.go).
 	Topics map[string][]string
+	// SkipUnknownTopicTypes leaves out of Topics the types that are not
+	// among the schemas, instead of failing: avroctl.yaml's mapping covers
+	// the whole project, and a run over part of its schemas uses the part.
+	SkipUnknownTopicTypes bool
 
 	// runtimeImport overrides the runtime's import path; the in-repo
 	// fixtures use the runtime package itself instead of a copy.

@@ -64,6 +64,9 @@ func (m *model) buildTopics() ([]*topicInfo, error) {
 				continue
 			}
 			t := m.byFull[f]
+			if t == nil && m.opts.SkipUnknownTopicTypes {
+				continue
+			}
 			if t == nil {
 				return nil, fmt.Errorf("topic %s: type %s is not among the schemas; fix the topic mapping (registry.topics in avroctl.yaml) or add the type", strconv.Quote(topic), f)
 			}

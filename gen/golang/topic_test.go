@@ -64,4 +64,15 @@ func TestGenerateTopics(t *testing.T) {
 			t.Errorf("topics %v: %v, want an error containing %q", tc.topics, err, tc.want)
 		}
 	}
+	// A mapping over more types than a run's schemas (avroctl.yaml's, on
+	// part of the project) may leave the unknown ones out.
+	files, err = Generate(all, Options{SkipUnknownTopicTypes: true, Topics: map[string][]string{
+		"t": {"com.x.orders.Created", "com.x.orders.Cancelled", "com.x.orders.Missing"},
+		"u": {"com.x.orders.Created", "com.x.other.Missing"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files.Get("orders/t_event.avro.go") == nil || files.Get("orders/u_event.avro.go") != nil {
+		t.Error("with SkipUnknownTopicTypes: want an interface for t (two known types) and none for u (one)")
+	}
 }

@@ -28,9 +28,11 @@ type generateOptions struct {
 	module     string
 	packages   []string
 	topics     []string
-	goVersion  string
-	check      bool
-	output     string
+	// topicsFromConfig: topics came from avroctl.yaml, not --topic.
+	topicsFromConfig bool
+	goVersion        string
+	check            bool
+	output           string
 }
 
 func newGenerateCmd(s *streams) *cobra.Command {
@@ -137,6 +139,7 @@ func (o *generateOptions) fromConfig(cmd *cobra.Command) error {
 		for _, name := range names {
 			o.topics = append(o.topics, cfg.Registry.Topics[name]+"="+name)
 		}
+		o.topicsFromConfig = true
 	}
 	return nil
 }
@@ -156,6 +159,9 @@ func generateRun(s *streams, o *generateOptions) error {
 		}
 		opts.Packages[ns] = dir
 	}
+	// avroctl.yaml's mapping may name types of schemas this run does not
+	// read; types named with --topic must exist.
+	opts.SkipUnknownTopicTypes = o.topicsFromConfig
 	for _, t := range o.topics {
 		topic, name, ok := strings.Cut(t, "=")
 		if !ok || topic == "" || name == "" {
