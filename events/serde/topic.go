@@ -84,8 +84,10 @@ type TopicTypes[I any] struct {
 	// type written out in full once, as Java's Schema.toString prints a
 	// union): the schema of the "<topic>-value" subject under the
 	// TopicName strategy, or of CodecOptions.Subject when it is set. Only
-	// encoding under those needs it; it may have branches no member has,
-	// but each member must appear with its own canonical form.
+	// encoding under those uses it: looked up under the subject (or
+	// registered, with AutoRegister), falling back to the subject's latest
+	// union when the subject has not got it. It may have branches no
+	// member has, but each member must appear with its own canonical form.
 	Union string
 }
 
