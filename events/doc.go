@@ -36,4 +36,10 @@
 // Timestamps are time.Time instants; dates and local timestamps are
 // time.Time too, but civil: what is written is the wall clock the value
 // shows in its own location, and they decode in UTC.
+//
+// Topics carrying several event types have a sealed interface, implemented
+// by the pointers to their types, and a codec that decodes any frame on
+// the topic into the right type:
+//
+//   - orders: orders.OrdersEvent, orders.NewOrdersEventCodec
 package v2

@@ -17,6 +17,7 @@ func TestFixturesUpToDate(t *testing.T) {
 	files, err := Generate(fixtureSchemas(t), Options{
 		ModulePath:    "gitlab.com/acme/avroctl/gen/golang/internal/fixtures",
 		runtimeImport: "gitlab.com/acme/avroctl/gen/golang/runtime/avro",
+		Topics:        fixtureTopics,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -27,9 +27,12 @@ type generateOptions struct {
 	out        string
 	module     string
 	packages   []string
-	goVersion  string
-	check      bool
-	output     string
+	topics     []string
+	// topicsFromConfig: topics came from avroctl.yaml, not --topic.
+	topicsFromConfig bool
+	goVersion        string
+	check            bool
+	output           string
 }
 
 func newGenerateCmd(s *streams) *cobra.Command {
@@ -40,6 +43,10 @@ func newGenerateCmd(s *streams) *cobra.Command {
 		Long: `generate writes a Go module with one package per Avro namespace: a struct per
 record, a string type per enum, an array type per fixed, sealed interfaces for
 unions, and straight-line AppendAvro/UnmarshalAvro/UnmarshalAvroFrom methods.
+A topic carrying several record types of one package (registry.topics in
+avroctl.yaml, or --topic) gets a sealed interface, <Topic>Event, and
+New<Topic>EventCodec, a codec decoding any frame on the topic into the
+right type by its writer schema.
 The module's serialization runtime is copied into <out>/avro, so the module
 needs only the standard library.
 
@@ -52,6 +59,9 @@ exits 1 when the module on disk is stale.`,
 
   # Straight from IDL, with a custom package for one namespace
   avroctl generate --idl idl --package com.acme.orders=orders/v1
+
+  # A topic carrying two event types: orders.OrdersEvent, orders.NewOrdersEventCodec
+  avroctl generate --topic orders=com.acme.orders.OrderCreated --topic orders=com.acme.orders.OrderCancelled
 
   # CI: fail when events/ is not regenerated
   avroctl generate --schemas schemas --check`,
@@ -70,6 +80,7 @@ exits 1 when the module on disk is stale.`,
 	f.StringVar(&o.out, "out", "events", "output folder (the generated module's root)")
 	f.StringVar(&o.module, "module", golang.DefaultModulePath, "module path of the generated module")
 	f.StringArrayVar(&o.packages, "package", nil, "namespace=dir: package folder for an Avro namespace (repeatable; default: the last namespace segment)")
+	f.StringArrayVar(&o.topics, "topic", nil, "TOPIC=full.Name: a value type of a topic (repeatable; default: registry.topics in avroctl.yaml)")
 	f.StringVar(&o.goVersion, "go-version", golang.DefaultGoVersion, "go directive of the generated go.mod")
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 if the output folder is stale")
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text|json")
@@ -119,6 +130,17 @@ func (o *generateOptions) fromConfig(cmd *cobra.Command) error {
 			o.packages = append(o.packages, ns+"="+cfg.Go.Packages[ns])
 		}
 	}
+	if !f.Changed("topic") {
+		names := make([]string, 0, len(cfg.Registry.Topics))
+		for name := range cfg.Registry.Topics {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			o.topics = append(o.topics, cfg.Registry.Topics[name]+"="+name)
+		}
+		o.topicsFromConfig = true
+	}
 	return nil
 }
 
@@ -136,6 +158,19 @@ func generateRun(s *streams, o *generateOptions) error {
 			return usageErrorf("--package %q: want namespace=dir, e.g. com.acme.orders=orders", p)
 		}
 		opts.Packages[ns] = dir
+	}
+	// avroctl.yaml's mapping may name types of schemas this run does not
+	// read; types named with --topic must exist.
+	opts.SkipUnknownTopicTypes = o.topicsFromConfig
+	for _, t := range o.topics {
+		topic, name, ok := strings.Cut(t, "=")
+		if !ok || topic == "" || name == "" {
+			return usageErrorf("--topic %q: want TOPIC=full.Name, e.g. orders=com.acme.orders.OrderCreated", t)
+		}
+		if opts.Topics == nil {
+			opts.Topics = map[string][]string{}
+		}
+		opts.Topics[topic] = append(opts.Topics[topic], name)
 	}
 	var schemas []schema.NamedSchema
 	var err error

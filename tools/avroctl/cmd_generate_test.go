@@ -47,6 +47,24 @@ func TestGenerateCmd(t *testing.T) {
 	}
 }
 
+// TestGenerateCmdTopics: --topic gives a topic with two types its
+// interface and codec constructor.
+func TestGenerateCmdTopics(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "events")
+	code, stdout, stderr := runGenerate(t, "generate", "--schemas", generateFixtures, "--out", out,
+		"--topic", "orders=com.acme.orders.Order", "--topic", "orders=com.acme.orders.Shipment")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "wrote "+filepath.ToSlash(filepath.Join(out, "orders", "orders_event.avro.go"))) {
+		t.Errorf("stdout: %s", stdout)
+	}
+	src, err := os.ReadFile(filepath.Join(out, "orders", "orders_event.avro.go"))
+	if err != nil || !bytes.Contains(src, []byte("func NewOrdersEventCodec(")) {
+		t.Errorf("orders_event.avro.go: %v\n%s", err, src)
+	}
+}
+
 func TestGenerateCmdUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"generate", "--schemas", generateFixtures, "--package", "nodir"},
@@ -54,6 +72,8 @@ func TestGenerateCmdUsageErrors(t *testing.T) {
 		{"generate", "--schemas", generateFixtures, "-o", "yaml"},
 		{"generate", "--schemas", t.TempDir()},
 		{"generate", "--schemas", generateFixtures, "--package", "com.acme.orders=avro"},
+		{"generate", "--schemas", generateFixtures, "--topic", "orders"},
+		{"generate", "--schemas", generateFixtures, "--topic", "orders=com.acme.orders.Order", "--topic", "orders=com.acme.orders.Missing"},
 	} {
 		if code, _, stderr := runGenerate(t, append(args, "--out", t.TempDir())...); code != 2 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
