@@ -57,6 +57,17 @@
 // what decoding the value itself allocates. Concurrent misses for one id
 // share one request.
 //
+// # Topics carrying several types
+//
+// A TopicCodec reads any frame of a topic into the Go type its writer
+// schema names, handed out as an interface: avroctl generates one sealed
+// interface per topic with several types, and its constructor
+// (orders.NewOrdersEventCodec). Under TopicRecordName (or RecordName) the
+// writer record's full name picks the type; under TopicName the subject
+// holds a union of the types, and the branch index in the body picks it.
+// A writer type it does not know is an *UnknownTypeError. It encodes any
+// member type, and EncoderFor gives the encoder of one of them.
+//
 // # Errors
 //
 // Every Decode error is a *DecodeError that keeps the original bytes, the
@@ -71,6 +82,7 @@
 //	                        remembered for NotFoundTTL (10 s), so a run of
 //	                        frames with a bad id costs one request
 //	ErrIncompatible         the writer schema cannot be read as the Go type
+//	                        (or, for a TopicCodec, names none of its types)
 //	ErrRegistryUnavailable  registry unreachable, timed out or 5xx: retry
 //
 // # Headers
