@@ -159,19 +159,29 @@ func TestServicesOnKafka(t *testing.T) {
 
 	// Every OrderCreated is caused by a distinct EUR payment and keyed by
 	// its order.
-	oc, err := evserde.NewCodec[orders.OrderCreated](evserde.New(reg), evserde.CodecOptions{Topic: order.OutTopic, Strategy: evserde.TopicRecordName})
+	// Read as a consumer of the whole topic would, with the topic's
+	// generated sealed interface and codec (orders carries three types).
+	oc, err := orders.NewOrdersEventCodec(evserde.New(reg), evserde.CodecOptions{Strategy: evserde.TopicRecordName})
 	if err != nil {
 		t.Fatal(err)
 	}
+	var _ kafka.Decoder[orders.OrdersEvent] = oc
 	created := readTopic(t, b.Bootstrap(), order.OutTopic, -1)
 	if len(created) != 37 {
 		t.Fatalf("%d OrderCreated records, want 37 (the outbox sends each once on a clean run)", len(created))
 	}
 	causes := map[string]bool{}
 	for _, r := range created {
-		var o orders.OrderCreated
-		if err := oc.Decode(ctx, r.Value, &o); err != nil {
+		var ev orders.OrdersEvent
+		if err := oc.Decode(ctx, r.Value, &ev); err != nil {
 			t.Fatal(err)
+		}
+		var o orders.OrderCreated
+		switch ev := ev.(type) {
+		case *orders.OrderCreated:
+			o = *ev
+		default:
+			t.Fatalf("a %T on the orders topic", ev)
 		}
 		if string(r.Key) != o.OrderID.String() || o.Metadata.CausationID == nil || o.Total.Currency != "EUR" {
 			t.Fatalf("OrderCreated %+v with key %s", o, r.Key)
