@@ -126,7 +126,7 @@ func localCheck(ctx context.Context, cl *sr.Client, st Step, level string) (comp
 // from the registry.
 func parseRegistered(ctx context.Context, cl *sr.Client, s sr.Schema, name string) (schema.Schema, error) {
 	names := schema.NewNames()
-	if err := loadRefs(ctx, cl, s.References, names, map[string]bool{}, 0); err != nil {
+	if err := LoadReferences(ctx, cl, s.References, names); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	out, err := schema.Parse([]byte(s.Schema), schema.ParseOptions{Filename: name, Names: names})
@@ -134,6 +134,13 @@ func parseRegistered(ctx context.Context, cl *sr.Client, s sr.Schema, name strin
 		return nil, fmt.Errorf("registered schema does not parse: %w", err)
 	}
 	return out, nil
+}
+
+// LoadReferences parses the schemas refs name (and theirs, depth first)
+// into names, fetching each subject version once, so that a schema
+// registered with references parses on its own against names.
+func LoadReferences(ctx context.Context, cl *sr.Client, refs []sr.SchemaReference, names *schema.Names) error {
+	return loadRefs(ctx, cl, refs, names, map[string]bool{}, 0)
 }
 
 func loadRefs(ctx context.Context, cl *sr.Client, refs []sr.SchemaReference, names *schema.Names, seen map[string]bool, depth int) error {

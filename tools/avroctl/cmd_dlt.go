@@ -459,7 +459,7 @@ func standaloneSchema(ctx context.Context, cl *sr.Client, ss sr.Schema, id int) 
 		return ss.Schema, nil
 	}
 	names := schema.NewNames()
-	if err := loadReferences(ctx, cl, ss.References, names, map[string]bool{}, 0); err != nil {
+	if err := registry.LoadReferences(ctx, cl, ss.References, names); err != nil {
 		return "", err
 	}
 	s, err := schema.Parse([]byte(ss.Schema), schema.ParseOptions{Filename: "schema id " + strconv.Itoa(id), Names: names})
@@ -467,30 +467,6 @@ func standaloneSchema(ctx context.Context, cl *sr.Client, ss sr.Schema, id int) 
 		return "", err
 	}
 	return string(schema.Marshal(s)), nil
-}
-
-func loadReferences(ctx context.Context, cl *sr.Client, refs []sr.SchemaReference, names *schema.Names, seen map[string]bool, depth int) error {
-	if depth > 32 {
-		return fmt.Errorf("references nest more than 32 deep")
-	}
-	for _, r := range refs {
-		key := fmt.Sprintf("%s/%d", r.Subject, r.Version)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		ss, err := cl.SchemaByVersion(ctx, r.Subject, r.Version)
-		if err != nil {
-			return fmt.Errorf("reference %s (%s version %d): %w", r.Name, r.Subject, r.Version, err)
-		}
-		if err := loadReferences(ctx, cl, ss.References, names, seen, depth+1); err != nil {
-			return err
-		}
-		if _, err := schema.Parse([]byte(ss.Schema.Schema), schema.ParseOptions{Filename: key, Names: names}); err != nil {
-			return fmt.Errorf("reference %s: %w", r.Name, err)
-		}
-	}
-	return nil
 }
 
 // redactURL hides a password in a URL's user information.
@@ -551,24 +527,7 @@ func printable(b []byte) bool {
 func writeDLTRecordJSON(w io.Writer, r *dlt.Record, v shownValue) error {
 	out := dltJSONRecord{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp,
 		Headers: []dltJSONHeader{}, DeadLetter: r.DeadLetter, SchemaID: v.schemaID, Value: v.json}
-	if r.Key != nil {
-		if printable(r.Key) {
-			k := string(r.Key)
-			out.Key = &k
-		} else {
-			out.KeyBase64 = base64.StdEncoding.EncodeToString(r.Key)
-		}
-	}
-	for _, h := range r.Headers {
-		jh := dltJSONHeader{Key: h.Key}
-		if printable(h.Value) {
-			s := string(h.Value)
-			jh.Value = &s
-		} else {
-			jh.ValueBase64 = base64.StdEncoding.EncodeToString(h.Value)
-		}
-		out.Headers = append(out.Headers, jh)
-	}
+	out.Key, out.KeyBase64, out.Headers = jsonKeyAndHeaders(r.Key, r.Headers)
 	if r.DeadLetter == nil {
 		out.Note = r.NotDeadLetter.Error()
 	}
@@ -781,24 +740,7 @@ func writeReplayJSON(w io.Writer, rp dlt.Replay, dryRun bool) error {
 	if !dryRun {
 		out.Partition, out.Offset = &r.Partition, &r.Offset
 	}
-	if r.Key != nil {
-		if printable(r.Key) {
-			k := string(r.Key)
-			out.Key = &k
-		} else {
-			out.KeyBase64 = base64.StdEncoding.EncodeToString(r.Key)
-		}
-	}
-	for _, h := range r.Headers {
-		jh := dltJSONHeader{Key: h.Key}
-		if printable(h.Value) {
-			s := string(h.Value)
-			jh.Value = &s
-		} else {
-			jh.ValueBase64 = base64.StdEncoding.EncodeToString(h.Value)
-		}
-		out.Headers = append(out.Headers, jh)
-	}
+	out.Key, out.KeyBase64, out.Headers = jsonKeyAndHeaders(r.Key, r.Headers)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
@@ -841,4 +783,29 @@ func hideFlagsInHelp(c *cobra.Command, names ...string) {
 		}()
 		help(cmd, args)
 	})
+}
+
+// jsonKeyAndHeaders spells a record's key and headers for -o json: as
+// strings when printable, else in base64 (the *_base64 fields).
+func jsonKeyAndHeaders(key []byte, hs []kgo.RecordHeader) (k *string, keyBase64 string, headers []dltJSONHeader) {
+	if key != nil {
+		if printable(key) {
+			s := string(key)
+			k = &s
+		} else {
+			keyBase64 = base64.StdEncoding.EncodeToString(key)
+		}
+	}
+	headers = []dltJSONHeader{}
+	for _, h := range hs {
+		jh := dltJSONHeader{Key: h.Key}
+		if printable(h.Value) {
+			s := string(h.Value)
+			jh.Value = &s
+		} else {
+			jh.ValueBase64 = base64.StdEncoding.EncodeToString(h.Value)
+		}
+		headers = append(headers, jh)
+	}
+	return k, keyBase64, headers
 }
