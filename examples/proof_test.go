@@ -97,16 +97,16 @@ func TestProofOnKafka(t *testing.T) {
 	// is in CHF.
 	total := *proofPayments
 	half := total / 2
-	const dupEvery, foreignEvery = 40, 101
-	var payments1 payment.Stats
-	payments1, err = payment.Publish(ctx, payment.Options{Kafka: cfg, Registry: reg, Register: true,
-		First: 1, Count: half, DuplicateEvery: dupEvery, ForeignEvery: foreignEvery})
+	kinds := payment.Options{DuplicateEvery: 40, ForeignEvery: 101}
+	opts1 := kinds
+	opts1.Kafka, opts1.Registry, opts1.Register, opts1.First, opts1.Count = cfg, reg, true, 1, half
+	payments1, err := payment.Publish(ctx, opts1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	foreign := map[string]bool{}
 	for n := 1; n <= total; n++ {
-		if n%dupEvery != 0 && n%foreignEvery == 0 {
+		if _, f := kinds.Kind(n); f {
 			foreign[payment.PaymentID(n)] = true
 		}
 	}
@@ -142,7 +142,7 @@ func TestProofOnKafka(t *testing.T) {
 	actions = append(actions,
 		action{at: 0.15, what: "member-c joins", do: func() { procs.start("member-c") }},
 		action{at: 0.25, what: "the producer moves to the next schema", do: func() {
-			payments2 = publishNext(t, ctx, cfg, url, half+1, total-half, dupEvery, foreignEvery)
+			payments2 = publishNext(t, ctx, cfg, url, half+1, total-half, kinds)
 		}},
 		action{at: 0.5, what: "broker restart", do: func() {
 			t0 := time.Now()
@@ -269,7 +269,7 @@ func TestProofOnKafka(t *testing.T) {
 // publishNext publishes payments first..first+count-1 with the next
 // version of PaymentValidated (riskScore 42), registering it, as a payment
 // service built against the next events module would.
-func publishNext(t *testing.T, ctx context.Context, cfg kafka.Config, url string, first, count, dupEvery, foreignEvery int) payment.Stats {
+func publishNext(t *testing.T, ctx context.Context, cfg kafka.Config, url string, first, count int, kinds payment.Options) payment.Stats {
 	t.Helper()
 	reg, err := nextserde.NewClient(nextserde.ClientOptions{URL: url})
 	if err != nil {
@@ -297,8 +297,7 @@ func publishNext(t *testing.T, ctx context.Context, cfg kafka.Config, url string
 		}
 	}
 	for n := first; n < first+count; n++ {
-		dup := n%dupEvery == 0
-		foreign := !dup && n%foreignEvery == 0
+		dup, foreign := kinds.Kind(n)
 		v1 := payment.NewPayment(n, foreign, time.Now())
 		// The same payment in the next schema: today's encoding followed
 		// by riskScore, the field the next version appends.

@@ -36,6 +36,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	_ "modernc.org/sqlite"
 
+	"gitlab.com/acme/avroctl/examples/internal/payment"
 	"gitlab.com/acme/avroctl/gen/kafkatest"
 )
 
@@ -139,7 +140,7 @@ func run(ctx context.Context) error {
 	}
 	foreign := 0
 	for n := 1; n <= count; n++ {
-		if n%dupEvery != 0 && n%foreignEvery == 0 {
+		if _, f := (payment.Options{DuplicateEvery: dupEvery, ForeignEvery: foreignEvery}).Kind(n); f {
 			foreign++
 		}
 	}

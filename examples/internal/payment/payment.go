@@ -46,6 +46,15 @@ type Options struct {
 	Now func() time.Time
 }
 
+// Kind says whether payment n is sent twice, and whether it is a CHF
+// payment (never both: a poison record is sent once, so that the
+// dead-letter topic holds each exactly once).
+func (o Options) Kind(n int) (dup, foreign bool) {
+	dup = o.DuplicateEvery > 0 && n%o.DuplicateEvery == 0
+	foreign = !dup && o.ForeignEvery > 0 && n%o.ForeignEvery == 0
+	return dup, foreign
+}
+
 // Stats say what Publish sent.
 type Stats struct {
 	Sent       int // records acknowledged, duplicates included
@@ -89,8 +98,7 @@ func Publish(ctx context.Context, o Options) (Stats, error) {
 		}
 	}
 	for n := o.First; n < o.First+o.Count; n++ {
-		dup := o.DuplicateEvery > 0 && n%o.DuplicateEvery == 0
-		foreign := !dup && o.ForeignEvery > 0 && n%o.ForeignEvery == 0
+		dup, foreign := o.Kind(n)
 		ev := NewPayment(n, foreign, o.Now())
 		prod.SendAsync(ctx, &ev, done)
 		st.Sent++
