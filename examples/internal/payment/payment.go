@@ -4,8 +4,8 @@ package payment
 
 import (
 	"context"
-	"errors"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"time"
 
