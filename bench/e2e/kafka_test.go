@@ -41,6 +41,9 @@ const (
 	// AutoCommitInterval: all three commit what they processed on the
 	// same clock (and once more when they stop).
 	commitEvery = time.Second
+	// warmup events go through each run's clients, untimed, before the
+	// b.N timed ones.
+	warmup = 120
 )
 
 // producerOpts are the producer settings of all three ways: acks=all,
@@ -284,13 +287,15 @@ var ways = []way{
 	{name: "srserde", consume: srConsume, produce: srProduce},
 }
 
-// run is one timed run of a way: its topic, group and observations.
+// run is one run of a way: its topic, group and observations. The
+// consumer sees warm warm-up records, then the n timed ones.
 type run struct {
 	topic, group string
-	n            int
+	warm, n      int
 	count        atomic.Int64
-	lat          []time.Duration // per record, in arrival order
-	done         chan struct{}   // closed at the n-th record
+	lat          []time.Duration // per timed record, in arrival order
+	warmed       chan struct{}   // closed at the warm-th record
+	done         chan struct{}   // closed at the (warm+n)-th record
 	failOnce     sync.Once
 	failed       chan struct{}
 	failErr      error
@@ -298,12 +303,30 @@ type run struct {
 
 // seen records the arrival of a record stamped ts (after decoding).
 func (r *run) seen(ts time.Time) {
-	i := r.count.Add(1) - 1
-	if i < int64(r.n) {
-		r.lat[i] = time.Since(ts)
+	i := int(r.count.Add(1) - 1)
+	if i >= r.warm && i < r.warm+r.n {
+		r.lat[i-r.warm] = time.Since(ts)
 	}
-	if i == int64(r.n)-1 {
+	if i == r.warm-1 {
+		close(r.warmed)
+	}
+	if i == r.warm+r.n-1 {
 		close(r.done)
+	}
+}
+
+// await waits for ch, failing tb on a failure of the run or after limit.
+func (r *run) await(tb testing.TB, ch chan struct{}, limit time.Duration, what string) {
+	tb.Helper()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-r.failed:
+		tb.Fatalf("%s: %v", r.topic, r.failErr)
+	case <-t.C:
+		tb.Fatalf("%s: the consumer saw %d records (of %d warm-up + %d) before the timeout of %v for %s",
+			r.topic, r.count.Load(), r.warm, r.n, limit, what)
 	}
 }
 
@@ -324,7 +347,8 @@ type result struct {
 func runWay(tb testing.TB, e *env, w way, n int, start, stop func()) result {
 	tb.Helper()
 	ctx := context.Background()
-	r := &run{n: n, lat: make([]time.Duration, n), done: make(chan struct{}), failed: make(chan struct{})}
+	r := &run{warm: warmup, n: n, lat: make([]time.Duration, n),
+		warmed: make(chan struct{}), done: make(chan struct{}), failed: make(chan struct{})}
 	r.topic = fmt.Sprintf("e2e-%s-%d", w.name, e.seq.Add(1))
 	r.group = r.topic + "-group"
 	// The typed consumer wants the topic's dead-letter topic to exist.
@@ -335,6 +359,26 @@ func runWay(tb testing.TB, e *env, w way, n int, start, stop func()) result {
 		tb.Fatal(err)
 	}
 	defer e.adm.DeleteTopics(ctx, r.topic, r.topic+"-dlt")
+	// CreateTopics returns before the broker serves the topics: wait for
+	// every partition's leader, or the clients start with a retry backoff.
+	waitFor(tb, "topic "+r.topic+" to have leaders", func() bool {
+		md, err := e.adm.Metadata(ctx, r.topic, r.topic+"-dlt")
+		if err != nil {
+			return false
+		}
+		for _, t := range []string{r.topic, r.topic + "-dlt"} {
+			td, ok := md.Topics[t]
+			if !ok || td.Err != nil || len(td.Partitions) == 0 {
+				return false
+			}
+			for _, p := range td.Partitions {
+				if p.Err != nil || p.Leader < 0 {
+					return false
+				}
+			}
+		}
+		return true
+	})
 
 	stopConsumer, err := w.consume(ctx, e, r)
 	if err != nil {
@@ -352,20 +396,20 @@ func runWay(tb testing.TB, e *env, w way, n int, start, stop func()) result {
 		tb.Fatal(err)
 	}
 
+	// Warm-up through the way's own producer and consumer: the clients
+	// connect, the producer gets its producer id, every partition's
+	// fetch starts. A long-running service is past this point.
+	for i := range r.warm {
+		send(i % poolSize)
+	}
+	r.await(tb, r.warmed, 2*time.Minute, "the warm-up")
+
 	start()
 	t0 := time.Now()
 	for i := range n {
-		send(i % poolSize)
+		send((r.warm + i) % poolSize)
 	}
-	timeout := time.NewTimer(2*time.Minute + time.Duration(n)*time.Millisecond)
-	defer timeout.Stop()
-	select {
-	case <-r.done:
-	case <-r.failed:
-		tb.Fatalf("%s: %v", w.name, r.failErr)
-	case <-timeout.C:
-		tb.Fatalf("%s: the consumer saw %d of %d records before the timeout", w.name, r.count.Load(), n)
-	}
+	r.await(tb, r.done, 2*time.Minute+time.Duration(n)*time.Millisecond, "the timed records")
 	elapsed := time.Since(t0)
 	stop()
 
@@ -381,8 +425,8 @@ func runWay(tb testing.TB, e *env, w way, n int, start, stop func()) result {
 		tb.Fatalf("%s: %v", w.name, r.failErr)
 	default:
 	}
-	if got := r.count.Load(); got != int64(n) {
-		tb.Fatalf("%s: the consumer saw %d records, want %d (a redelivery?)", w.name, got, n)
+	if got := r.count.Load(); got != int64(r.warm+n) {
+		tb.Fatalf("%s: the consumer saw %d records, want %d (a redelivery?)", w.name, got, r.warm+n)
 	}
 	checkCommitted(tb, e, r)
 
@@ -396,6 +440,11 @@ func runWay(tb testing.TB, e *env, w way, n int, start, stop func()) result {
 func waitAssigned(tb testing.TB, e *env, r *run) {
 	tb.Helper()
 	waitFor(tb, "group "+r.group+" to own all partitions", func() bool {
+		select {
+		case <-r.failed:
+			tb.Fatal(r.failErr)
+		default:
+		}
 		gs, err := e.adm.DescribeGroups(context.Background(), r.group)
 		if err != nil {
 			return false
@@ -443,8 +492,8 @@ func checkCommitted(tb testing.TB, e *env, r *run) {
 		c, _ := offs.Lookup(o.Topic, o.Partition)
 		lag += o.Offset - c.At
 	})
-	if records != int64(r.n) || lag != 0 {
-		tb.Fatalf("%s: %d records in the topic (want %d), %d not committed by the group", r.topic, records, r.n, lag)
+	if records != int64(r.warm+r.n) || lag != 0 {
+		tb.Fatalf("%s: %d records in the topic (want %d), %d not committed by the group", r.topic, records, r.warm+r.n, lag)
 	}
 }
 
@@ -497,7 +546,13 @@ func typedConsume(ctx context.Context, e *env, r *run) (func() error, error) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- c.Run(cctx) }()
+	go func() {
+		err := c.Run(cctx)
+		if cctx.Err() == nil {
+			r.fail(fmt.Errorf("typed consumer stopped by itself: %v", err))
+		}
+		done <- err
+	}()
 	return func() error {
 		cancel()
 		err := <-done
