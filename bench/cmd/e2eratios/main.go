@@ -1,0 +1,180 @@
+// Command e2eratios summarizes BenchmarkKafkaEndToEnd (bench/e2e) output:
+// per way the median events/s, p50 and p99 over the rounds, and the paired
+// ratios typed/raw and typed/srserde (the median over rounds of the ratio
+// within one round, so load that comes and goes on a shared machine hits
+// both sides of a ratio alike), then checks the issue's two goals.
+//
+// Usage, from the bench directory:
+//
+//	go test -p 1 -run '^$' -bench KafkaEndToEnd -benchtime 100000x -count 5 ./e2e | tee results/kafka-e2e.txt
+//	go run ./cmd/e2eratios -in results/kafka-e2e.txt
+//
+// It exits 1 when a goal is not met, 2 on bad input.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("e2eratios", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	in := fs.String("in", "-", "saved `go test -bench KafkaEndToEnd` output (- for stdin)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: e2eratios [-in file]\n\nExample:\n  go run ./cmd/e2eratios -in results/kafka-e2e.txt\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "e2eratios: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	r, name := stdin, "<stdin>"
+	if *in != "-" {
+		f, err := os.Open(*in)
+		if err != nil {
+			fmt.Fprintf(stderr, "e2eratios: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		r, name = f, *in
+	}
+	runs, err := parse(r, name)
+	if err != nil {
+		fmt.Fprintf(stderr, "e2eratios: %v\n", err)
+		return 2
+	}
+	ok, err := summarize(stdout, runs)
+	if err != nil {
+		fmt.Fprintf(stderr, "e2eratios: %s: %v\n", name, err)
+		return 2
+	}
+	if !ok {
+		return 1
+	}
+	return 0
+}
+
+// result is one benchmark line.
+type result struct {
+	events, p50, p99 float64
+}
+
+var lineRE = regexp.MustCompile(`^BenchmarkKafkaEndToEnd/(\w+)(?:-\d+)?\s+\d+\s+(.*)$`)
+
+// parse reads the runs of each way in order: the k-th line of a way is
+// round k.
+func parse(r io.Reader, name string) (map[string][]result, error) {
+	out := map[string][]result{}
+	sc := bufio.NewScanner(r)
+	for ln := 1; sc.Scan(); ln++ {
+		m := lineRE.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		f := strings.Fields(m[2])
+		if len(f)%2 != 0 {
+			return nil, fmt.Errorf("%s:%d: want value/unit pairs after the iteration count, got %q", name, ln, m[2])
+		}
+		var res result
+		var seen int
+		for i := 0; i < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %q is not a number: %v", name, ln, f[i], err)
+			}
+			switch f[i+1] {
+			case "events/s":
+				res.events, seen = v, seen|1
+			case "p50-ms":
+				res.p50, seen = v, seen|2
+			case "p99-ms":
+				res.p99, seen = v, seen|4
+			}
+		}
+		if seen != 7 {
+			return nil, fmt.Errorf("%s:%d: want events/s, p50-ms and p99-ms metrics; run the benchmark of bench/e2e", name, ln)
+		}
+		out[m[1]] = append(out[m[1]], res)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no BenchmarkKafkaEndToEnd lines", name)
+	}
+	return out, nil
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func column(rs []result, f func(result) float64) []float64 {
+	out := make([]float64, len(rs))
+	for i, r := range rs {
+		out[i] = f(r)
+	}
+	return out
+}
+
+// summarize prints the table and the goals; ok is false when a goal is missed.
+func summarize(w io.Writer, runs map[string][]result) (ok bool, err error) {
+	typed := runs["typed"]
+	for _, way := range []string{"typed", "raw", "srserde"} {
+		if len(runs[way]) == 0 {
+			return false, fmt.Errorf("no runs of %s", way)
+		}
+		if len(runs[way]) != len(typed) {
+			return false, fmt.Errorf("%d runs of %s but %d of typed: rounds do not pair", len(runs[way]), way, len(typed))
+		}
+	}
+	// paired is the median over rounds of typed's events/s over way's.
+	paired := func(way string) float64 {
+		rs := make([]float64, len(typed))
+		for i := range typed {
+			rs[i] = typed[i].events / runs[way][i].events
+		}
+		return median(rs)
+	}
+	fmt.Fprintln(w, "| way | runs | events/s (median) | spread | p50 ms | p99 ms | typed/way (paired) |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
+	for _, way := range []string{"typed", "raw", "srserde"} {
+		rs := runs[way]
+		ev := column(rs, func(r result) float64 { return r.events })
+		med := median(ev)
+		spread := (slices.Max(ev) - slices.Min(ev)) / med
+		fmt.Fprintf(w, "| %s | %d | %.0f | %.0f%% | %.1f | %.1f | %.2fx |\n", way, len(rs), med, spread*100,
+			median(column(rs, func(r result) float64 { return r.p50 })),
+			median(column(rs, func(r result) float64 { return r.p99 })), paired(way))
+	}
+	raw, sr := paired("raw"), paired("srserde")
+	ok = true
+	verdict := func(met bool) string {
+		if met {
+			return "met"
+		}
+		ok = false
+		return "NOT met"
+	}
+	fmt.Fprintf(w, "\n- typed >= 0.9x raw franz-go throughput: %s: typed/raw %.2fx\n", verdict(raw >= 0.9), raw)
+	fmt.Fprintf(w, "- typed beats franz-go sr.Serde+hamba: %s: typed/srserde %.2fx\n", verdict(sr > 1), sr)
+	return ok, nil
+}
