@@ -6,18 +6,27 @@
 //
 // Usage, from the bench directory:
 //
-//	go test -p 1 -run '^$' -bench KafkaEndToEnd -benchtime 100000x -count 5 ./e2e | tee results/kafka-e2e.txt
-//	go run ./cmd/e2eratios -in results/kafka-e2e.txt
+//	go run ./cmd/e2eratios -rounds 5 -benchtime 100000x -save results/kafka-e2e.txt
+//	go run ./cmd/e2eratios -in results/kafka-e2e.txt     # summarize a saved run
 //
-// It exits 1 when a goal is not met, 2 on bad input.
+// With -rounds it builds the e2e test binary once and runs it once per
+// round (-test.count 1, each round its own broker), rotating which way
+// goes first (-e2e.rotate), so that every round runs the three ways side
+// by side; `go test -count N` would instead run each way N times in a row,
+// and a ratio would then compare different minutes of a shared machine.
+//
+// It exits 1 when a goal is not met, 2 on bad input or a failed run.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -29,9 +38,13 @@ func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("e2eratios", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	in := fs.String("in", "-", "saved `go test -bench KafkaEndToEnd` output (- for stdin)")
+	in := fs.String("in", "", "read saved `go test -bench KafkaEndToEnd` output from this file (- for stdin) instead of running")
+	rounds := fs.Int("rounds", 5, "rounds to run: each runs typed, raw and srserde once")
+	benchtime := fs.String("benchtime", "100000x", "go test -benchtime of each run: events per run")
+	save := fs.String("save", "", "also write the raw benchmark output to this file")
+	dir := fs.String("C", ".", "the bench module directory")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: e2eratios [-in file]\n\nExample:\n  go run ./cmd/e2eratios -in results/kafka-e2e.txt\n\nFlags:\n")
+		fmt.Fprintf(stderr, "usage: e2eratios [flags]\n\nExample:\n  go run ./cmd/e2eratios -rounds 5 -benchtime 100000x -save results/kafka-e2e.txt\n  go run ./cmd/e2eratios -in results/kafka-e2e.txt\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -41,15 +54,36 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "e2eratios: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	r, name := stdin, "<stdin>"
-	if *in != "-" {
+	var r io.Reader
+	name := *in
+	switch *in {
+	case "":
+		if *rounds < 1 {
+			fmt.Fprintf(stderr, "e2eratios: -rounds %d: want at least 1\n", *rounds)
+			return 2
+		}
+		out, err := runRounds(*dir, *rounds, *benchtime, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "e2eratios: %v\n", err)
+			return 2
+		}
+		if *save != "" {
+			if err := writeFile(*save, out); err != nil {
+				fmt.Fprintf(stderr, "e2eratios: %v\n", err)
+				return 2
+			}
+		}
+		r, name = bytes.NewReader(out), "the run"
+	case "-":
+		r, name = stdin, "<stdin>"
+	default:
 		f, err := os.Open(*in)
 		if err != nil {
 			fmt.Fprintf(stderr, "e2eratios: %v\n", err)
 			return 2
 		}
 		defer f.Close()
-		r, name = f, *in
+		r = f
 	}
 	runs, err := parse(r, name)
 	if err != nil {
@@ -67,6 +101,59 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// runRounds builds bench/e2e's test binary once and runs the benchmark
+// rounds times, returning the concatenated output.
+func runRounds(dir string, rounds int, benchtime string, progress io.Writer) ([]byte, error) {
+	tmp, err := os.MkdirTemp("", "e2eratios-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "e2e.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, "./e2e")
+	build.Dir = dir
+	if out, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go test -c ./e2e: %v\n%s", err, out)
+	}
+	var all bytes.Buffer
+	for i := range rounds {
+		fmt.Fprintf(progress, "e2eratios: round %d of %d\n", i+1, rounds)
+		cmd := exec.Command(bin, "-test.run", "^$", "-test.bench", "^BenchmarkKafkaEndToEnd$",
+			"-test.benchtime", benchtime, "-test.count", "1", "-test.timeout", "30m", "-e2e.rotate", strconv.Itoa(i))
+		cmd.Dir = filepath.Join(dir, "e2e")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		all.Write(out.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("round %d: %v\n%s", i+1, err, out.Bytes())
+		}
+	}
+	return all.Bytes(), nil
+}
+
+// writeFile writes data to a temp file in path's directory and renames it.
+func writeFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".e2eratios-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
 // result is one benchmark line.
 type result struct {
 	events, p50, p99 float64
@@ -75,7 +162,8 @@ type result struct {
 var lineRE = regexp.MustCompile(`^BenchmarkKafkaEndToEnd/(\w+)(?:-\d+)?\s+\d+\s+(.*)$`)
 
 // parse reads the runs of each way in order: the k-th line of a way is
-// round k.
+// round k. Lines are matched by name, so the order of the ways within a
+// round does not matter.
 func parse(r io.Reader, name string) (map[string][]result, error) {
 	out := map[string][]result{}
 	sc := bufio.NewScanner(r)

@@ -21,7 +21,7 @@ PASS
 
 func TestSummary(t *testing.T) {
 	var out, errs bytes.Buffer
-	code := run(nil, strings.NewReader(sample), &out, &errs)
+	code := run([]string{"-in", "-"}, strings.NewReader(sample), &out, &errs)
 	// typed/raw per round: 1.0, 0.75, 0.9 -> median 0.9 (met);
 	// typed/srserde: 1.25, 1.5, 0.9 -> median 1.25 (met).
 	if code != 0 {
@@ -43,7 +43,7 @@ func TestGoalMissedExitsOne(t *testing.T) {
 	in := strings.ReplaceAll(sample, "36000 events/s", "1000 events/s")
 	in = strings.ReplaceAll(in, "50000 events/s", "1000 events/s")
 	var out, errs bytes.Buffer
-	if code := run(nil, strings.NewReader(in), &out, &errs); code != 1 || !strings.Contains(out.String(), "NOT met") {
+	if code := run([]string{"-in", "-"}, strings.NewReader(in), &out, &errs); code != 1 || !strings.Contains(out.String(), "NOT met") {
 		t.Fatalf("exit %d, out:\n%s", code, out.String())
 	}
 }
@@ -56,7 +56,7 @@ func TestBadInput(t *testing.T) {
 		"number":   "BenchmarkKafkaEndToEnd/typed-2 1 x ns/op 1 events/s 1 p50-ms 1 p99-ms\n",
 	} {
 		var out, errs bytes.Buffer
-		if code := run(nil, strings.NewReader(in), &out, &errs); code != 2 || errs.Len() == 0 {
+		if code := run([]string{"-in", "-"}, strings.NewReader(in), &out, &errs); code != 2 || errs.Len() == 0 {
 			t.Errorf("%s: exit %d, stderr %q", name, code, errs.String())
 		}
 	}
