@@ -221,42 +221,51 @@ func startEnv() (*env, error) {
 	closers = append(closers, e.admCl.Close)
 	e.adm = kadm.NewClient(e.admCl)
 
+	if err := e.startRegistryAndPool(ctx, e.admCl); err != nil {
+		return nil, err
+	}
+	if err := warmBroker(ctx, br.Bootstrap(), e.adm); err != nil {
+		return nil, fmt.Errorf("warming the broker up: %w", err)
+	}
+	return e, nil
+}
+
+// startRegistryAndPool starts the embedded registry, registers the schema
+// and precomputes the events. cl is the client of the producer that builds
+// the raw records; it sends nothing.
+func (e *env) startRegistryAndPool(ctx context.Context, cl *kgo.Client) error {
 	st, err := store.Open("")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	srv := server.New(st, server.Options{})
 	if err := srv.Open("127.0.0.1:0"); err != nil {
 		st.Close()
-		return nil, err
+		return err
 	}
 	closers = append(closers, func() { srv.Close(); st.Close() })
 	e.regURL = srv.URL()
 	if e.reg, err = serde.NewClient(serde.ClientOptions{URL: e.regURL}); err != nil {
-		return nil, err
+		return err
 	}
 	schema := payments.PaymentValidated{}.AvroSchema()
 	if e.schemaID, err = e.reg.RegisterSchema(ctx, subject, serde.Schema{Schema: schema}); err != nil {
-		return nil, fmt.Errorf("registering %s: %w", subject, err)
+		return fmt.Errorf("registering %s: %w", subject, err)
 	}
 	if e.hschema, err = hamba.Parse(schema); err != nil {
-		return nil, err
-	}
-
-	if err := warmBroker(ctx, br.Bootstrap(), e.adm); err != nil {
-		return nil, fmt.Errorf("warming the broker up: %w", err)
+		return err
 	}
 
 	// The raw way sends what the typed producer would: build its records
 	// once with a producer of the typed codec (Record sends nothing).
 	codec, err := e.typedCodec()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	prod, err := kafka.NewProducer(ctx, kafka.Encoder[payments.PaymentValidated](codec),
-		kafka.ProducerOptions[payments.PaymentValidated]{Client: e.admCl, Topic: "unused", KeyField: "orderId"})
+		kafka.ProducerOptions[payments.PaymentValidated]{Client: cl, Topic: "unused", KeyField: "orderId"})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	e.typed = make([]payments.PaymentValidated, poolSize)
 	e.hambas = make([]hambaPayment, poolSize)
@@ -266,11 +275,11 @@ func startEnv() (*env, error) {
 		e.hambas[i] = toHamba(&e.typed[i])
 		r, err := prod.Record(ctx, &e.typed[i])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		e.records[i] = kgo.Record{Key: r.Key, Value: r.Value, Headers: r.Headers}
 	}
-	return e, nil
+	return nil
 }
 
 // warmBroker sends and reads back 20000 records of 300 bytes through a
