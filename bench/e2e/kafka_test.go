@@ -68,12 +68,18 @@ func producerOpts() []kgo.Opt {
 // from the record's timestamp (stamped by franz-go at Produce, in ms) to
 // the moment the consumer has decoded it.
 //
-// -e2e.rotate k starts the sequence of ways at the k-th (mod 3), so that a
-// series of rounds (cmd/e2eratios) does not always run one way first.
+// -e2e.rotate k starts the sequence of ways at the k-th, so that a series
+// of rounds (cmd/e2eratios) does not always run one way first. -e2e.split
+// adds the typed producer with the raw consumer and the raw producer with
+// the typed consumer.
 func BenchmarkKafkaEndToEnd(b *testing.B) {
 	e := getEnv(b)
-	k := *rotate % len(ways)
-	for _, w := range append(ways[k:len(ways):len(ways)], ways[:k]...) {
+	all := ways
+	if *split {
+		all = append(all[:len(all):len(all)], splitWays...)
+	}
+	k := *rotate % len(all)
+	for _, w := range append(all[k:len(all):len(all)], all[:k]...) {
 		b.Run(w.name, func(b *testing.B) {
 			res := runWay(b, e, w, b.N, b.ResetTimer, b.StopTimer)
 			b.ReportMetric(float64(b.N)/res.elapsed.Seconds(), "events/s")
@@ -340,12 +346,21 @@ type way struct {
 	produce func(ctx context.Context, e *env, r *run) (send func(i int), finish func() error, err error)
 }
 
-var rotate = flag.Int("e2e.rotate", 0, "start BenchmarkKafkaEndToEnd's sequence of ways at this one (typed, raw, srserde; mod 3)")
+var (
+	rotate = flag.Int("e2e.rotate", 0, "start BenchmarkKafkaEndToEnd's sequence of ways at this one (typed, raw, srserde; mod 3)")
+	split  = flag.Bool("e2e.split", false, "also run typed-producer (typed producer, raw consumer) and typed-consumer (raw producer, typed consumer), to tell which side of the typed runtime costs what")
+)
 
 var ways = []way{
 	{name: "typed", consume: typedConsume, produce: typedProduce},
 	{name: "raw", consume: rawConsume, produce: rawProduce},
 	{name: "srserde", consume: srConsume, produce: srProduce},
+}
+
+// splitWays are the diagnostic halves of typed (-e2e.split).
+var splitWays = []way{
+	{name: "typed-producer", consume: rawConsume, produce: typedProduce},
+	{name: "typed-consumer", consume: typedConsume, produce: rawProduce},
 }
 
 // run is one run of a way: its topic, group and observations. The

@@ -43,6 +43,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	benchtime := fs.String("benchtime", "100000x", "go test -benchtime of each run: events per run")
 	save := fs.String("save", "", "also write the raw benchmark output to this file")
 	dir := fs.String("C", ".", "the bench module directory")
+	split := fs.Bool("split", false, "also run the diagnostic ways typed-producer and typed-consumer (-e2e.split)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: e2eratios [flags]\n\nExample:\n  go run ./cmd/e2eratios -rounds 5 -benchtime 100000x -save results/kafka-e2e.txt\n  go run ./cmd/e2eratios -in results/kafka-e2e.txt\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -62,7 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "e2eratios: -rounds %d: want at least 1\n", *rounds)
 			return 2
 		}
-		out, err := runRounds(*dir, *rounds, *benchtime, stderr)
+		out, err := runRounds(*dir, *rounds, *benchtime, *split, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "e2eratios: %v\n", err)
 			return 2
@@ -103,7 +104,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runRounds builds bench/e2e's test binary once and runs the benchmark
 // rounds times, returning the concatenated output.
-func runRounds(dir string, rounds int, benchtime string, progress io.Writer) ([]byte, error) {
+func runRounds(dir string, rounds int, benchtime string, split bool, progress io.Writer) ([]byte, error) {
 	tmp, err := os.MkdirTemp("", "e2eratios-")
 	if err != nil {
 		return nil, err
@@ -119,7 +120,7 @@ func runRounds(dir string, rounds int, benchtime string, progress io.Writer) ([]
 	for i := range rounds {
 		fmt.Fprintf(progress, "e2eratios: round %d of %d\n", i+1, rounds)
 		cmd := exec.Command(bin, "-test.run", "^$", "-test.bench", "^BenchmarkKafkaEndToEnd$",
-			"-test.benchtime", benchtime, "-test.count", "1", "-test.timeout", "30m", "-e2e.rotate", strconv.Itoa(i))
+			"-test.benchtime", benchtime, "-test.count", "1", "-test.timeout", "30m", "-e2e.rotate", strconv.Itoa(i), "-e2e.split="+strconv.FormatBool(split))
 		cmd.Dir = filepath.Join(dir, "e2e")
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
@@ -159,7 +160,7 @@ type result struct {
 	events, p50, p99 float64
 }
 
-var lineRE = regexp.MustCompile(`^BenchmarkKafkaEndToEnd/(\w+)(?:-\d+)?\s+\d+\s+(.*)$`)
+var lineRE = regexp.MustCompile(`^BenchmarkKafkaEndToEnd/([\w-]+?)(?:-\d+)?\s+\d+\s+(.*)$`)
 
 // parse reads the runs of each way in order: the k-th line of a way is
 // round k. Lines are matched by name, so the order of the ways within a
@@ -234,26 +235,34 @@ func summarize(w io.Writer, runs map[string][]result) (ok bool, err error) {
 			return false, fmt.Errorf("%d runs of %s but %d of typed: rounds do not pair", len(runs[way]), way, len(typed))
 		}
 	}
-	// paired is the median over rounds of typed's events/s over way's.
-	paired := func(way string) float64 {
-		rs := make([]float64, len(typed))
-		for i := range typed {
-			rs[i] = typed[i].events / runs[way][i].events
+	// paired is the median over rounds of a's events/s over b's.
+	paired := func(a, b string) float64 {
+		rs := make([]float64, 0, len(runs[a]))
+		for i := range min(len(runs[a]), len(runs[b])) {
+			rs = append(rs, runs[a][i].events/runs[b][i].events)
 		}
 		return median(rs)
 	}
-	fmt.Fprintln(w, "| way | runs | events/s (median) | spread | p50 ms | p99 ms | typed/way (paired) |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
-	for _, way := range []string{"typed", "raw", "srserde"} {
+	order := []string{"typed", "raw", "srserde"}
+	var extra []string
+	for way := range runs {
+		if !slices.Contains(order, way) {
+			extra = append(extra, way)
+		}
+	}
+	slices.Sort(extra)
+	fmt.Fprintln(w, "| way | runs | events/s (median) | spread | p50 ms | p99 ms | typed/way (paired) | way/raw (paired) |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|")
+	for _, way := range append(order, extra...) {
 		rs := runs[way]
 		ev := column(rs, func(r result) float64 { return r.events })
 		med := median(ev)
 		spread := (slices.Max(ev) - slices.Min(ev)) / med
-		fmt.Fprintf(w, "| %s | %d | %.0f | %.0f%% | %.1f | %.1f | %.2fx |\n", way, len(rs), med, spread*100,
+		fmt.Fprintf(w, "| %s | %d | %.0f | %.0f%% | %.1f | %.1f | %.2fx | %.2fx |\n", way, len(rs), med, spread*100,
 			median(column(rs, func(r result) float64 { return r.p50 })),
-			median(column(rs, func(r result) float64 { return r.p99 })), paired(way))
+			median(column(rs, func(r result) float64 { return r.p99 })), paired("typed", way), paired(way, "raw"))
 	}
-	raw, sr := paired("raw"), paired("srserde")
+	raw, sr := paired("typed", "raw"), paired("typed", "srserde")
 	ok = true
 	verdict := func(met bool) string {
 		if met {

@@ -16,6 +16,7 @@ BenchmarkKafkaEndToEnd/srserde-2       	   20000	     39051 ns/op	     20000 eve
 BenchmarkKafkaEndToEnd/typed-2         	   20000	     27911 ns/op	     36000 events/s	       169.4 p50-ms	       277.0 p99-ms
 BenchmarkKafkaEndToEnd/raw-2           	   20000	     32047 ns/op	     40000 events/s	       600.3 p50-ms	       608.5 p99-ms
 BenchmarkKafkaEndToEnd/srserde-2       	   20000	      9450 ns/op	     40000 events/s	        99.11 p50-ms	       122.2 p99-ms
+BenchmarkKafkaEndToEnd/typed-producer-2       	   20000	      9450 ns/op	     20000 events/s	        1.0 p50-ms	       2.0 p99-ms
 PASS
 `
 
@@ -28,8 +29,9 @@ func TestSummary(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q, out:\n%s", code, errs.String(), out.String())
 	}
 	for _, want := range []string{
-		"| typed | 3 | 36000 | 56% | 169.4 | 277.0 | 1.00x |",
-		"| raw | 3 | 40000 | 25% | 322.6 | 390.0 | 0.90x |",
+		"| typed | 3 | 36000 | 56% | 169.4 | 277.0 | 1.00x | 0.90x |",
+		"| raw | 3 | 40000 | 25% | 322.6 | 390.0 | 0.90x | 1.00x |",
+		"| typed-producer | 1 | 20000 | 0% | 1.0 | 2.0 | 2.50x | 0.40x |",
 		"typed >= 0.9x raw franz-go throughput: met: typed/raw 0.90x",
 		"typed beats franz-go sr.Serde+hamba: met: typed/srserde 1.25x",
 	} {
