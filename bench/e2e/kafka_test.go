@@ -78,7 +78,7 @@ func BenchmarkKafkaEndToEnd(b *testing.B) {
 	if *split {
 		all = append(all[:len(all):len(all)], splitWays...)
 	}
-	k := *rotate % len(all)
+	k := (*rotate%len(all) + len(all)) % len(all) // a negative -e2e.rotate counts from the end
 	for _, w := range append(all[k:len(all):len(all)], all[:k]...) {
 		b.Run(w.name, func(b *testing.B) {
 			res := runWay(b, e, w, b.N, b.ResetTimer, b.StopTimer)
