@@ -55,15 +55,18 @@ type ClientOptions struct {
 	UserAgent string
 }
 
-// Client is a minimal Confluent Schema Registry client: the four calls a
-// serde needs, over net/http. It is safe for concurrent use.
+// Client is a minimal Confluent Schema Registry client: the calls a serde
+// needs, over net/http. It is safe for concurrent use.
 type Client struct {
 	base    string // without a trailing slash
 	opts    ClientOptions
 	httpCli *http.Client
 }
 
-var _ Registry = (*Client)(nil)
+var (
+	_ Registry     = (*Client)(nil)
+	_ GUIDRegistry = (*Client)(nil)
+)
 
 // NewClient returns a client for the registry at opts.URL.
 func NewClient(opts ClientOptions) (*Client, error) {
@@ -92,6 +95,14 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (SubjectSchema, error) 
 	var out SubjectSchema
 	err := c.do(ctx, http.MethodGet, "/schemas/ids/"+strconv.Itoa(id), nil, &out)
 	out.ID = id
+	return out, err
+}
+
+// SchemaByGUID implements GUIDRegistry.
+func (c *Client) SchemaByGUID(ctx context.Context, guid GUID) (SubjectSchema, error) {
+	var out SubjectSchema
+	err := c.do(ctx, http.MethodGet, "/schemas/guids/"+guid.String(), nil, &out)
+	out.ID = 0
 	return out, err
 }
 

@@ -5,6 +5,7 @@ package serde
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -55,25 +56,28 @@ type Codec[T any, P Record[T]] struct {
 	schema       string
 	own          *avro.WriterSchema // schema, parsed: for comparing canonical forms
 	autoRegister bool
+	// idHeader is the record header that may carry the schema id:
+	// KeySchemaIDHeader for a key codec, ValueSchemaIDHeader otherwise.
+	idHeader string
 
 	// resolver builds transcoding plans from writer schemas to T's schema.
 	resolver *avro.Resolver
 
 	// id is the schema id plus one; 0 means not yet looked up.
 	id atomic.Int64
-	// plans maps a writer schema id to how T reads it; last is the plan
-	// used most recently, checked first because a topic's frames almost
-	// always carry the same id as the previous one.
-	plans       cowMap[int, *plan]
+	// plans maps a writer schema (id or GUID) to how T reads it; last is
+	// the plan used most recently, checked first because a topic's frames
+	// almost always carry the same id as the previous one.
+	plans       cowMap[schemaKey, *plan]
 	last        atomic.Pointer[plan]
-	planFetches flight[int, *plan]
+	planFetches flight[schemaKey, *plan]
 
 	bufs sync.Pool // *scratch for resolved decodes
 }
 
 // plan is how a Codec reads data written with one writer schema.
 type plan struct {
-	id int
+	key schemaKey
 	// transcode is nil when the writer schema is T's own (same Parsing
 	// Canonical Form): the generated decoder reads the body directly.
 	// Otherwise it rewrites the body into T's encoding first.
@@ -105,7 +109,10 @@ func NewCodec[T any, P Record[T]](s *Serde, opts CodecOptions) (*Codec[T, P], er
 		return nil, fmt.Errorf("serde: %T's AvroSchema: %v", &zero, err)
 	}
 	c := &Codec[T, P]{s: s, subject: subject, subjectErr: subjectErr, fullName: full, schema: schema,
-		own: own, autoRegister: opts.AutoRegister, resolver: avro.NewResolver(schema)}
+		own: own, autoRegister: opts.AutoRegister, idHeader: ValueSchemaIDHeader, resolver: avro.NewResolver(schema)}
+	if opts.Key {
+		c.idHeader = KeySchemaIDHeader
+	}
 	c.bufs.New = func() any { return &scratch{buf: make([]byte, 0, 512)} }
 	return c, nil
 }
@@ -159,35 +166,102 @@ func (c *Codec[T, P]) AppendEncode(ctx context.Context, dst []byte, v *T) ([]byt
 	return out, nil
 }
 
-// Decode decodes a frame into v, resolving the writer schema the frame's id
-// names to T's schema. Errors are *DecodeError and keep the frame.
+// Decode decodes a frame into v, resolving the writer schema the frame's
+// prefix names (magic byte 0 and a schema id, or magic byte 1 and a schema
+// GUID) to T's schema. Errors are *DecodeError and keep the frame.
 func (c *Codec[T, P]) Decode(ctx context.Context, frame []byte, v *T) error {
-	id, body, err := ParseHeader(frame)
-	if err != nil {
-		return &DecodeError{Data: frame, ID: id, Err: err}
+	// The id form inline: it is nearly every frame, and parseFrame is too
+	// big to inline.
+	if len(frame) >= HeaderSize && frame[0] == MagicByte {
+		k := schemaKey{id: int(int32(binary.BigEndian.Uint32(frame[1:])))}
+		// The commonest case of all, without a call: the previous frame's
+		// schema, which is T's own.
+		if p := c.last.Load(); p != nil && p.key == k && p.err == nil && p.transcode == nil {
+			if err := P(v).UnmarshalAvro(frame[HeaderSize:]); err != nil {
+				return c.decodeError(frame, k, "", classify(err))
+			}
+			return nil
+		}
+		return c.decodeBody(ctx, frame, k, "", frame[HeaderSize:], v)
 	}
+	if len(frame) >= GUIDHeaderSize && frame[0] == MagicByteGUID {
+		return c.decodeBody(ctx, frame, schemaKey{guid: GUID(frame[1:GUIDHeaderSize]), byGUID: true}, "", frame[GUIDHeaderSize:], v)
+	}
+	k, body, err := parseFrameSlow(frame, "frame")
+	if err != nil {
+		return &DecodeError{Data: frame, ID: -1, Err: err}
+	}
+	return c.decodeBody(ctx, frame, k, "", body, v)
+}
+
+// DecodeWithHeaders decodes a record whose schema id may travel in a
+// header, as Confluent's DualSchemaIdDeserializer reads it: when header
+// finds the codec's schema id header (ValueSchemaIDHeader, or
+// KeySchemaIDHeader for a codec with CodecOptions.Key) with a non-nil
+// value, that value names the writer schema (magic byte 0 and a 4-byte id,
+// or magic byte 1 and a 16-byte GUID) and payload is the plain Avro body;
+// otherwise payload is decoded as Decode decodes a frame. header returns
+// the value of the last header with key (Kafka's lastHeader) and whether
+// there is one; nil means no headers. Errors are *DecodeError, keep
+// payload, and name the header the id came from.
+//
+// With franz-go, whose record headers are []kgo.RecordHeader:
+//
+//	err := codec.DecodeWithHeaders(ctx, func(key string) ([]byte, bool) {
+//		for i := len(r.Headers) - 1; i >= 0; i-- {
+//			if r.Headers[i].Key == key {
+//				return r.Headers[i].Value, true
+//			}
+//		}
+//		return nil, false
+//	}, r.Value, &v)
+func (c *Codec[T, P]) DecodeWithHeaders(ctx context.Context, header func(key string) ([]byte, bool), payload []byte, v *T) error {
+	if header != nil {
+		// A null header value (nil) is no id, as in Java, where a header
+		// with a null value is skipped for the payload prefix.
+		if value, ok := header(c.idHeader); ok && value != nil {
+			k, err := parseIDHeader(value, c.idHeader)
+			if err != nil {
+				return &DecodeError{Data: payload, ID: -1, Header: c.idHeader, Err: err}
+			}
+			return c.decodeBody(ctx, payload, k, c.idHeader, payload, v)
+		}
+	}
+	return c.Decode(ctx, payload, v)
+}
+
+// decodeBody decodes body, written with the schema k names, into v. data
+// and header are what a DecodeError reports.
+func (c *Codec[T, P]) decodeBody(ctx context.Context, data []byte, k schemaKey, header string, body []byte, v *T) error {
 	p := c.last.Load()
-	if p == nil || p.id != id {
+	if p == nil || p.key != k {
 		var ok bool
-		if p, ok = c.plans.load(id); !ok {
-			if p, err = c.loadPlan(ctx, id); err != nil {
-				return &DecodeError{Data: frame, ID: id, Err: err}
+		var err error
+		if p, ok = c.plans.load(k); !ok {
+			if p, err = c.loadPlan(ctx, k); err != nil {
+				return c.decodeError(data, k, header, err)
 			}
 		}
 		c.last.Store(p)
 	}
 	if p.err != nil {
-		return &DecodeError{Data: frame, ID: id, Err: p.err}
+		return c.decodeError(data, k, header, p.err)
 	}
+	var err error
 	if p.transcode == nil {
 		err = P(v).UnmarshalAvro(body)
 	} else {
 		err = c.decodeResolved(p, body, v)
 	}
 	if err != nil {
-		return &DecodeError{Data: frame, ID: id, Err: classify(err)}
+		return c.decodeError(data, k, header, classify(err))
 	}
 	return nil
+}
+
+func (c *Codec[T, P]) decodeError(data []byte, k schemaKey, header string, err error) error {
+	id, guid := k.ref()
+	return &DecodeError{Data: data, ID: id, GUID: guid, Header: header, Err: err}
 }
 
 // scratch is what a resolved decode borrows from the pool: the buffer the
@@ -217,22 +291,22 @@ func (c *Codec[T, P]) decodeResolved(p *plan, body []byte, v *T) error {
 	return err
 }
 
-// loadPlan fetches the writer schema for id and builds T's plan for it.
-func (c *Codec[T, P]) loadPlan(ctx context.Context, id int) (*plan, error) {
-	return c.planFetches.do(ctx, id, func() (*plan, error) {
-		if p, ok := c.plans.load(id); ok {
+// loadPlan fetches the writer schema k names and builds T's plan for it.
+func (c *Codec[T, P]) loadPlan(ctx context.Context, k schemaKey) (*plan, error) {
+	return c.planFetches.do(ctx, k, func() (*plan, error) {
+		if p, ok := c.plans.load(k); ok {
 			return p, nil
 		}
-		w, err := c.s.writer(ctx, id)
+		w, err := c.s.writerFor(ctx, k)
 		if err != nil {
 			return nil, err
 		}
 		op, err := c.resolver.Plan(w.parsed)
-		p := &plan{id: id, transcode: op}
+		p := &plan{key: k, transcode: op}
 		if err != nil {
 			p.err = &IncompatibleError{Reader: c.fullName, Reason: err.Error()}
 		}
-		c.plans.store(id, p)
+		c.plans.store(k, p)
 		return p, nil
 	})
 }

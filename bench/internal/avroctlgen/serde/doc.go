@@ -16,6 +16,18 @@
 //	bytes 1-4  schema id, big-endian
 //	bytes 5-   Avro binary encoding of the value with that schema
 //
+// Encode writes that. Decode also reads what Confluent Platform 8
+// producers write: magic byte 1 followed by the schema's 16-byte GUID
+// (bytes 1-16, the Avro body from byte 17), the writer schema then fetched
+// with GET /schemas/guids/{guid}. And with HeaderSchemaIdSerializer the id
+// travels in a record header, __value_schema_id (or __key_schema_id for
+// keys), holding those 17 bytes (or magic byte 0 and a 4-byte id), while
+// the value is plain Avro: Codec.DecodeWithHeaders takes the record's
+// headers and reads the id there first, as Confluent's
+// DualSchemaIdDeserializer does, falling back to the payload prefix. GUIDs
+// are cached like ids: known ones for good, unknown ones for NotFoundTTL
+// in a bounded cache.
+//
 // # Use
 //
 // One Serde per registry, one Codec per event type:
@@ -45,18 +57,32 @@
 // what decoding the value itself allocates. Concurrent misses for one id
 // share one request.
 //
+// # Topics carrying several types
+//
+// A TopicCodec reads any frame of a topic into the Go type its writer
+// schema names, handed out as an interface: avroctl generates one sealed
+// interface per topic with several types, and its constructor
+// (orders.NewOrdersEventCodec). Under TopicRecordName (or RecordName) the
+// writer record's full name picks the type; under TopicName the subject
+// holds a union of the types, and the branch index in the body picks it.
+// A writer type it does not know is an *UnknownTypeError. It encodes any
+// member type, and EncoderFor gives the encoder of one of them.
+//
 // # Errors
 //
-// Every Decode error is a *DecodeError that keeps the original bytes and
-// the schema id, so a consumer can send the record to a dead-letter topic
-// unchanged. Route with errors.Is:
+// Every Decode error is a *DecodeError that keeps the original bytes, the
+// schema id or GUID and the header it came from, so a consumer can send the
+// record to a dead-letter topic unchanged. Route with errors.Is:
 //
-//	ErrMagicByte            not a schema-registry frame (permanent)
-//	ErrTruncated            frame or Avro body ends early (permanent)
-//	ErrUnknownSchema        the registry does not know the id (404);
+//	ErrMagicByte            not a schema-registry frame, or a bad schema
+//	                        id header (permanent)
+//	ErrTruncated            frame, id header or Avro body ends early
+//	                        (permanent)
+//	ErrUnknownSchema        the registry does not know the id or GUID (404);
 //	                        remembered for NotFoundTTL (10 s), so a run of
 //	                        frames with a bad id costs one request
 //	ErrIncompatible         the writer schema cannot be read as the Go type
+//	                        (or, for a TopicCodec, names none of its types)
 //	ErrRegistryUnavailable  registry unreachable, timed out or 5xx: retry
 //
 // # Headers

@@ -12,16 +12,18 @@ import (
 // Sentinel errors. Every error returned by this package wraps at most one of
 // them, so callers route failures with errors.Is without parsing messages.
 var (
-	// ErrMagicByte: the first byte of a frame is not 0, so the bytes were
-	// not written by a Confluent-compatible serializer (plain Avro, JSON, or
-	// a newer wire format).
+	// ErrMagicByte: the first byte of a frame (or of a schema id header) is
+	// neither 0 (schema id) nor 1 (schema GUID), so the bytes were not
+	// written by a Confluent-compatible serializer (plain Avro, JSON, or a
+	// newer wire format); or a schema id header has bytes after the id.
 	ErrMagicByte = errors.New("wrong magic byte")
-	// ErrTruncated: the frame is shorter than its 5-byte header, or the
-	// Avro body ends early.
+	// ErrTruncated: the frame is shorter than its header (5 bytes, 17 with
+	// a GUID), or the Avro body ends early.
 	ErrTruncated = errors.New("truncated frame")
-	// ErrUnknownSchema: the registry does not know the schema id (404 on
-	// GET /schemas/ids/{id}), or does not know the type's schema under its
-	// subject when encoding without auto-registration.
+	// ErrUnknownSchema: the registry does not know the schema id or GUID
+	// (404 on GET /schemas/ids/{id} or /schemas/guids/{guid}), or does not
+	// know the type's schema under its subject when encoding without
+	// auto-registration.
 	ErrUnknownSchema = errors.New("unknown schema")
 	// ErrIncompatible: the writer schema cannot be resolved to the Go type
 	// (the error explains why), or it is not an Avro schema at all.
@@ -36,16 +38,29 @@ var (
 // bytes so that a consumer can route the record to a dead-letter topic
 // unchanged; Data is the caller's slice, not a copy.
 type DecodeError struct {
-	Data []byte // the whole frame as passed to Decode
-	ID   int    // the schema id from the header; -1 if the header is unreadable
-	Err  error  // the cause; wraps one of the sentinels or an *avro.DecodeError
+	Data []byte // the whole frame (the record value) as passed to Decode
+	ID   int    // the schema id from the frame or header; -1 if unreadable or a GUID
+	// GUID is the schema GUID from the frame or header (8-4-4-4-12 form),
+	// "" when the schema was named by id.
+	GUID string
+	// Header is the record header the schema id came from
+	// (ValueSchemaIDHeader or KeySchemaIDHeader); "" for a frame prefix.
+	Header string
+	Err    error // the cause; wraps one of the sentinels or an *avro.DecodeError
 }
 
 func (e *DecodeError) Error() string {
-	if e.ID < 0 {
-		return fmt.Sprintf("serde: decode %d bytes: %v", len(e.Data), e.Err)
+	where := ""
+	if e.Header != "" {
+		where = " (schema id in header " + e.Header + ")"
 	}
-	return fmt.Sprintf("serde: decode %d bytes with schema id %d: %v", len(e.Data), e.ID, e.Err)
+	switch {
+	case e.GUID != "":
+		return fmt.Sprintf("serde: decode %d bytes with schema GUID %s%s: %v", len(e.Data), e.GUID, where, e.Err)
+	case e.ID < 0:
+		return fmt.Sprintf("serde: decode %d bytes%s: %v", len(e.Data), where, e.Err)
+	}
+	return fmt.Sprintf("serde: decode %d bytes with schema id %d%s: %v", len(e.Data), e.ID, where, e.Err)
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }

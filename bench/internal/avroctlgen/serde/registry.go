@@ -24,6 +24,16 @@ type Registry interface {
 	RegisterSchema(ctx context.Context, subject string, s Schema) (id int, err error)
 }
 
+// GUIDRegistry is implemented by registries that resolve schema GUIDs
+// (GET /schemas/guids/{guid}, Confluent Platform 8), which frames with
+// magic byte 1 and GUID schema id headers name. Client implements it; a
+// Registry without it fails those frames with ErrUnknownSchema.
+type GUIDRegistry interface {
+	// SchemaByGUID returns the schema with guid. ID, Subject and Version
+	// of the result are unset: a GUID names content, not a registration.
+	SchemaByGUID(ctx context.Context, guid GUID) (SubjectSchema, error)
+}
+
 // Schema is a schema as the registry stores it: its text, type and the
 // named types it takes from other subjects.
 type Schema struct {
@@ -47,4 +57,7 @@ type SubjectSchema struct {
 	Schema     string      `json:"schema"`
 	SchemaType string      `json:"schemaType,omitempty"` // "" means AVRO
 	References []Reference `json:"references,omitempty"`
+	// GUID is the schema's GUID when the registry reports one (Confluent
+	// Platform 8 and avroctl's registry do), in 8-4-4-4-12 form.
+	GUID string `json:"guid,omitempty"`
 }

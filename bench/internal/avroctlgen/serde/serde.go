@@ -32,6 +32,14 @@ type Serde struct {
 	// whoever writes the topic.)
 	unknownIDs notFound[int]
 
+	// The same three for schemas named by GUID (magic byte 1, or a GUID
+	// schema id header): GUIDs come from frames too, so they are cached
+	// only once the registry knows them, and the ones it does not know go
+	// to a bounded not-found cache.
+	guidWriters  cowMap[GUID, *writerSchema]
+	guidFetches  flight[GUID, *writerSchema]
+	unknownGUIDs notFound[GUID]
+
 	idsMu   sync.Mutex
 	ids     map[subjectSchema]int // (subject, schema text) -> id
 	lookups flight[subjectSchema, int]
@@ -42,7 +50,7 @@ type subjectSchema struct{ subject, schema string }
 
 // writerSchema is a registry schema ready for resolution.
 type writerSchema struct {
-	id       int
+	key      schemaKey
 	text     string // standalone: references written out in full
 	fullName string // of the top-level named type; "" for other types
 	parsed   *avro.WriterSchema
@@ -68,17 +76,88 @@ func (s *Serde) WriterSchema(ctx context.Context, id int) (string, error) {
 
 // TypeOf returns the schema id of a frame and the Avro full name of the
 // type its writer schema defines, so that a consumer of a topic carrying
-// several event types can pick the Codec. Errors are *DecodeError.
+// several event types can pick the Codec. A frame naming its schema by
+// GUID (magic byte 1) gives id -1. Errors are *DecodeError.
 func (s *Serde) TypeOf(ctx context.Context, frame []byte) (id int, fullName string, err error) {
-	id, _, err = ParseHeader(frame)
+	k, _, err := parseFrame(frame)
+	id, guid := k.ref()
 	if err != nil {
-		return id, "", &DecodeError{Data: frame, ID: id, Err: err}
+		return id, "", &DecodeError{Data: frame, ID: id, GUID: guid, Err: err}
 	}
-	w, err := s.writer(ctx, id)
+	w, err := s.writerFor(ctx, k)
 	if err != nil {
-		return id, "", &DecodeError{Data: frame, ID: id, Err: err}
+		return id, "", &DecodeError{Data: frame, ID: id, GUID: guid, Err: err}
 	}
 	return id, w.fullName, nil
+}
+
+// TypeOfWithHeaders is TypeOf for a record value whose schema id may be in
+// the ValueSchemaIDHeader header (see Codec.DecodeWithHeaders): the header
+// when present with a non-nil value, else the payload's prefix. A schema
+// named by GUID gives id -1. Errors are *DecodeError.
+func (s *Serde) TypeOfWithHeaders(ctx context.Context, header func(key string) ([]byte, bool), payload []byte) (id int, fullName string, err error) {
+	if header == nil {
+		return s.TypeOf(ctx, payload)
+	}
+	value, ok := header(ValueSchemaIDHeader)
+	if !ok || value == nil {
+		return s.TypeOf(ctx, payload)
+	}
+	k, err := parseIDHeader(value, ValueSchemaIDHeader)
+	id, guid := k.ref()
+	if err == nil {
+		var w *writerSchema
+		if w, err = s.writerFor(ctx, k); err == nil {
+			return id, w.fullName, nil
+		}
+	}
+	return id, "", &DecodeError{Data: payload, ID: id, GUID: guid, Header: ValueSchemaIDHeader, Err: err}
+}
+
+// writerFor returns the writer schema k names.
+func (s *Serde) writerFor(ctx context.Context, k schemaKey) (*writerSchema, error) {
+	if k.byGUID {
+		return s.guidWriter(ctx, k.guid)
+	}
+	return s.writer(ctx, k.id)
+}
+
+// guidWriter returns the parsed writer schema with guid, from the cache or
+// the registry, by the rules writer follows for ids.
+func (s *Serde) guidWriter(ctx context.Context, guid GUID) (*writerSchema, error) {
+	if w, ok := s.guidWriters.load(guid); ok {
+		return w, nil
+	}
+	if err := s.unknownGUIDs.get(guid); err != nil {
+		return nil, err
+	}
+	return s.guidFetches.do(ctx, guid, func() (*writerSchema, error) {
+		if w, ok := s.guidWriters.load(guid); ok { // fetched while we queued
+			return w, nil
+		}
+		w, err := s.fetchGUIDWriter(ctx, guid)
+		if err != nil {
+			if errors.Is(err, ErrUnknownSchema) {
+				s.unknownGUIDs.put(guid, err)
+			}
+			return nil, err
+		}
+		s.guidWriters.store(guid, w)
+		return w, nil
+	})
+}
+
+// fetchGUIDWriter asks the registry for the schema with guid.
+func (s *Serde) fetchGUIDWriter(ctx context.Context, guid GUID) (*writerSchema, error) {
+	gr, ok := s.reg.(GUIDRegistry)
+	if !ok {
+		return nil, fmt.Errorf("%w: schema GUID %s: the registry client (%T) cannot resolve GUIDs (GET /schemas/guids/{guid})", ErrUnknownSchema, guid, s.reg)
+	}
+	ss, err := gr.SchemaByGUID(ctx, guid)
+	if err != nil {
+		return nil, err
+	}
+	return s.fetchWriterFrom(ctx, schemaKey{guid: guid, byGUID: true}, ss)
 }
 
 // writer returns the parsed writer schema with id, from the cache or the
@@ -116,12 +195,12 @@ func (s *Serde) fetchWriter(ctx context.Context, id int) (*writerSchema, error) 
 	if err != nil {
 		return nil, err
 	}
-	return s.fetchWriterFrom(ctx, id, ss)
+	return s.fetchWriterFrom(ctx, schemaKey{id: id}, ss)
 }
 
 // fetchWriterFrom completes ss, the registry's answer for id: references
 // fetched and written out, the result parsed.
-func (s *Serde) fetchWriterFrom(ctx context.Context, id int, ss SubjectSchema) (*writerSchema, error) {
+func (s *Serde) fetchWriterFrom(ctx context.Context, k schemaKey, ss SubjectSchema) (*writerSchema, error) {
 	if err := checkAvro(ss.SchemaType); err != nil {
 		return nil, err
 	}
@@ -135,9 +214,9 @@ func (s *Serde) fetchWriterFrom(ctx context.Context, id int, ss SubjectSchema) (
 	}
 	parsed, err := avro.ParseWriterSchema(text)
 	if err != nil {
-		return nil, &IncompatibleError{Reason: fmt.Sprintf("writer schema %d does not parse: %v", id, err)}
+		return nil, &IncompatibleError{Reason: fmt.Sprintf("writer schema %s does not parse: %v", k.describe(), err)}
 	}
-	return &writerSchema{id: id, text: text, fullName: topLevelName(text), parsed: parsed}, nil
+	return &writerSchema{key: k, text: text, fullName: topLevelName(text), parsed: parsed}, nil
 }
 
 // schemaID returns the id of schema (parsed: own) under subject, looking it
@@ -196,7 +275,7 @@ func (s *Serde) latestMatches(ctx context.Context, subject string, own *avro.Wri
 	if w, ok := s.writers.load(latest.ID); ok {
 		return latest.ID, w.parsed.SameCanonicalForm(own)
 	}
-	w, err := s.fetchWriterFrom(ctx, latest.ID, latest)
+	w, err := s.fetchWriterFrom(ctx, schemaKey{id: latest.ID}, latest)
 	if err != nil || !w.parsed.SameCanonicalForm(own) {
 		return 0, false
 	}
