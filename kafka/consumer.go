@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
 	"runtime/debug"
@@ -435,14 +434,34 @@ func (c *Consumer[T]) dispatch(r *kgo.Record) {
 	}
 	e := p.add(r)
 	c.mu.Unlock()
-	h := fnv.New32a()
+	var h uint32
 	if r.Key != nil {
-		h.Write(r.Key)
+		h = fnv1a(fnvOffset, r.Key)
 	} else {
-		h.Write([]byte(r.Topic))
-		h.Write([]byte{byte(r.Partition >> 24), byte(r.Partition >> 16), byte(r.Partition >> 8), byte(r.Partition)})
+		h = fnv1a(fnv1aString(fnvOffset, r.Topic), []byte{byte(r.Partition >> 24), byte(r.Partition >> 16), byte(r.Partition >> 8), byte(r.Partition)})
 	}
-	c.queues[h.Sum32()%uint32(len(c.queues))] <- job{rec: r, p: p, e: e}
+	c.queues[h%uint32(len(c.queues))] <- job{rec: r, p: p, e: e}
+}
+
+// FNV-1a, 32 bits, inline: hash/fnv's Hash32 escapes to the heap, one
+// allocation per record on the hot path.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+func fnv1a(h uint32, b []byte) uint32 {
+	for _, c := range b {
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	return h
+}
+
+func fnv1aString(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
 }
 
 // process takes one record to a finished state: handled, duplicate, moved

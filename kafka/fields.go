@@ -91,6 +91,24 @@ func textOf(v reflect.Value) ([]byte, error) {
 	return nil, fmt.Errorf("a %s cannot be a key or header: want a string, []byte, integer or a type with MarshalText", v.Type())
 }
 
+// appendTextOf is textOf appending to dst; for an addressable v it takes
+// the field's address instead of boxing its value (no allocation for an
+// avro.UUID or a string).
+func appendTextOf(dst []byte, v reflect.Value) ([]byte, error) {
+	if v.CanAddr() && v.Addr().CanInterface() {
+		switch x := v.Addr().Interface().(type) {
+		case *string:
+			return append(dst, *x...), nil
+		case *[]byte:
+			return append(dst, *x...), nil
+		case encoding.TextAppender:
+			return x.AppendText(dst)
+		}
+	}
+	b, err := textOf(v)
+	return append(dst, b...), err
+}
+
 // checkText reports whether values of t can go through textOf.
 func checkText(t reflect.Type) error {
 	for t.Kind() == reflect.Pointer {
@@ -143,7 +161,8 @@ func metadataOf[T any]() (func(*T) (Event, error), error) {
 		if !ok {
 			return ev, fmt.Errorf("metadata is nil: the event has no id")
 		}
-		id, err := textOf(f)
+		var buf [64]byte
+		id, err := appendTextOf(buf[:0], f)
 		if err != nil {
 			return ev, err
 		}
@@ -155,7 +174,7 @@ func metadataOf[T any]() (func(*T) (Event, error), error) {
 		}
 		if timeErr == nil {
 			if f, ok := fieldAt(v, timeIdx); ok {
-				ev.Time = f.Interface().(time.Time)
+				ev.Time = *f.Addr().Interface().(*time.Time)
 			}
 		}
 		return ev, nil
@@ -177,6 +196,6 @@ func keyOf[T any](path string) (func(*T) ([]byte, error), error) {
 		if !ok {
 			return nil, nil // a nil optional field: no key
 		}
-		return textOf(f)
+		return appendTextOf(nil, f)
 	}, nil
 }

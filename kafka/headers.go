@@ -110,6 +110,23 @@ func headerInt32(hs []kgo.RecordHeader, key string) (int32, bool) {
 
 // formatCETime is ce_time: RFC 3339 in UTC with the millisecond precision
 // of timestamp-millis.
-func formatCETime(t time.Time) []byte {
-	return t.UTC().AppendFormat(nil, "2006-01-02T15:04:05.000Z07:00")
+func formatCETime(t time.Time) []byte { return appendCETime(nil, t) }
+
+const ceTimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// appendCETime appends ce_time without time.AppendFormat's layout
+// interpretation (a quarter of Producer.Record's time before).
+func appendCETime(dst []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(dst, ceTimeLayout)
+	}
+	h, mi, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	dst = append(dst, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10), '.',
+		byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+	return dst
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -60,7 +61,16 @@ type Producer[T any] struct {
 	event    func(*T) (Event, error)
 	closeMu  sync.RWMutex
 	isClosed bool
+	// sizeHint is the largest frame encoded so far: the next encode gets a
+	// buffer of that size instead of growing a nil slice.
+	sizeHint atomic.Int64
 }
+
+// Header values every record shares; franz-go only reads them.
+var (
+	specVersionValue = []byte("1.0")
+	contentTypeValue = []byte(ContentType)
+)
 
 // Delivery is where an acknowledged record landed.
 type Delivery struct {
@@ -128,7 +138,8 @@ func NewProducer[T any](ctx context.Context, enc Encoder[T], opts ProducerOption
 }
 
 // Record builds the Kafka record for v without sending it: the frame, the
-// key and the CloudEvents headers.
+// key and the CloudEvents headers. The ce_specversion and content-type
+// header values are shared by every record: do not modify them.
 func (p *Producer[T]) Record(ctx context.Context, v *T) (*kgo.Record, error) {
 	ev, err := p.event(v)
 	if err != nil {
@@ -143,25 +154,37 @@ func (p *Producer[T]) Record(ctx context.Context, v *T) (*kgo.Record, error) {
 			return nil, fmt.Errorf("kafka: key of %s: %w", p.typ, err)
 		}
 	}
-	value, err := p.enc.AppendEncode(ctx, nil, v)
+	// Capped: one huge event must not make every later record allocate
+	// its size.
+	value, err := p.enc.AppendEncode(ctx, make([]byte, 0, min(max(p.sizeHint.Load(), 64), 64<<10)), v)
 	if err != nil {
 		return nil, fmt.Errorf("kafka: encode %s: %w", p.typ, err)
 	}
+	if n := int64(len(value)); n > p.sizeHint.Load() {
+		p.sizeHint.Store(n)
+	}
 	source := p.source
+	// One allocation for the per-record header values.
+	arena := make([]byte, 0, len(ev.ID)+len(ev.Source)+len(ceTimeLayout))
+	arena = append(arena, ev.ID...)
+	id := arena[:len(ev.ID):len(ev.ID)]
 	if ev.Source != "" {
-		source = []byte(ev.Source)
+		arena = append(arena, ev.Source...)
+		source = arena[len(id):len(arena):len(arena)]
 	}
 	hs := make([]kgo.RecordHeader, 0, 6)
 	hs = append(hs,
-		kgo.RecordHeader{Key: HeaderSpecVersion, Value: []byte("1.0")},
-		kgo.RecordHeader{Key: HeaderID, Value: []byte(ev.ID)},
+		kgo.RecordHeader{Key: HeaderSpecVersion, Value: specVersionValue},
+		kgo.RecordHeader{Key: HeaderID, Value: id},
 		kgo.RecordHeader{Key: HeaderSource, Value: source},
 		kgo.RecordHeader{Key: HeaderType, Value: p.typ},
 	)
 	if !ev.Time.IsZero() {
-		hs = append(hs, kgo.RecordHeader{Key: HeaderTime, Value: formatCETime(ev.Time)})
+		n := len(arena)
+		arena = appendCETime(arena, ev.Time)
+		hs = append(hs, kgo.RecordHeader{Key: HeaderTime, Value: arena[n:len(arena):len(arena)]})
 	}
-	hs = append(hs, kgo.RecordHeader{Key: HeaderContentType, Value: []byte(ContentType)})
+	hs = append(hs, kgo.RecordHeader{Key: HeaderContentType, Value: contentTypeValue})
 	return &kgo.Record{Topic: p.topic, Key: key, Value: value, Headers: hs}, nil
 }
 

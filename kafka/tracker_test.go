@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"hash/fnv"
 	"sync"
 	"testing"
 
@@ -100,5 +101,17 @@ func TestMemoryInboxReleasesWaitersOnPanic(t *testing.T) {
 	ran := false
 	if dup, err := m.Process(context.Background(), "a", func(context.Context, struct{}) error { ran = true; return nil }); dup || err != nil || !ran {
 		t.Errorf("after a panic: dup %v, err %v, ran %v; want the event handled", dup, err, ran)
+	}
+}
+
+// TestFNV1a: the inline hash is hash/fnv's FNV-1a, so that records keep
+// the workers they had (one key, one worker, in order).
+func TestFNV1a(t *testing.T) {
+	for _, s := range []string{"", "a", "order-42", "\x00\xff"} {
+		h := fnv.New32a()
+		h.Write([]byte(s))
+		if got := fnv1a(fnvOffset, []byte(s)); got != h.Sum32() || fnv1aString(fnvOffset, s) != got {
+			t.Errorf("%q: %d, want %d", s, got, h.Sum32())
+		}
 	}
 }
