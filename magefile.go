@@ -235,9 +235,18 @@ func Tags() error {
 	return run(avroctl, "release", "--restore-tags")
 }
 
-// Bench runs the benchmarks against the peers and prints ratios.
+// Bench runs the codec benchmarks against the peers and prints ratios.
+// The end-to-end Kafka benchmark is BenchKafka: it needs a broker and takes
+// minutes.
 func Bench() error {
-	return runIn("bench", "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "./...")
+	return runIn("bench", "go", "test", "-run", "^$", "-bench", ".", "-benchmem", ".")
+}
+
+// BenchKafka runs the end-to-end benchmark through a Kafka 4.4 broker (the
+// typed runtime, raw franz-go, franz-go sr.Serde with hamba) in interleaved
+// rounds and prints the medians and the paired ratios (bench/cmd/e2eratios).
+func BenchKafka() error {
+	return runIn("bench", "go", "run", "./cmd/e2eratios", "-rounds", "4", "-benchtime", "100000x")
 }
 
 // CiLocal runs the merge-request pipeline of .gitlab-ci.yml locally with
