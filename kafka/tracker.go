@@ -25,7 +25,8 @@ type partition struct {
 	cancel context.CancelFunc
 
 	mu        sync.Mutex
-	pending   []*entry // unfinished prefix and everything after it, in offset order
+	pending   []*entry // unfinished prefix and everything after it, in offset order, from head
+	head      int      // pending[:head] are finished and committed-over, kept until compacted
 	next      kgo.EpochOffset
 	hasNext   bool  // next is set: something finished since the assignment
 	committed int64 // offset last committed (-1: none by us)
@@ -73,19 +74,22 @@ func (p *partition) finish(e *entry) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e.done = true
-	i := 0
+	i := p.head
 	for i < len(p.pending) && p.pending[i].done {
 		last := p.pending[i]
 		p.next = kgo.EpochOffset{Epoch: last.epoch, Offset: last.offset + 1}
 		p.hasNext = true
 		i++
 	}
-	if i > 0 {
-		// Shift rather than reslice, so the backing array does not grow
-		// forever under a steady stream.
-		n := copy(p.pending, p.pending[i:])
+	p.head = i
+	// Compact once the finished part is half the slice: amortised O(1)
+	// per record (shifting at every step cost O(pending) per record), and
+	// the backing array does not grow forever under a steady stream.
+	if p.head > 0 && p.head*2 >= len(p.pending) {
+		n := copy(p.pending, p.pending[p.head:])
 		clear(p.pending[n:])
 		p.pending = p.pending[:n]
+		p.head = 0
 	}
 }
 
