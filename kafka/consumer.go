@@ -623,7 +623,17 @@ func (c *Consumer[T]) wait(p *partition, d time.Duration) bool {
 // the source offset is committed only after this returns true.
 func (c *Consumer[T]) publish(p *partition, r *kgo.Record) bool {
 	for n := 1; ; n++ {
-		err := c.cl.ProduceSync(p.ctx, r).FirstErr()
+		if p.isGone() {
+			return false // never start a write for a partition we no longer own
+		}
+		p.publishing.Add(1)
+		// Not p.ctx: a write canceled half way may still land, unseen by
+		// the next owner's read of the dead-letter topic. Bounded by the
+		// producer's own timeouts.
+		ctx, cancel := context.WithTimeout(c.runCtx, publishTimeout)
+		err := c.cl.ProduceSync(ctx, r).FirstErr()
+		cancel()
+		p.publishing.Done()
 		if err == nil {
 			return true
 		}
@@ -678,17 +688,50 @@ func (c *Consumer[T]) onRevoked(ctx context.Context, cl *kgo.Client, revoked map
 	for _, p := range ps {
 		p.cancel()
 	}
+	c.awaitPublishing(ps)
 	c.commit(ctx, ps)
+}
+
+// publishTimeout bounds one dead-letter or retry write; publishWait, how
+// long a revocation or a loss waits for the writes in flight (within kgo's
+// default rebalance timeout of 60 s).
+const (
+	publishTimeout = 30 * time.Second
+	publishWait    = 40 * time.Second
+)
+
+// awaitPublishing waits until the dead-letter and retry writes of ps have
+// landed or failed, so that the partitions' next owner (this consumer
+// again, or another) finds them when it reads the dead-letter topic, and
+// does not write them a second time.
+func (c *Consumer[T]) awaitPublishing(ps []*partition) {
+	done := make(chan struct{})
+	go func() {
+		for _, p := range ps {
+			p.publishing.Wait()
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(publishWait):
+		c.log.Warn("kafka: dead-letter writes still in flight after the partitions left; their next owner may write them again",
+			"group", c.opts.Group)
+	}
 }
 
 // onLost: the partitions already belong to someone else (the session
 // expired); committing would fail, so only stop the work.
 func (c *Consumer[T]) onLost(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
 	c.log.Debug("kafka: partitions lost", "group", c.opts.Group, "partitions", lost)
-	for _, p := range c.take(lost) {
+	ps := c.take(lost)
+	for _, p := range ps {
 		p.revoke()
 		p.cancel()
 	}
+	// Before rejoining: if this consumer gets them back, its new
+	// assignment must see the dead letters the old one wrote.
+	c.awaitPublishing(ps)
 }
 
 // take removes and returns the states of the given partitions.
