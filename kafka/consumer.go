@@ -627,9 +627,10 @@ func (c *Consumer[T]) publish(p *partition, r *kgo.Record) bool {
 			return false // never start a write for a partition we no longer own
 		}
 		p.publishing.Add(1)
-		// Not p.ctx: a write canceled half way may still land, unseen by
-		// the next owner's read of the dead-letter topic. Bounded by the
-		// producer's own timeouts.
+		// Not p.ctx: the handlers' context ends after RevokeGrace, and the
+		// write must still finish before the partition moves (an aborted
+		// write is retried by the next owner, a landed one is found by
+		// it). Bounded by publishTimeout.
 		ctx, cancel := context.WithTimeout(c.runCtx, publishTimeout)
 		err := c.cl.ProduceSync(ctx, r).FirstErr()
 		cancel()

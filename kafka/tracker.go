@@ -35,10 +35,10 @@ type partition struct {
 	running   int           // handler calls in progress
 	idle      chan struct{} // closed when revoked and running is 0
 
-	// publishing counts dead-letter and retry writes in flight. They are
-	// not canceled with the handlers: a write whose context ends may still
-	// land, after the next owner has looked for it in the dead-letter
-	// topic. Revocation and loss wait for them instead (publishWait).
+	// publishing counts dead-letter and retry writes in flight.
+	// Revocation and loss wait for them (awaitPublishing): a partition
+	// that moved while its write was in flight let the next owner read the
+	// dead-letter topic before the write landed, and write a second copy.
 	publishing sync.WaitGroup
 
 	// The first record of the assignment: where a previous owner's
