@@ -85,7 +85,7 @@ func TestVersions(t *testing.T) {
 	if got := ModulePathFor("x.io/m/events/v2", Version{3, 0, 0}); got != "x.io/m/events/v3" {
 		t.Errorf("ModulePathFor = %s", got)
 	}
-	for _, bad := range []string{"1.2.3", "v1.2", "v01.2.3", "v1.2.x"} {
+	for _, bad := range []string{"1.2.3", "v1.2", "v01.2.3", "v1.2.x", "v0.0.+0", "v-1.0.0", "v1.+2.3", "v1..3", "v99999999999999999999.0.0"} {
 		if _, err := ParseVersion(bad); err == nil {
 			t.Errorf("ParseVersion(%q) accepted", bad)
 		}

@@ -22,13 +22,29 @@ func ParseVersion(s string) (Version, error) {
 	}
 	var n [3]int
 	for i, p := range parts {
-		x, err := strconv.Atoi(p)
-		if err != nil || x < 0 || (len(p) > 1 && p[0] == '0') {
+		x, ok := decimal(p)
+		if !ok {
 			return Version{}, fmt.Errorf("%q is not a version vMAJOR.MINOR.PATCH", s)
 		}
 		n[i] = x
 	}
 	return Version{n[0], n[1], n[2]}, nil
+}
+
+// decimal parses a semver number: ASCII digits only, no sign (strconv.Atoi
+// takes "+0", which made "## events/v0.0.+0" a changelog entry for
+// v0.0.0), no leading zero, and small enough for an int.
+func decimal(s string) (int, bool) {
+	if s == "" || len(s) > 1 && s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	x, err := strconv.Atoi(s)
+	return x, err == nil
 }
 
 // Less orders versions.
@@ -114,7 +130,7 @@ func ModulePathFor(base string, v Version) string {
 func stripMajorSuffix(p string) string {
 	i := strings.LastIndexByte(p, '/')
 	if i >= 0 && len(p) > i+2 && p[i+1] == 'v' {
-		if _, err := strconv.Atoi(p[i+2:]); err == nil {
+		if _, ok := decimal(p[i+2:]); ok {
 			return p[:i]
 		}
 	}
