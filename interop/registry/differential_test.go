@@ -115,9 +115,12 @@ func errorCode(body string) int {
 	return e.Code
 }
 
-// jsonEqual compares two JSON bodies, ignoring key order and what AxonOps
+// jsonEqual compares two JSON bodies, ignoring key order, what AxonOps
 // adds that Confluent leaves out for Avro: "schemaType":"AVRO" (Confluent
-// omits the default type) and "metadata" (only present when set).
+// omits the default type) and "metadata" (only present when set), and the
+// "guid" that Confluent Platform 8 and avroctl give each schema and AxonOps
+// v0.2.1 predates (avroctl's GUIDs are checked against Confluent's
+// derivation in gen/registry/store).
 func jsonEqual(a, b string) bool {
 	var x, y any
 	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
@@ -129,6 +132,7 @@ func jsonEqual(a, b string) bool {
 				delete(m, "schemaType")
 			}
 			delete(m, "metadata")
+			delete(m, "guid")
 		}
 	}
 	xb, _ := json.Marshal(x)
