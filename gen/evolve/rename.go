@@ -63,6 +63,8 @@ func (r Rename) Explanation() string {
 			what = "type"
 		}
 		parts = append(parts, fmt.Sprintf("Go callers break: the generated %s %s becomes %s", what, r.GoFrom, r.GoTo))
+	} else {
+		parts = append(parts, fmt.Sprintf("Go callers are unaffected: the generated name stays %s", r.GoTo))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -119,15 +121,14 @@ func aliasEdit(pos schema.Position, alias, what string) string {
 // (or the roots) have different full names and the new type does not carry
 // the old full name as an alias.
 func DetectRenames(oldSchema, newSchema schema.Schema) []Rename {
-	d := &detector{old: oldSchema, new: newSchema, seen: map[[2]schema.Schema]bool{}}
+	d := &detector{seen: map[[2]schema.Schema]bool{}}
 	d.walk(oldSchema, newSchema)
 	return d.out
 }
 
 type detector struct {
-	old, new schema.Schema
-	seen     map[[2]schema.Schema]bool
-	out      []Rename
+	seen map[[2]schema.Schema]bool
+	out  []Rename
 }
 
 func (d *detector) walk(o, n schema.Schema) {
@@ -145,7 +146,7 @@ func (d *detector) walk(o, n schema.Schema) {
 	if ok1 && ok2 && o.Type() == n.Type() {
 		of, nf := on.Names().FullName(), nn.Names().FullName()
 		if of != nf && !contains(nn.Names().Aliases, of) {
-			d.out = append(d.out, d.measureType(on.Names(), nn.Names()))
+			d.out = append(d.out, d.measureType(on, nn))
 		}
 	}
 	switch ot := o.(type) {
@@ -239,7 +240,7 @@ func (d *detector) fields(o, n *schema.Record) {
 			continue
 		}
 		used[best] = true
-		d.out = append(d.out, d.measureField(n, r.f, added[best].f))
+		d.out = append(d.out, d.measureField(o, n, r.f, added[best].f))
 	}
 }
 
@@ -252,49 +253,54 @@ func declaresAny(f *schema.Field, o *schema.Record) bool {
 	return false
 }
 
-// measureField re-runs the compat engine and the resolving reader with the
-// alias added to the new field.
-func (d *detector) measureField(rec *schema.Record, of, nf *schema.Field) Rename {
-	r := Rename{Kind: FieldRenamed, Record: rec.FullName(), From: of.Name, To: nf.Name, Field: nf,
+// measureField re-runs the compat engine and the resolving reader on the
+// renamed field alone, with the alias added: each record reduced to that
+// field (same record names), so that other changes to the record do not
+// hide whether the alias fixes this one.
+func (d *detector) measureField(oldRec, newRec *schema.Record, of, nf *schema.Field) Rename {
+	r := Rename{Kind: FieldRenamed, Record: newRec.FullName(), From: of.Name, To: nf.Name, Field: nf,
 		GoFrom: golang.GoName(of.Name), GoTo: golang.GoName(nf.Name)}
-	aliased, err := withAlias(d.new, func(s schema.Schema) bool {
-		rr, ok := s.(*schema.Record)
-		if !ok || rr.FullName() != rec.FullName() {
-			return false
-		}
-		if f := rr.FieldByName(nf.Name); f != nil {
-			f.Aliases = append(f.Aliases, of.Name)
-			return true
-		}
-		return false
-	})
-	d.measure(&r, aliased, err)
+	o := *oldRec
+	o.Fields = []*schema.Field{of}
+	n := *newRec
+	aliased := *nf
+	aliased.Aliases = append(append([]string(nil), nf.Aliases...), of.Name)
+	n.Fields = []*schema.Field{&aliased}
+	measure(&r, &o, &n)
 	return r
 }
 
-func (d *detector) measureType(on, nn *schema.Named) Rename {
+// measureType compares the two named types themselves, the new one with
+// the old full name added to its aliases.
+func (d *detector) measureType(o, n schema.NamedSchema) Rename {
+	on, nn := o.Names(), n.Names()
 	r := Rename{Kind: TypeMoved, Record: nn.FullName(), From: on.FullName(), To: nn.FullName(), Type: nn,
 		GoFrom: golang.GoName(on.Name), GoTo: golang.GoName(nn.Name)}
-	aliased, err := withAlias(d.new, func(s schema.Schema) bool {
-		if ns, ok := s.(schema.NamedSchema); ok && ns.Names().FullName() == nn.FullName() {
-			ns.Names().Aliases = append(ns.Names().Aliases, on.FullName())
-			return true
-		}
-		return false
-	})
-	d.measure(&r, aliased, err)
+	var aliased schema.Schema
+	switch t := n.(type) {
+	case *schema.Record:
+		c := *t
+		aliased = &c
+	case *schema.Enum:
+		c := *t
+		aliased = &c
+	case *schema.Fixed:
+		c := *t
+		aliased = &c
+	default:
+		return r
+	}
+	names := aliased.(schema.NamedSchema).Names()
+	names.Aliases = append(append([]string(nil), nn.Aliases...), on.FullName())
+	measure(&r, o, aliased)
 	return r
 }
 
-func (d *detector) measure(r *Rename, aliased schema.Schema, err error) {
-	if err != nil {
-		r.Backward, r.Forward = err.Error(), err.Error()
-		return
-	}
-	r.Backward = firstReason(compat.Check(aliased, d.old))
-	r.Forward = firstReason(compat.Check(d.old, aliased))
+func measure(r *Rename, old, aliased schema.Schema) {
+	r.Backward = firstReason(compat.Check(aliased, old))
+	r.Forward = firstReason(compat.Check(old, aliased))
 	if r.Backward == "" {
-		if err := Resolve(aliased, d.old); err != nil {
+		if err := Resolve(aliased, old); err != nil {
 			r.Resolver = err.Error()
 		}
 	}
@@ -308,53 +314,10 @@ func firstReason(res compat.Result) string {
 		return res.Err.Error()
 	}
 	for _, in := range res.Incompatibilities {
-		return in.Location + ": " + in.Message
+		// The location is within the reduced pair: not shown.
+		return string(in.Type) + " " + in.Message
 	}
 	return "incompatible"
-}
-
-// withAlias returns a copy of s (through its JSON form: the model is a
-// graph shared with the caller) where edit has been applied to the first
-// node it accepts.
-func withAlias(s schema.Schema, edit func(schema.Schema) bool) (schema.Schema, error) {
-	c, err := schema.Parse(schema.Marshal(s), schema.ParseOptions{})
-	if err != nil {
-		return nil, err
-	}
-	seen := map[schema.Schema]bool{}
-	var walk func(schema.Schema) bool
-	walk = func(n schema.Schema) bool {
-		if n == nil || seen[n] {
-			return false
-		}
-		seen[n] = true
-		if edit(n) {
-			return true
-		}
-		switch t := n.(type) {
-		case *schema.Record:
-			for _, f := range t.Fields {
-				if walk(f.Type) {
-					return true
-				}
-			}
-		case *schema.Array:
-			return walk(t.Items)
-		case *schema.Map:
-			return walk(t.Values)
-		case *schema.Union:
-			for _, b := range t.Branches {
-				if walk(b) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	if !walk(c) {
-		return nil, fmt.Errorf("cannot place the alias")
-	}
-	return c, nil
 }
 
 // sameOrPromotable: equal types, or a writer (old) type the reader (new)
