@@ -44,7 +44,7 @@ func ResolverFindings(pairs []Pair, subject, path string) []report.Finding {
 			Source:   f.Source,
 			Message: fmt.Sprintf("%sthe registry (and Java's SchemaCompatibility) accept this change, but a consumer's resolving reader cannot read %s: %s",
 				dir, where, f.Err.Reason),
-			Explanation: "category WIRE: the checker matches field aliases whatever the record's name; Java's ResolvingDecoder and the generated Go code apply them only under the writer record's full name, so consumers fail at run time",
+			Explanation: "category WIRE: Java's SchemaCompatibility (the registry's check) and its ResolvingDecoder (every consumer, and the generated Go code, which follows it) are different components; the checker matches a field's aliases whatever the record's name, the reader applies them only under the writer record's full name, so consumers fail at run time",
 			Fix:         f.Fix,
 			Severity:    "critical",
 		})

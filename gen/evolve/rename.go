@@ -55,7 +55,11 @@ func (r Rename) Explanation() string {
 	if r.Forward == "" {
 		parts = append(parts, "FORWARD (old readers, new data) holds")
 	} else {
-		parts = append(parts, "FORWARD (old readers, new data) still breaks: old readers know only `"+r.From+"` ("+r.Forward+")")
+		if r.Kind == FieldRenamed {
+			parts = append(parts, "FORWARD (old readers, new data) still breaks: old readers know only `"+r.From+"` ("+r.Forward+")")
+		} else {
+			parts = append(parts, "FORWARD (old readers, new data) still breaks: "+r.Forward)
+		}
 	}
 	if r.GoFrom != r.GoTo {
 		what := "field"
@@ -74,6 +78,11 @@ func (r Rename) Explanation() string {
 func (r Rename) Fix() string {
 	if r.Kind == TypeMoved {
 		return aliasEdit(r.Type.Pos, r.From, "type "+r.Type.Name)
+	}
+	if strings.HasSuffix(r.Field.Pos.Filename, ".avdl") {
+		// In IDL a field's annotations go before its name: before the type
+		// they would annotate the type (and @aliases there is an error).
+		return fmt.Sprintf("write `@aliases([%q]) %s` in place of the field name `%s` (%s)", r.From, r.To, r.To, r.Field.Pos)
 	}
 	return aliasEdit(r.Field.Pos, r.From, "field "+r.To)
 }
