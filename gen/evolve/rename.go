@@ -118,9 +118,10 @@ func aliasEdit(pos schema.Position, alias, what string) string {
 //   - the types are the same (schema.Equal, docs aside) or the old one
 //     promotes to the new one (int→long→float→double, string↔bytes), and
 //   - the names are similar: after lower-casing and removing '_' and '-',
-//     their edit distance is at most 40% of the longer name, or they share
-//     a word (split at '_', '-' and lower-to-upper case changes) of three
-//     letters or more.
+//     their edit distance is at most 40% of the longer name, or one
+//     abbreviates the other (same first letter, its letters in order in the
+//     other: "qty", "quantity"), or they share a word (split at '_', '-'
+//     and lower-to-upper case changes) of three letters or more.
 //
 // Each removed field pairs with at most one added field (the closest by
 // position, first in order). A new field already carrying the old name as
@@ -366,6 +367,9 @@ func similarNames(a, b string) bool {
 	if longest > 0 && float64(editDistance(na, nb)) <= 0.4*float64(longest) {
 		return true
 	}
+	if abbreviates(na, nb) || abbreviates(nb, na) {
+		return true
+	}
 	wa := words(a)
 	for w := range words(b) {
 		if len(w) >= 3 && wa[w] {
@@ -373,6 +377,23 @@ func similarNames(a, b string) bool {
 		}
 	}
 	return false
+}
+
+// abbreviates reports whether short (two letters or more) abbreviates long:
+// same first letter, and its letters appear in long in order ("qty",
+// "quantity").
+func abbreviates(short, long string) bool {
+	rs, rl := []rune(short), []rune(long)
+	if len(rs) < 2 || len(rs) >= len(rl) || rs[0] != rl[0] {
+		return false
+	}
+	i := 0
+	for _, r := range rl {
+		if i < len(rs) && rs[i] == r {
+			i++
+		}
+	}
+	return i == len(rs)
 }
 
 func normalize(s string) string {
