@@ -57,3 +57,32 @@ func TestResolve(t *testing.T) {
 		})
 	}
 }
+
+func TestFindingsByLevel(t *testing.T) {
+	old, moved := parse(t, writerA), parse(t, readerB)
+	for _, tc := range []struct {
+		level    compat.Level
+		rejects  int // RESOLVER_REJECTS findings
+		previous []schema.Schema
+	}{
+		{compat.Backward, 1, []schema.Schema{old}},
+		{compat.Forward, 0, []schema.Schema{old}}, // old reader: Java's checker already rejects (no default)
+		{compat.BackwardTransitive, 2, []schema.Schema{old, old}},
+		{compat.Backward, 0, []schema.Schema{parse(t, readerBFix)}},
+		{compat.None, 0, []schema.Schema{old}},
+	} {
+		n := 0
+		for _, f := range Findings(tc.level, moved, tc.previous, "s", "s.avsc") {
+			if f.Type == ResolverRejects {
+				n++
+				if !strings.Contains(f.Message, "the registry (and Java's SchemaCompatibility) accept this change, but a consumer's resolving reader cannot read new") ||
+					!strings.Contains(f.Fix, `"aliases": ["a.R"]`) || f.Severity != "critical" {
+					t.Errorf("%v: finding %+v", tc.level, f)
+				}
+			}
+		}
+		if n != tc.rejects {
+			t.Errorf("%v: %d RESOLVER_REJECTS, want %d", tc.level, n, tc.rejects)
+		}
+	}
+}
