@@ -1,11 +1,16 @@
 package interop
 
 import (
+	"flag"
+	"math/rand/v2"
 	"testing"
 
-	"gitlab.com/acme/avroctl/gen/evolve"
+	"gitlab.com/acme/avroctl/gen/compat"
+	goevolve "gitlab.com/acme/avroctl/gen/evolve"
 	"gitlab.com/acme/avroctl/gen/schema"
+	"gitlab.com/acme/avroctl/interop/evolve"
 	"gitlab.com/acme/avroctl/interop/javaharness"
+	"gitlab.com/acme/avroctl/interop/randdatum"
 )
 
 // TestResolverRejectsMatchesJava pins the checker/reader disagreement that
@@ -43,11 +48,63 @@ func TestResolverRejectsMatchesJava(t *testing.T) {
 			}
 			r, _ := schema.Parse([]byte(tc.reader), schema.ParseOptions{})
 			w, _ := schema.Parse([]byte(writer), schema.ParseOptions{})
-			ourErr := evolve.Resolve(r, w)
+			ourErr := goevolve.Resolve(r, w)
 			if (ourErr == nil) != tc.reads {
 				t.Fatalf("avroctl's resolver: %v; Java: %v", ourErr, javaErr)
 			}
 			t.Logf("Java: %s %v; avroctl: %v", datum, javaErr, ourErr)
 		})
 	}
+}
+
+var resolverPairsFlag = flag.Int("interop.resolverpairs", 0, "random pairs for TestResolverOnRandomCompatiblePairs (0: skip)")
+
+// TestResolverOnRandomCompatiblePairs measures, on random evolved pairs
+// that Java's checker (gen/compat, pinned to it) calls compatible, how often
+// Java's resolving reader still fails on a random datum, and whether
+// avroctl's resolver (RESOLVER_REJECTS) rejects the same pairs. Opt-in:
+// -interop.resolverpairs=N.
+func TestResolverOnRandomCompatiblePairs(t *testing.T) {
+	n := *resolverPairsFlag
+	if n == 0 {
+		t.Skip("opt-in: -interop.resolverpairs=N")
+	}
+	h := javaharness.Shared(t)
+	g := evolve.New(*seedFlag)
+	r := rand.New(rand.NewPCG(*seedFlag, 7))
+	var compatible, javaRejects, oursRejects, both int
+	for i := 0; i < n; i++ {
+		p := g.Pair()
+		rj, wj := evolve.Marshal(p.Reader), evolve.Marshal(p.Writer)
+		rs, err1 := schema.Parse(rj, schema.ParseOptions{})
+		ws, err2 := schema.Parse(wj, schema.ParseOptions{})
+		if err1 != nil || err2 != nil || !compat.Check(rs, ws).Compatible {
+			continue
+		}
+		value, _ := randdatum.Generate(r, ws, randdatum.Options{})
+		if value == nil {
+			continue
+		}
+		data, err := h.Encode(wj, value)
+		if err != nil {
+			continue // Java refuses the writer schema or value: not this test's business
+		}
+		compatible++
+		_, _, javaErr := h.Decode(wj, rj, data)
+		ourErr := goevolve.Resolve(rs, ws)
+		if javaErr != nil {
+			javaRejects++
+		}
+		if ourErr != nil {
+			oursRejects++
+		}
+		if javaErr != nil && ourErr != nil {
+			both++
+		}
+		if javaErr != nil || ourErr != nil {
+			t.Logf("case %d steps %v\n  java: %v\n  avroctl: %v", i, p.Steps, javaErr, ourErr)
+		}
+	}
+	t.Logf("seed %d: %d compatible pairs; Java's reader fails on %d, avroctl's resolver rejects %d, both %d",
+		*seedFlag, compatible, javaRejects, oursRejects, both)
 }

@@ -56,7 +56,12 @@ func Resolve(reader, writer schema.Schema) error {
 	if err != nil {
 		return fmt.Errorf("writer schema: %w", err)
 	}
-	if _, err := avro.NewResolver(string(schema.Marshal(reader))).Plan(w); err != nil {
+	res := avro.NewResolver(string(schema.Marshal(reader)))
+	_, err = res.Plan(w)
+	if err == nil {
+		err = probe(res, w, writer)
+	}
+	if err != nil {
 		var re *avro.ResolutionError
 		if errors.As(err, &re) {
 			return &ResolverError{Path: re.Path, Reason: re.Msg}
