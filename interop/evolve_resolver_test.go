@@ -21,33 +21,42 @@ import (
 func TestResolverRejectsMatchesJava(t *testing.T) {
 	h := javaharness.Shared(t)
 	const writer = `{"type":"record","name":"R","namespace":"a","fields":[{"name":"old","type":"int"}]}`
+	const arrayWriter = `{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":{"type":"fixed","name":"F","size":2}}}]}`
+	const unionWriter = `{"type":"record","name":"R","namespace":"a","fields":[{"name":"e","type":["null",{"type":"enum","name":"E","namespace":"m","symbols":["X"]}]}]}`
 	for _, tc := range []struct {
-		name, reader string
-		reads        bool
+		name, writer, reader, datum string
+		reads                       bool
 	}{
-		{"namespace moved + field renamed with alias", `{"type":"record","name":"R","namespace":"b","fields":[{"name":"new","type":"int","aliases":["old"]}]}`, false},
-		{"same namespace, field renamed with alias", `{"type":"record","name":"R","namespace":"a","fields":[{"name":"new","type":"int","aliases":["old"]}]}`, true},
-		{"namespace moved, record aliased, field renamed with alias", `{"type":"record","name":"R","namespace":"b","aliases":["a.R"],"fields":[{"name":"new","type":"int","aliases":["old"]}]}`, true},
-		{"namespace moved, no rename", `{"type":"record","name":"R","namespace":"b","fields":[{"name":"old","type":"int"}]}`, true},
+		{"namespace moved + field renamed with alias", writer, `{"type":"record","name":"R","namespace":"b","fields":[{"name":"new","type":"int","aliases":["old"]}]}`, `{"old":7}`, false},
+		{"same namespace, field renamed with alias", writer, `{"type":"record","name":"R","namespace":"a","fields":[{"name":"new","type":"int","aliases":["old"]}]}`, `{"old":7}`, true},
+		{"namespace moved, record aliased, field renamed with alias", writer, `{"type":"record","name":"R","namespace":"b","aliases":["a.R"],"fields":[{"name":"new","type":"int","aliases":["old"]}]}`, `{"old":7}`, true},
+		{"namespace moved, no rename", writer, `{"type":"record","name":"R","namespace":"b","fields":[{"name":"old","type":"int"}]}`, `{"old":7}`, true},
+		// Lazy errors: only a value that reaches them fails (found by probing).
+		{"array item: fixed moved namespace, read through a union", arrayWriter, `{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":["null",{"type":"fixed","name":"F","namespace":"b","size":2}]}}]}`, `{"xs":["ab"]}`, false},
+		{"array item: fixed moved, aliased", arrayWriter, `{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":["null",{"type":"fixed","name":"F","namespace":"b","aliases":["a.F"],"size":2}]}}]}`, `{"xs":["ab"]}`, true},
+		{"writer union branch: enum moved namespace, unions not equivalent", unionWriter, `{"type":"record","name":"R","namespace":"a","fields":[{"name":"e","type":["null",{"type":"enum","name":"E","symbols":["X"]},"string"]}]}`, `{"e":{"m.E":"X"}}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			jc, err := h.Compat([]byte(tc.reader), []byte(writer))
+			jc, err := h.Compat([]byte(tc.reader), []byte(tc.writer))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !jc.Compatible() {
 				t.Fatalf("Java's SchemaCompatibility: %+v, want compatible", jc)
 			}
-			data, err := h.Encode([]byte(writer), []byte(`{"old":7}`))
+			data, err := h.Encode([]byte(tc.writer), []byte(tc.datum))
 			if err != nil {
 				t.Fatal(err)
 			}
-			datum, _, javaErr := h.Decode([]byte(writer), []byte(tc.reader), data)
+			datum, _, javaErr := h.Decode([]byte(tc.writer), []byte(tc.reader), data)
 			if (javaErr == nil) != tc.reads {
 				t.Fatalf("Java reads: %s, err %v; want reads=%v", datum, javaErr, tc.reads)
 			}
 			r, _ := schema.Parse([]byte(tc.reader), schema.ParseOptions{})
-			w, _ := schema.Parse([]byte(writer), schema.ParseOptions{})
+			w, _ := schema.Parse([]byte(tc.writer), schema.ParseOptions{})
+			if !compat.Check(r, w).Compatible {
+				t.Fatal("gen/compat disagrees with Java's checker")
+			}
 			ourErr := goevolve.Resolve(r, w)
 			if (ourErr == nil) != tc.reads {
 				t.Fatalf("avroctl's resolver: %v; Java: %v", ourErr, javaErr)
