@@ -10,6 +10,7 @@ package evolve
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"gitlab.com/acme/avroctl/gen/compat"
 	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
@@ -153,6 +154,15 @@ func resolverHint(p Pair, re *ResolverError) (schema.Position, string) {
 	} else if rec != nil {
 		pos = rec.Pos
 	}
+	// A named writer type read through a reader union is matched by full
+	// name (the checker compares simple names): the moved type needs its
+	// old full name as an alias.
+	if full, ok := unmatchedNamed(re.Reason); ok {
+		if n := findNamed(p.Reader, shortOf(full)); n != nil && n.FullName() != full {
+			return pos, fmt.Sprintf("a union matches a named type by full name, and the writer's %s is %s here: ", full, n.FullName()) +
+				aliasEdit(n.Pos, full, "type "+n.Name)
+		}
+	}
 	if rec != nil {
 		if wrec := writerRecordAt(p.Writer, re.Path); wrec != nil && wrec.FullName() != rec.FullName() && !contains(rec.Aliases, wrec.FullName()) {
 			hint := fmt.Sprintf("record %s was %s in the writer's schema: field aliases apply only under the record's old full name, so add its old name as an alias", rec.FullName(), wrec.FullName())
@@ -273,4 +283,58 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// unmatchedNamed extracts the writer's full name from the resolver's
+// "writer type KIND NAME matches no branch of the reader union".
+func unmatchedNamed(reason string) (string, bool) {
+	const pre, post = "writer type ", " matches no branch of the reader union"
+	if !strings.HasPrefix(reason, pre) || !strings.HasSuffix(reason, post) {
+		return "", false
+	}
+	kindName := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(reason, pre), post))
+	if len(kindName) != 2 {
+		return "", false
+	}
+	return kindName[1], true
+}
+
+func shortOf(full string) string {
+	_, n := schema.SplitName(full)
+	return n
+}
+
+// findNamed finds the first named type with simple name short.
+func findNamed(s schema.Schema, short string) *schema.Named {
+	seen := map[schema.Schema]bool{}
+	var walk func(schema.Schema) *schema.Named
+	walk = func(s schema.Schema) *schema.Named {
+		if s == nil || seen[s] {
+			return nil
+		}
+		seen[s] = true
+		if n, ok := s.(schema.NamedSchema); ok && n.Names().Name == short {
+			return n.Names()
+		}
+		switch t := s.(type) {
+		case *schema.Record:
+			for _, f := range t.Fields {
+				if n := walk(f.Type); n != nil {
+					return n
+				}
+			}
+		case *schema.Array:
+			return walk(t.Items)
+		case *schema.Map:
+			return walk(t.Values)
+		case *schema.Union:
+			for _, b := range t.Branches {
+				if n := walk(b); n != nil {
+					return n
+				}
+			}
+		}
+		return nil
+	}
+	return walk(s)
 }

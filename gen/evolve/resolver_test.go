@@ -86,3 +86,47 @@ func TestFindingsByLevel(t *testing.T) {
 		}
 	}
 }
+
+// Errors the reader raises only when a value reaches them are found by
+// probing with synthetic values (the same pairs are checked against Java's
+// reader in interop/evolve_resolver_test.go).
+func TestResolverProbesLazyErrors(t *testing.T) {
+	const arrayWriter = `{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":{"type":"fixed","name":"F","size":2}}}]}`
+	const unionWriter = `{"type":"record","name":"R","namespace":"a","fields":[{"name":"e","type":["null",{"type":"enum","name":"E","namespace":"m","symbols":["X"]}]}]}`
+	for _, tc := range []struct {
+		name, writer, reader string
+		reject, fix          string
+	}{
+		{"array item: fixed moved, read through a union", arrayWriter,
+			`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":["null",{"type":"fixed","name":"F","namespace":"b","size":2}]}}]}`,
+			"xs[]: writer type fixed a.F matches no branch of the reader union", `add "aliases": ["a.F"] to type F`},
+		{"array item: fixed moved, aliased", arrayWriter,
+			`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":["null",{"type":"fixed","name":"F","namespace":"b","aliases":["a.F"],"size":2}]}}]}`,
+			"", ""},
+		{"writer union branch: enum moved", unionWriter,
+			`{"type":"record","name":"R","namespace":"a","fields":[{"name":"e","type":["null",{"type":"enum","name":"E","symbols":["X"]},"string"]}]}`,
+			"e: writer type enum m.E matches no branch of the reader union", `add "aliases": ["m.E"] to type E`},
+		{"writer union, equivalent unions compare simple names", unionWriter,
+			`{"type":"record","name":"R","namespace":"a","fields":[{"name":"e","type":["null",{"type":"enum","name":"E","symbols":["X"]}]}]}`,
+			"", ""},
+		{"recursive writer terminates", `{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]},{"name":"v","type":{"type":"array","items":"L"}}]}`,
+			`{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]},{"name":"v","type":{"type":"array","items":"L"}}]}`, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, w := parse(t, tc.reader), parse(t, tc.writer)
+			if !compat.Check(r, w).Compatible {
+				t.Fatal("want a pair the checker accepts")
+			}
+			fs := CheckResolver([]Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}})
+			if tc.reject == "" {
+				if len(fs) != 0 {
+					t.Fatalf("rejected: %v", fs[0].Err)
+				}
+				return
+			}
+			if len(fs) != 1 || fs[0].Err.Error() != tc.reject || !strings.Contains(fs[0].Fix, tc.fix) {
+				t.Fatalf("findings %+v, want %q with fix %q", fs, tc.reject, tc.fix)
+			}
+		})
+	}
+}
