@@ -61,13 +61,22 @@ func (r Rename) Explanation() string {
 			parts = append(parts, "FORWARD (old readers, new data) still breaks: "+r.Forward)
 		}
 	}
+	movedPackage := false
+	if r.Kind == TypeMoved {
+		ons, _ := schema.SplitName(r.From)
+		nns, _ := schema.SplitName(r.To)
+		if lastSegment(ons) != lastSegment(nns) {
+			parts = append(parts, fmt.Sprintf("Go callers break unless avroctl.yaml maps both namespaces to one package: by default the generated type moves from package %q to %q", lastSegment(ons), lastSegment(nns)))
+			movedPackage = true
+		}
+	}
 	if r.GoFrom != r.GoTo {
 		what := "field"
 		if r.Kind == TypeMoved {
 			what = "type"
 		}
 		parts = append(parts, fmt.Sprintf("Go callers break: the generated %s %s becomes %s", what, r.GoFrom, r.GoTo))
-	} else {
+	} else if !movedPackage {
 		parts = append(parts, fmt.Sprintf("Go callers are unaffected: the generated name stays %s", r.GoTo))
 	}
 	return strings.Join(parts, "; ")
@@ -460,4 +469,13 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// lastSegment is gen/golang's default package directory for a namespace
+// (its last segment; the module root for none).
+func lastSegment(ns string) string {
+	if i := strings.LastIndexByte(ns, '.'); i >= 0 {
+		return ns[i+1:]
+	}
+	return ns
 }
