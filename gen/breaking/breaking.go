@@ -17,6 +17,7 @@ import (
 
 	"gitlab.com/acme/avroctl/gen/compat"
 	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/evolve"
 	"gitlab.com/acme/avroctl/gen/gitref"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -132,6 +133,9 @@ func Run(opts Options) (report.Report, error) {
 			rep.Compatible = false
 			rep.Findings = append(rep.Findings, report.FromResult(res, subject, file)...)
 		}
+		// Evolution findings (renames, pairs the checker accepts and the
+		// resolving reader rejects) never change the verdict.
+		rep.Findings = append(rep.Findings, evolve.Findings(opts.Level, checked, previous, subject, file)...)
 		rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: status})
 	}
 	for _, name := range sortedKeys(base) {

@@ -12,6 +12,7 @@ import (
 	"gitlab.com/acme/avroctl/gen/compat/input"
 	"gitlab.com/acme/avroctl/gen/compat/report"
 	"gitlab.com/acme/avroctl/gen/config"
+	"gitlab.com/acme/avroctl/gen/evolve"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -93,7 +94,11 @@ SchemaCompatibility does, or a new schema against previous versions (oldest
 first) at a Confluent Schema Registry level: ` + strings.Join(compat.AllLevelStrings(), ", ") + `.
 
 Schema files may be .avsc or .avdl (the file's main schema).
-Exit codes: 0 compatible, 1 incompatible, 2 bad input.`,
+Besides Java's verdict, findings say where a removed and an added field (or a
+moved named type) look like a rename, with the alias edit (FIELD_RENAMED,
+TYPE_MOVED), and where the registry accepts a change that a consumer's
+resolving reader cannot read (RESOLVER_REJECTS).
+Exit codes: 0 compatible, 1 incompatible or RESOLVER_REJECTS, 2 bad input.`,
 		Example: `  # can consumers on new.avsc read events written with old.avsc?
   avroctl compat check --reader new.avsc --writer old.avsc
 
@@ -123,6 +128,7 @@ func compatCheckRun(s *streams, o *compatCheckOptions, args []string) error {
 	}
 	var res compat.Result
 	var blame string
+	var extra []report.Finding // evolution findings: never change the verdict
 	switch {
 	case o.level != "":
 		if o.reader != "" || o.writer != "" {
@@ -149,6 +155,7 @@ func compatCheckRun(s *streams, o *compatCheckOptions, args []string) error {
 		}
 		res = compat.CheckLevel(level, newSchema, previous)
 		blame = args[0]
+		extra = evolve.Findings(level, newSchema, previous, "", blame)
 	default:
 		if o.reader == "" || o.writer == "" || len(args) > 0 || len(o.previous) > 0 {
 			return usageErrorf("give --reader R.avsc --writer W.avsc, or --level LEVEL NEW.avsc --previous OLD.avsc")
@@ -163,14 +170,29 @@ func compatCheckRun(s *streams, o *compatCheckOptions, args []string) error {
 		}
 		res = compat.Check(reader, writer)
 		blame = o.reader
+		extra = evolve.ResolverFindings([]evolve.Pair{{Reader: reader, Writer: writer}}, "", blame)
+		extra = append(extra, evolve.RenameFindings(writer, reader, "", blame)...)
 	}
-	rep := report.Report{Compatible: res.Compatible, Findings: report.FromResult(res, "", blame)}
+	rep := report.Report{Compatible: res.Compatible, Findings: append(report.FromResult(res, "", blame), extra...)}
 	rep.Normalize()
 	if err := report.Print(s.Out, format, rep); err != nil {
 		return err
 	}
+	return findingsExit(rep)
+}
+
+// findingsExit is the exit status of a compatibility report: 1 when the
+// verdict is incompatible, and also when a consumer's resolving reader
+// rejects a change the verdict (Java's) accepts, since consumers would fail
+// at run time. Rename findings alone are informational.
+func findingsExit(rep report.Report) error {
 	if !rep.Compatible {
 		return errFindings
+	}
+	for _, f := range rep.Findings {
+		if f.Type == evolve.ResolverRejects {
+			return errFindings
+		}
 	}
 	return nil
 }
@@ -195,7 +217,10 @@ order) before REF. The schemas folder and tag prefix come from avroctl.yaml
 when there is one; run from the repository root.
 
 New subjects are fine; removed subjects are an error unless --allow-removed.
-Exit codes: 0 compatible, 1 breaking changes found, 2 bad input or missing
+Renames (FIELD_RENAMED, TYPE_MOVED, with the alias edit) and changes the
+registry accepts but a consumer's resolving reader cannot read
+(RESOLVER_REJECTS) are reported alongside Java's verdict.
+Exit codes: 0 compatible, 1 breaking changes or RESOLVER_REJECTS, 2 bad input or missing
 revision (the message says which git fetch to run).`,
 		Example: `  avroctl breaking --against origin/main
   avroctl breaking --against origin/main --level FULL_TRANSITIVE --error-format gitlab-code-quality > gl-code-quality-report.json`,
@@ -263,10 +288,7 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	if err := report.Print(s.Out, format, rep); err != nil {
 		return err
 	}
-	if !rep.Compatible {
-		return errFindings
-	}
-	return nil
+	return findingsExit(rep)
 }
 
 // idlSources compiles the IDL the schemas come from, so that breaking points

@@ -1,0 +1,76 @@
+package evolve
+
+import (
+	"fmt"
+
+	"gitlab.com/acme/avroctl/gen/compat"
+	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// Findings returns the evolution findings for a level check of newSchema
+// against previous (oldest first): RESOLVER_REJECTS for every pair the
+// compat engine accepts and the resolving reader rejects, then the renames
+// against the latest previous version. subject and path are as in
+// report.FromResult. The compat verdict is not touched.
+func Findings(level compat.Level, newSchema schema.Schema, previous []schema.Schema, subject, path string) []report.Finding {
+	out := ResolverFindings(LevelPairs(level, newSchema, previous), subject, path)
+	if len(previous) > 0 {
+		out = append(out, RenameFindings(previous[len(previous)-1], newSchema, subject, path)...)
+	}
+	return out
+}
+
+// ResolverFindings turns CheckResolver's result into findings.
+func ResolverFindings(pairs []Pair, subject, path string) []report.Finding {
+	var out []report.Finding
+	for _, f := range CheckResolver(pairs) {
+		where := f.Err.Path
+		if where == "" {
+			where = "the record"
+		}
+		dir := ""
+		switch f.Direction {
+		case compat.NewReadsOld:
+			dir = "BACKWARD (new readers, old data): "
+		case compat.OldReadsNew:
+			dir = "FORWARD (old readers, new data): "
+		}
+		out = append(out, report.Finding{
+			Subject:  subject,
+			Path:     path,
+			Type:     ResolverRejects,
+			Location: "/" + f.Err.Path,
+			Source:   f.Source,
+			Message: fmt.Sprintf("%sthe registry (and Java's SchemaCompatibility) accept this change, but a consumer's resolving reader cannot read %s: %s",
+				dir, where, f.Err.Reason),
+			Explanation: "category WIRE: Java's SchemaCompatibility (the registry's check) and its ResolvingDecoder (every consumer, and the generated Go code, which follows it) are different components; the checker matches a field's aliases whatever the record's name, the reader applies them only under the writer record's full name, so consumers fail at run time",
+			Fix:         f.Fix,
+			Severity:    "critical",
+		})
+	}
+	return out
+}
+
+// RenameFindings turns DetectRenames' result into findings.
+func RenameFindings(oldSchema, newSchema schema.Schema, subject, path string) []report.Finding {
+	var out []report.Finding
+	for _, r := range DetectRenames(oldSchema, newSchema) {
+		loc := "/" + r.Record
+		if r.Kind == FieldRenamed {
+			loc += "/fields/" + r.To
+		}
+		out = append(out, report.Finding{
+			Subject:     subject,
+			Path:        path,
+			Type:        r.Kind,
+			Location:    loc,
+			Source:      r.Pos(),
+			Message:     r.Message(),
+			Explanation: r.Explanation(),
+			Fix:         r.Fix(),
+			Severity:    "info",
+		})
+	}
+	return out
+}
