@@ -1,6 +1,8 @@
-// Package datum decodes one Avro binary datum into JSON, driven by a schema
-// known only at run time (a writer schema fetched from a registry), for
-// tools that show data to people and scripts: `avroctl dlt inspect`.
+// Package datum decodes one Avro binary datum into JSON, and encodes JSON
+// into Avro binary (Encode), driven by a schema known only at run time (a
+// writer schema fetched from a registry), for tools that show and write
+// data for people and scripts: `avroctl dlt inspect`, `avroctl decode` and
+// `avroctl encode`.
 //
 // Two JSON shapes are offered:
 //
