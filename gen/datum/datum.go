@@ -108,6 +108,17 @@ func Decode(s schema.Schema, data []byte, f Format) ([]byte, error) {
 	return d.out, nil
 }
 
+// decodeNext decodes the datum at the start of data and returns its JSON
+// and length.
+func decodeNext(s schema.Schema, data []byte, f Format) ([]byte, int, error) {
+	d := &decoder{d: avro.NewDecoder(data), format: f}
+	d.value(s, "")
+	if err := d.d.Err(); err != nil {
+		return nil, 0, d.located(err)
+	}
+	return d.out, d.d.Offset(), nil
+}
+
 type decoder struct {
 	d      avro.Decoder
 	out    []byte
