@@ -563,7 +563,11 @@ input error (a bad flag, an unreachable registry).`,
 					if errors.As(err, &de) {
 						de.Offset += skip // located in the frame, prefix included
 					}
-					bad(in.where, dltUndecodable, fmt.Sprintf("%s: %v", ref, err), "the data does not match the schema its frame names")
+					fix := "the data does not match the schema its frame names: the producer's serializer is at fault"
+					if fixed != nil {
+						fix = "the data does not match --" + dataFlagWriter
+					}
+					bad(in.where, dltUndecodable, fmt.Sprintf("%s: %v", ref, err), fix)
 					return nil
 				}
 				show(in.where, &ref, js)
