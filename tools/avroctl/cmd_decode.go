@@ -168,9 +168,12 @@ func parseSchemaPrefix(b []byte, what string) (schemaRef, int, error) {
 
 // writerSchemas fetches writer schemas from the registry, once each.
 type writerSchemas struct {
-	cl    *sr.Client
-	url   string
-	cache map[schemaRef]fetched
+	cl  *sr.Client
+	url string // redacted
+	// unknownFix says what to do about an id the registry does not know;
+	// hint is added to other registry failures (another way out).
+	unknownFix, hint string
+	cache            map[schemaRef]fetched
 }
 
 type fetched struct {
@@ -198,11 +201,10 @@ func (w *writerSchemas) get(ctx context.Context, ref schemaRef) (fetched, error)
 	switch {
 	case err != nil:
 		if code := registry.ErrorCode(err); code == 40403 || code == 404 {
-			f.finding = &dataFinding{typ: dltUnknownSchemaID, msg: fmt.Sprintf("%s is not in the registry at %s", ref, w.url),
-				fix: "give the --url of the registry the producer used, or --" + dataFlagWriter + " FILE"}
+			f.finding = &dataFinding{typ: dltUnknownSchemaID, msg: fmt.Sprintf("%s is not in the registry at %s", ref, w.url), fix: w.unknownFix}
 			break
 		}
-		return f, usageErrorf("fetching %s from the registry at %s: %v", ref, w.url, err)
+		return f, usageErrorf("fetching %s from the registry at %s: %v%s", ref, w.url, err, w.hint)
 	case ss.Type != sr.TypeAvro:
 		f.finding = &dataFinding{typ: dltUndecodable, msg: fmt.Sprintf("%s is a %s schema, not Avro", ref, ss.Type)}
 	default:
@@ -379,7 +381,7 @@ Exit codes: 0 every value decoded, 1 findings (an unknown schema id, a
 truncated frame, a value that does not match its schema: each names the input
 and the byte offset, and decoding goes on with the next input), 2 usage or
 input error (a bad flag, an unreachable registry).`,
-		Example: `  kcat -C -t orders -e -f '%s' | avroctl decode
+		Example: `  kcat -C -t orders -o -1 -c 1 -e -f '%s' | avroctl decode
   avroctl decode --hex <<< '0000000001 06 6f 2d 31 04 00'
   avroctl decode --base64 frames.txt --reader schemas/com.acme.Order.avsc --format json
   avroctl decode --raw --writer order.avsc datums.bin
@@ -462,7 +464,8 @@ input error (a bad flag, an unreachable registry).`,
 					if err != nil {
 						return nil, nil, err
 					}
-					ws = &writerSchemas{cl: cl, url: redactURL(reg.opts.URL), cache: map[schemaRef]fetched{}}
+					ws = &writerSchemas{cl: cl, url: redactURL(reg.opts.URL), cache: map[schemaRef]fetched{},
+						unknownFix: "give the --url of the registry the producer used, or --" + dataFlagWriter + " FILE"}
 				}
 				f, err := ws.get(ctx, ref)
 				if err != nil || f.finding != nil {
