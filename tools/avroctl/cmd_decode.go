@@ -69,20 +69,42 @@ type dataOutput struct {
 	units     int
 }
 
-func newDataOutput(s *streams, reg *regClientFlags, errorFormat string) (*dataOutput, error) {
+// newDataOutput reads the flags decode and encode share: -o,
+// --error-format, --format, --hex and --base64.
+func newDataOutput(s *streams, reg *regClientFlags, errorFormat, format string, hexOn, b64On bool) (*dataOutput, datum.Format, error) {
 	o := &dataOutput{s: s}
 	var err error
 	if o.asJSON, err = reg.json(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if errorFormat != "" {
 		fm, err := report.ParseFormat(errorFormat)
 		if err != nil {
-			return nil, usageErrorf("--%s: %v", flagErrorFormat, err)
+			return nil, 0, usageErrorf("--%s: %v", flagErrorFormat, err)
 		}
 		o.errFormat = &fm
 	}
-	return o, nil
+	vf, err := datum.ParseFormat(format)
+	if err != nil {
+		return nil, 0, usageErrorf("--%s: %v", dltFlagFormat, err)
+	}
+	if hexOn && b64On {
+		return nil, 0, usageErrorf("--%s and --%s: give one", dataFlagHex, dataFlagBase64)
+	}
+	return o, vf, nil
+}
+
+// bindDataFlags binds the flags decode and encode share (what --format,
+// --hex and --base64 mean differs: input or output).
+func bindDataFlags(cmd *cobra.Command, reg *regClientFlags, format, errorFormat *string, hexOn, b64On *bool, formatHelp, hexHelp, b64Help string) {
+	reg.bind(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(format, dltFlagFormat, "avro-json", formatHelp+": "+strings.Join(datum.FormatNames(), "|"))
+	fl.BoolVar(hexOn, dataFlagHex, false, hexHelp)
+	fl.BoolVar(b64On, dataFlagBase64, false, b64Help)
+	fl.StringVar(errorFormat, flagErrorFormat, "", "print the findings as a report instead of the values: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
+	cmd.RegisterFlagCompletionFunc(dltFlagFormat, cobra.FixedCompletions(datum.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 }
 
 // finding records a bad input; unless only findings are printed, it is
@@ -389,16 +411,9 @@ input error (a bad flag, an unreachable registry).`,
   avroctl decode --reader orders-value@latest frame.bin -o json`,
 		Args: cobraArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out, err := newDataOutput(s, &reg, errorFormat)
+			out, vf, err := newDataOutput(s, &reg, errorFormat, format, hexIn, b64In)
 			if err != nil {
 				return err
-			}
-			vf, err := datum.ParseFormat(format)
-			if err != nil {
-				return usageErrorf("--%s: %v", dltFlagFormat, err)
-			}
-			if hexIn && b64In {
-				return usageErrorf("--%s and --%s: give one", dataFlagHex, dataFlagBase64)
 			}
 			if raw && writer == "" {
 				return usageErrorf("--%s needs --%s FILE: raw Avro does not name its schema", dataFlagRaw, dataFlagWriter)
@@ -582,19 +597,14 @@ input error (a bad flag, an unreachable registry).`,
 			return out.finish()
 		},
 	}
-	reg.bind(cmd)
+	bindDataFlags(cmd, &reg, &format, &errorFormat, &hexIn, &b64In, "JSON shape of values",
+		"the input is hex, one frame (or --raw datum) per line", "the input is base64, one frame (or --raw datum) per line")
 	fl := cmd.Flags()
 	fl.StringVar(&writer, dataFlagWriter, "", "writer schema: FILE (.avsc) or SUBJECT@VERSION, instead of the frame's schema id")
 	fl.StringVar(&reader, dltFlagReader, "", "reader schema to resolve the data into: FILE (.avsc) or SUBJECT@VERSION (VERSION a number or latest)")
-	fl.StringVar(&format, dltFlagFormat, "avro-json", "JSON shape of values: "+strings.Join(datum.FormatNames(), "|"))
-	fl.BoolVar(&hexIn, dataFlagHex, false, "the input is hex, one frame (or --raw datum) per line")
-	fl.BoolVar(&b64In, dataFlagBase64, false, "the input is base64, one frame (or --raw datum) per line")
 	fl.BoolVar(&raw, dataFlagRaw, false, "the input is Avro without a frame (needs --writer); a binary file is a stream of datums")
 	fl.StringVar(&headerID, dataFlagHeaderID, "", "the __value_schema_id header value in hex (00+id or 01+GUID): the input is the Avro body alone")
 	fl.IntVar(&maxBytes, dataFlagMaxBytes, 64<<20, "largest input (a binary file, or a frame of a --hex/--base64 line) in bytes")
-	fl.StringVar(&errorFormat, flagErrorFormat, "", "print the findings as a report instead of the values: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
-	cmd.RegisterFlagCompletionFunc(dltFlagFormat, cobra.FixedCompletions(datum.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -634,16 +644,9 @@ it is left out and encoding goes on), 2 usage or input error.`,
   avroctl decode --base64 frames.txt --format json | avroctl encode --schema order.avsc --format json --base64`,
 		Args: cobraArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out, err := newDataOutput(s, &reg, errorFormat)
+			out, vf, err := newDataOutput(s, &reg, errorFormat, format, hexOut, b64Out)
 			if err != nil {
 				return err
-			}
-			vf, err := datum.ParseFormat(format)
-			if err != nil {
-				return usageErrorf("--%s: %v", dltFlagFormat, err)
-			}
-			if hexOut && b64Out {
-				return usageErrorf("--%s and --%s: give one", dataFlagHex, dataFlagBase64)
 			}
 			if schemaFile == "" && subject == "" {
 				return usageErrorf("give --%s FILE or --%s SUBJECT", dataFlagSchema, dataFlagSubject)
@@ -762,17 +765,12 @@ it is left out and encoding goes on), 2 usage or input error.`,
 			return out.finish()
 		},
 	}
-	reg.bind(cmd)
+	bindDataFlags(cmd, &reg, &format, &errorFormat, &hexOut, &b64Out, "JSON shape of the input values",
+		"write each value as a line of hex", "write each value as a line of base64")
 	fl := cmd.Flags()
 	fl.StringVar(&schemaFile, dataFlagSchema, "", "the schema: FILE (.avsc) or SUBJECT@VERSION")
 	fl.StringVar(&subject, dataFlagSubject, "", "the subject: its latest schema when there is no --schema; where --frame looks --schema up")
-	fl.StringVar(&format, dltFlagFormat, "avro-json", "JSON shape of the input values: "+strings.Join(datum.FormatNames(), "|"))
 	fl.BoolVar(&frame, dataFlagFrame, false, "write Confluent frames (magic byte 0 and the schema id)")
 	fl.BoolVar(&doRegister, dataFlagRegister, false, "with --frame --schema --subject: register the schema when the subject does not have it")
-	fl.BoolVar(&hexOut, dataFlagHex, false, "write each value as a line of hex")
-	fl.BoolVar(&b64Out, dataFlagBase64, false, "write each value as a line of base64")
-	fl.StringVar(&errorFormat, flagErrorFormat, "", "print the findings as a report instead of the values: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
-	cmd.RegisterFlagCompletionFunc(dltFlagFormat, cobra.FixedCompletions(datum.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
