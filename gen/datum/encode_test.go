@@ -122,3 +122,21 @@ func TestEncodeBounded(t *testing.T) {
 		t.Errorf("100 levels: %v", err)
 	}
 }
+
+// Java's JsonEncoder (Jackson's UTF8JsonGenerator) writes a character above
+// U+FFFF as its escaped surrogate pair; plain JSON keeps it; both read back.
+func TestSupplementaryCharacters(t *testing.T) {
+	s := parse(t, `{"type":"map","values":"string"}`)
+	bin := append(append(avro.AppendLong(nil, 1), avro.AppendString(nil, "k😀")...), avro.AppendString(nil, "b😀")...)
+	bin = append(bin, 0)
+	for f, want := range map[Format]string{AvroJSON: `{"k\uD83D\uDE00":"b\uD83D\uDE00"}`, JSON: `{"k😀":"b😀"}`} {
+		got, err := Decode(s, bin, f)
+		if err != nil || string(got) != want {
+			t.Errorf("%s: got %s, %v; want %s", f, got, err, want)
+		}
+		back, err := Encode(s, got, f)
+		if err != nil || !bytes.Equal(back, bin) {
+			t.Errorf("%s: read back %x, %v; want %x", f, back, err, bin)
+		}
+	}
+}
