@@ -88,3 +88,48 @@ func TestAvroJSONMatchesJava(t *testing.T) {
 	}
 	t.Logf("%d values: all read by both; %d byte- and text-identical (the rest hold maps of 2+ entries)", values, exact)
 }
+
+// TestAvroJSONEdgesMatchJava: inputs where Java's JsonDecoder is lenient or
+// strict, and what datum.Encode does with them: the same bytes, or a
+// deliberate refusal (see datum.Encode's documentation).
+func TestAvroJSONEdgesMatchJava(t *testing.T) {
+	h := javaharness.Shared(t)
+	rec := `{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":3}]}`
+	for _, c := range []struct {
+		schema, json   string
+		javaOK, oursOK bool
+	}{
+		{rec, `{"a":1}`, false, false}, // a missing field: defaults are not filled in
+		{rec, `{"b":2,"a":1}`, true, true},
+		{`"int"`, `1.0`, true, true},
+		{`"long"`, `-2e3`, true, true},
+		{`"double"`, `"NaN"`, true, true},
+		{`"float"`, `"NaN"`, true, true},
+		{`"float"`, `"-Infinity"`, true, true},
+		{`["null","int"]`, `{"int":7}`, true, true},
+		{`["null","int"]`, `7`, false, false},
+		{`"bytes"`, `"\u00ff\u0000"`, true, true},
+		{`"int"`, `1.5`, false, false},            // a fraction: refused by both
+		{`"float"`, `1e39`, true, false},          // Java reads Infinity
+		{rec, `{"a":1,"b":2,"x":0}`, true, false}, // Java skips an unknown key
+	} {
+		javaBytes, javaErr := h.Encode([]byte(c.schema), []byte(c.json))
+		ours, oursErr := datum.Encode(mustParse(t, c.schema), []byte(c.json), datum.AvroJSON)
+		if (javaErr == nil) != c.javaOK || (oursErr == nil) != c.oursOK {
+			t.Errorf("%s %s: Java %x, %v; ours %x, %v", c.schema, c.json, javaBytes, javaErr, ours, oursErr)
+			continue
+		}
+		if c.javaOK && c.oursOK && !bytes.Equal(javaBytes, ours) {
+			t.Errorf("%s %s: Java %x, ours %x", c.schema, c.json, javaBytes, ours)
+		}
+	}
+}
+
+func mustParse(t *testing.T, text string) schema.Schema {
+	t.Helper()
+	s, err := schema.Parse([]byte(text), schema.ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

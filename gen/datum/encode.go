@@ -74,7 +74,12 @@ func (e *EncodeError) Error() string {
 //     that is missing takes its default. So ["int","long"] writes 1 as an
 //     int and ["string","bytes"] any string as a string.
 //
-// Integers must be written without a fraction or exponent. The input is
+// An integer may be written 1.0 or 1e2 as Java reads it, but not with a
+// fraction; in a union in the JSON format only a
+// number without fraction or exponent fits int and long. Deliberately
+// stricter than Java's JsonDecoder, which would lose data silently: a
+// record key that is not a field is an error (Java skips it), and a float
+// or double out of range is an error (Java reads Infinity). The input is
 // bounded (MaxInput bytes, MaxDepth levels) and so is the output
 // (MaxOutput bytes).
 func Encode(s schema.Schema, js []byte, f Format) ([]byte, error) {
@@ -545,7 +550,7 @@ func (e *encoder) primitive(t schema.Type, v schema.Value, path string) error {
 		e.out = avro.AppendBool(e.out, b)
 	case schema.Int, schema.Long:
 		n, ok := v.(schema.Number)
-		if !ok || n.IsFloat {
+		if !ok {
 			return e.want(path, "an integer ("+t.String()+")", v)
 		}
 		bits := 64
@@ -553,6 +558,18 @@ func (e *encoder) primitive(t schema.Type, v schema.Value, path string) error {
 			bits = 32
 		}
 		i, err := strconv.ParseInt(n.Text, 10, bits)
+		if n.IsFloat {
+			// Java's JsonDecoder reads 1.0 or 1e2 for an int, and refuses
+			// a fraction, as here.
+			f, ferr := strconv.ParseFloat(n.Text, 64)
+			if ferr != nil || f != math.Trunc(f) {
+				return e.want(path, "an integer ("+t.String()+")", v)
+			}
+			i, err = int64(f), nil
+			if limit := math.Ldexp(1, bits-1); f < -limit || f >= limit {
+				err = strconv.ErrRange
+			}
+		}
 		if err != nil {
 			return e.fail(path, "", "%s is out of the range of %s", n.Text, t)
 		}
@@ -609,7 +626,9 @@ func floatValue(v schema.Value, single bool) (float64, string) {
 	case string:
 		switch v {
 		case "NaN":
-			return math.NaN(), ""
+			// Java's Double.NaN bits (Go's math.NaN() differs in the
+			// last bit); converted to float it is Java's Float.NaN.
+			return math.Float64frombits(0x7ff8000000000000), ""
 		case "Infinity":
 			return math.Inf(1), ""
 		case "-Infinity":
