@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -233,5 +234,41 @@ func TestDecodeFormatCompletion(t *testing.T) {
 	code, out, _ := runAvroctl(t, "decode", "--help")
 	if code != 0 || !strings.Contains(out, "avroctl decode --raw --writer order.avsc datums.bin") {
 		t.Errorf("help: %d %s", code, out)
+	}
+}
+
+// Magic byte 1 frames (and header ids) name the writer schema by GUID,
+// fetched with GET /schemas/guids/{guid}; an unknown GUID is a finding.
+func TestDecodeGUIDFrames(t *testing.T) {
+	url := startRegistry(t)
+	id := registerOrder(t, url)
+	var ss struct{ GUID string }
+	resp, err := http.Get(url + "/schemas/ids/" + strconv.Itoa(id))
+	if err == nil {
+		err = json.NewDecoder(resp.Body).Decode(&ss)
+		resp.Body.Close()
+	}
+	if err != nil || ss.GUID == "" {
+		t.Fatalf("no GUID for schema %d: %v", id, err)
+	}
+	g, err := hex.DecodeString(strings.ReplaceAll(ss.GUID, "-", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := orderFrame(id, "o-1", 2, nil)[5:]
+	frame := append(append([]byte{1}, g...), body...)
+	code, out, errs := runWithInput(t, hex.EncodeToString(frame), "decode", "--url", url, "--hex", "-o", "json")
+	if want := `{"schema_guid":"` + ss.GUID + `","source":"<stdin>:1","value":{"id":"o-1","qty":2,"note":null}}` + "\n"; code != 0 || out != want {
+		t.Errorf("GUID frame: exit %d %s\n got %s\nwant %s", code, errs, out, want)
+	}
+	code, out, errs = runWithInput(t, hex.EncodeToString(body), "decode", "--url", url, "--hex", "--header-id", hex.EncodeToString(frame[:17]))
+	if code != 0 || out != `{"id":"o-1","qty":2,"note":null}`+"\n" {
+		t.Errorf("GUID header: exit %d %s %s", code, errs, out)
+	}
+	unknown := append(make([]byte, 17), body...)
+	unknown[0] = 1
+	code, _, errs = runWithInput(t, hex.EncodeToString(unknown), "decode", "--url", url, "--hex")
+	if code != 1 || !strings.Contains(errs, "UNKNOWN_SCHEMA_ID: schema GUID 00000000-0000-0000-0000-000000000000 is not in the registry at "+url) {
+		t.Errorf("unknown GUID: exit %d %s", code, errs)
 	}
 }
