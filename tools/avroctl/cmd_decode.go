@@ -328,7 +328,7 @@ func readInputs(s *streams, args []string, enc string, maxBytes int, fn func(dat
 		}
 		sc := bufio.NewScanner(r)
 		// A line holds a frame of up to maxBytes in hex (2 characters a byte).
-		sc.Buffer(make([]byte, 0, 64<<10), 2*maxBytes+2)
+		sc.Buffer(make([]byte, 0, min(64<<10, 2*maxBytes+2)), 2*maxBytes+2)
 		line := 0
 		for sc.Scan() {
 			line++
@@ -349,6 +349,9 @@ func readInputs(s *streams, args []string, enc string, maxBytes int, fn func(dat
 					return err
 				}
 				continue
+			}
+			if len(data) > maxBytes {
+				return usageErrorf("%s: byte %d: the frame is over --%s %d", where, maxBytes, dataFlagMaxBytes, maxBytes)
 			}
 			if err := fn(dataInput{where: where, data: data}); err != nil {
 				return err

@@ -12,11 +12,7 @@ import (
 // lines) with a --writer schema gives exit 0 or 1 (findings), never a
 // panic, and stdout holds only whole lines.
 func FuzzDecodeCLI(f *testing.F) {
-	dir := f.TempDir()
-	avsc := filepath.Join(dir, "order.avsc")
-	if err := os.WriteFile(avsc, []byte(dltOrderV1), 0o644); err != nil {
-		f.Fatal(err)
-	}
+	avsc := orderAvsc(f)
 	f.Add(orderFrame(1, "o-1", 2, nil), uint8(0))
 	f.Add(orderFrame(1, "o-1", 2, nil)[5:], uint8(1))
 	f.Add([]byte("0000000001066f2d310400\nzz\n01\n"), uint8(2))
@@ -42,11 +38,7 @@ func FuzzDecodeCLI(f *testing.F) {
 
 // FuzzEncodeCLI: any lines to `avroctl encode` give exit 0 or 1.
 func FuzzEncodeCLI(f *testing.F) {
-	dir := f.TempDir()
-	avsc := filepath.Join(dir, "order.avsc")
-	if err := os.WriteFile(avsc, []byte(dltOrderV1), 0o644); err != nil {
-		f.Fatal(err)
-	}
+	avsc := orderAvsc(f)
 	f.Add(orderLinesAvroJSON, false)
 	f.Add(orderLinesJSON, true)
 	f.Fuzz(func(t *testing.T, in string, plain bool) {
@@ -59,4 +51,14 @@ func FuzzEncodeCLI(f *testing.F) {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
 	})
+}
+
+// orderAvsc writes dltOrderV1 to a temporary .avsc file.
+func orderAvsc(tb testing.TB) string {
+	tb.Helper()
+	avsc := filepath.Join(tb.TempDir(), "order.avsc")
+	if err := os.WriteFile(avsc, []byte(dltOrderV1), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return avsc
 }

@@ -272,3 +272,19 @@ func TestDecodeGUIDFrames(t *testing.T) {
 		t.Errorf("unknown GUID: exit %d %s", code, errs)
 	}
 }
+
+// An input over --max-bytes is refused before it is decoded, at the byte
+// where the limit is passed.
+func TestDecodeMaxBytes(t *testing.T) {
+	frame := string(orderFrame(1, "o-1", 2, nil))
+	if code, _, errs := runWithInput(t, frame, "decode", "--writer", orderAvsc(t), "--max-bytes", "4"); code != 2 || !strings.Contains(errs, "<stdin>: byte 4: the input is over --max-bytes 4") {
+		t.Errorf("binary: exit %d %s", code, errs)
+	}
+	line := hex.EncodeToString([]byte(frame)) + "\n"
+	if code, _, errs := runWithInput(t, line, "decode", "--writer", orderAvsc(t), "--hex", "--max-bytes", "4"); code != 2 || !strings.Contains(errs, "<stdin>:1: the line is over --max-bytes 4 (in hex)") {
+		t.Errorf("hex: exit %d %s", code, errs)
+	}
+	if code, _, errs := runWithInput(t, "AAAAAAEG\n", "decode", "--writer", orderAvsc(t), "--base64", "--max-bytes", "4"); code != 2 || !strings.Contains(errs, "<stdin>:1: byte 4: the frame is over --max-bytes 4") {
+		t.Errorf("base64: exit %d %s", code, errs)
+	}
+}
