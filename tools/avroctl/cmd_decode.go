@@ -622,10 +622,10 @@ func newEncodeCmd(s *streams) *cobra.Command {
 its Avro binary encoding: raw Avro by default, or with --frame a Confluent
 frame (magic byte 0, the 4-byte schema id, the Avro body).
 
-The schema is --schema FILE (.avsc), or the latest version of --subject S from
-the registry. --frame needs the schema id: with --subject alone it is that
-version's; with --schema and --subject the schema is looked up under the
-subject, and registered there if --register is given.
+The schema is --schema FILE (.avsc) or SUBJECT@VERSION, or the latest version
+of --subject S from the registry. --frame needs the schema id: from the
+registry it is that version's; with --schema FILE and --subject the schema is
+looked up under the subject, and registered there if --register is given.
 
 --format avro-json (the default) is what Java's JsonDecoder reads and
 'avroctl decode' writes: unions as {"full branch name": value}, bytes and fixed
@@ -662,10 +662,10 @@ it is left out and encoding goes on), 2 usage or input error.`,
 			var text string
 			id := -1
 			if schemaFile != "" {
-				if text, _, err = readSchemaArg(ctx, dataFlagSchema, schemaFile, client); err != nil {
+				if text, id, err = readSchemaArg(ctx, dataFlagSchema, schemaFile, client); err != nil {
 					return err
 				}
-				if frame {
+				if frame && id < 0 { // a file: find its id under the subject
 					if subject == "" {
 						return usageErrorf("--%s with --%s needs --%s SUBJECT to find the schema id", dataFlagFrame, dataFlagSchema, dataFlagSubject)
 					}

@@ -213,6 +213,10 @@ func TestEncodeErrorsAndRegister(t *testing.T) {
 	if code != 0 || out != hex.EncodeToString(orderFrame(got.SchemaID, "o-1", 2, nil))+"\n" {
 		t.Errorf("by subject: exit %d %s", code, out)
 	}
+	code, out, _ = runWithInput(t, line, "encode", "--url", url, "--schema", "orders-value@1", "--frame", "--hex")
+	if code != 0 || out != hex.EncodeToString(orderFrame(got.SchemaID, "o-1", 2, nil))+"\n" {
+		t.Errorf("by SUBJECT@VERSION: exit %d %s", code, out)
+	}
 	// Raw binary output is the datums one after another.
 	code, out, _ = runWithInput(t, line+"\n"+line+"\n", "encode", "--schema", avsc)
 	body := orderFrame(0, "o-1", 2, nil)[5:]
