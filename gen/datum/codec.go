@@ -50,16 +50,31 @@ func NewCodec(writerJSON, readerJSON string) (*Codec, error) {
 // decoding error of the transcoded bytes cannot happen for data the plan
 // accepted, and is reported against them if it does.
 func (c *Codec) Decode(data []byte, f Format) ([]byte, error) {
+	out, n, err := c.DecodeNext(data, f)
+	if err == nil && n != len(data) {
+		return nil, &Error{Offset: n, Msg: fmt.Sprintf("%d trailing bytes after the value", len(data)-n)}
+	}
+	return out, err
+}
+
+// DecodeNext decodes the datum at the start of data, which may be followed
+// by more (a stream of concatenated datums), and returns its JSON and the
+// number of bytes it took.
+func (c *Codec) DecodeNext(data []byte, f Format) ([]byte, int, error) {
 	if c.plan != nil {
 		d := avro.NewDecoder(data)
 		out := c.plan(&d, nil)
-		if err := d.Finish(); err != nil {
+		if err := d.Err(); err != nil {
 			if de, ok := err.(*avro.DecodeError); ok {
-				return nil, &Error{Offset: de.Offset, Msg: "resolving into the reader schema: " + de.Msg, Err: err}
+				return nil, 0, &Error{Offset: de.Offset, Msg: "resolving into the reader schema: " + de.Msg, Err: err}
 			}
-			return nil, &Error{Offset: d.Offset(), Msg: "resolving into the reader schema: " + err.Error(), Err: err}
+			return nil, 0, &Error{Offset: d.Offset(), Msg: "resolving into the reader schema: " + err.Error(), Err: err}
 		}
-		data = out
+		js, err := Decode(c.shown, out, f)
+		return js, d.Offset(), err
 	}
-	return Decode(c.shown, data, f)
+	return decodeNext(c.shown, data, f)
 }
+
+// Schema is the schema the JSON follows: the reader's when there is one.
+func (c *Codec) Schema() schema.Schema { return c.shown }

@@ -1,6 +1,8 @@
-// Package datum decodes one Avro binary datum into JSON, driven by a schema
-// known only at run time (a writer schema fetched from a registry), for
-// tools that show data to people and scripts: `avroctl dlt inspect`.
+// Package datum decodes one Avro binary datum into JSON, and encodes JSON
+// into Avro binary (Encode), driven by a schema known only at run time (a
+// writer schema fetched from a registry), for tools that show and write
+// data for people and scripts: `avroctl dlt inspect`, `avroctl decode` and
+// `avroctl encode`.
 //
 // Two JSON shapes are offered:
 //
@@ -104,6 +106,17 @@ func Decode(s schema.Schema, data []byte, f Format) ([]byte, error) {
 		return nil, d.located(err)
 	}
 	return d.out, nil
+}
+
+// decodeNext decodes the datum at the start of data and returns its JSON
+// and length.
+func decodeNext(s schema.Schema, data []byte, f Format) ([]byte, int, error) {
+	d := &decoder{d: avro.NewDecoder(data), format: f}
+	d.value(s, "")
+	if err := d.d.Err(); err != nil {
+		return nil, 0, d.located(err)
+	}
+	return d.out, d.d.Offset(), nil
 }
 
 type decoder struct {
@@ -226,7 +239,7 @@ func (d *decoder) value(s schema.Schema, path string) {
 				if n > 0 {
 					d.out = append(d.out, ',')
 				}
-				d.out = appendQuotedBytes(d.out, k)
+				d.out = appendQuotedBytes(d.out, k, d.format == AvroJSON)
 				d.out = append(d.out, ':')
 				d.value(s.Values, path+"["+strconv.Quote(string(k))+"]")
 				n++
@@ -318,7 +331,7 @@ func (d *decoder) primitive(t schema.Type, path string) {
 		if d.failed(path) {
 			return
 		}
-		d.out = appendQuotedBytes(d.out, b)
+		d.out = appendQuotedBytes(d.out, b, d.format == AvroJSON)
 	default:
 		d.fail(path, "unsupported primitive type %s", t)
 	}
@@ -399,7 +412,13 @@ func appendQuoted(dst []byte, s string) []byte {
 // byte and the continuation bytes that could still have completed it),
 // so "\xe2\x82A" is one U+FFFD and an "A", where Go's per-byte
 // replacement would write two.
-func appendQuotedBytes(dst []byte, b []byte) []byte {
+//
+// With surrogates, a character above U+FFFF is written as Jackson's
+// UTF8JsonGenerator (under Java's JsonEncoder) writes it: as the escaped
+// UTF-16 surrogate pair, "\uD83D\uDE00" for U+1F600 (jackson-core #223;
+// COMBINE_UNICODE_SURROGATES_IN_UTF8 is off by default). Checked against
+// Java by interop's TestAvroJSONMatchesJava.
+func appendQuotedBytes(dst []byte, b []byte, surrogates bool) []byte {
 	dst = append(dst, '"')
 	for len(b) > 0 {
 		if b[0] < utf8.RuneSelf {
@@ -411,12 +430,20 @@ func appendQuotedBytes(dst []byte, b []byte) []byte {
 		if r == utf8.RuneError && n == 1 {
 			dst = utf8.AppendRune(dst, utf8.RuneError)
 			n = maximalSubpart(b)
+		} else if surrogates && r > 0xFFFF {
+			r -= 0x10000
+			dst = appendU(appendU(dst, 0xD800+r>>10), 0xDC00+r&0x3FF)
 		} else {
 			dst = append(dst, b[:n]...)
 		}
 		b = b[n:]
 	}
 	return append(dst, '"')
+}
+
+// appendU writes \uXXXX, upper-case hex as Jackson writes it.
+func appendU(dst []byte, c rune) []byte {
+	return append(dst, '\\', 'u', hexDigits[c>>12&0xF], hexDigits[c>>8&0xF], hexDigits[c>>4&0xF], hexDigits[c&0xF])
 }
 
 // maximalSubpart returns the length of the ill-formed sequence at the start

@@ -281,7 +281,9 @@ reading goes on.`,
 				if err != nil {
 					return err
 				}
-				dec = &valueDecoder{cl: cl, reg: f.reg.opts, readerJSON: readerJSON, format: vf, codecs: map[int]*codecResult{}}
+				dec = &valueDecoder{readerJSON: readerJSON, format: vf, codecs: map[int]*codecResult{},
+					schemas: &writerSchemas{cl: cl, url: redactURL(f.reg.opts.URL), cache: map[schemaRef]fetched{},
+						unknownFix: "give the --url of the registry the producer used", hint: " (or give --" + dltFlagNoDecode + ")"}}
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), f.deadline)
 			defer cancel()
@@ -363,8 +365,7 @@ func readReaderSchema(path string) (string, error) {
 
 // valueDecoder decodes framed values with writer schemas fetched by id.
 type valueDecoder struct {
-	cl         *sr.Client
-	reg        registry.ClientOptions
+	schemas    *writerSchemas
 	readerJSON string
 	format     datum.Format
 	codecs     map[int]*codecResult
@@ -429,27 +430,18 @@ func (v *valueDecoder) decode(ctx context.Context, r *dlt.Record) shownValue {
 // not know is a finding about the record; any other registry failure (down,
 // refused) stops the command.
 func (v *valueDecoder) codec(ctx context.Context, id int) *codecResult {
-	where := redactURL(v.reg.URL)
-	ss, err := v.cl.SchemaByID(ctx, id)
+	f, err := v.schemas.get(ctx, schemaRef{id: id})
 	if err != nil {
-		if code := registry.ErrorCode(err); code == 40403 || code == 404 {
-			return &codecResult{finding: &dltFinding{typ: dltUnknownSchemaID,
-				msg: fmt.Sprintf("schema id %d is not in the registry at %s", id, where),
-				fix: "give the --url of the registry the producer used"}}
-		}
-		return &codecResult{finding: &dltFinding{msg: fmt.Sprintf("fetching schema id %d from the registry at %s: %v (or give --%s)", id, where, err, dltFlagNoDecode)}}
+		return &codecResult{finding: &dltFinding{msg: err.Error()}}
 	}
-	if ss.Type != sr.TypeAvro {
-		return &codecResult{finding: &dltFinding{typ: dltUndecodable, msg: fmt.Sprintf("schema id %d is a %s schema, not Avro", id, ss.Type)}}
+	if f.finding != nil {
+		return &codecResult{finding: &dltFinding{typ: f.finding.typ, msg: f.finding.msg, fix: f.finding.fix}}
 	}
-	writer, err := standaloneSchema(ctx, v.cl, ss, id)
-	if err == nil {
-		var c *datum.Codec
-		if c, err = datum.NewCodec(writer, v.readerJSON); err == nil {
-			return &codecResult{codec: c}
-		}
+	c, err := datum.NewCodec(f.text, v.readerJSON)
+	if err != nil {
+		return &codecResult{finding: &dltFinding{typ: dltUndecodable, msg: fmt.Sprintf("schema id %d: %v", id, err)}}
 	}
-	return &codecResult{finding: &dltFinding{typ: dltUndecodable, msg: fmt.Sprintf("schema id %d: %v", id, err)}}
+	return &codecResult{codec: c}
 }
 
 // standaloneSchema returns the registered schema with the named types of
