@@ -201,7 +201,7 @@ func (d *decoder) value(s schema.Schema, path string) {
 			return
 		}
 		d.out = append(d.out, '[')
-		min := minSize(s.Items, nil)
+		min := schema.MinSize(s.Items)
 		n := 0
 		for {
 			c := d.d.BlockCount(min)
@@ -224,7 +224,7 @@ func (d *decoder) value(s schema.Schema, path string) {
 		}
 		d.out = append(d.out, '{')
 		// A map entry is at least its key's length byte.
-		min := 1 + minSize(s.Values, nil)
+		min := 1 + schema.MinSize(s.Values)
 		n := 0
 		for {
 			c := d.d.BlockCount(min)
@@ -356,41 +356,6 @@ func BranchName(s schema.Schema) string {
 		return "record"
 	}
 	return s.Type().String()
-}
-
-// minSize is the fewest bytes a value of s encodes to: 0 for null and for
-// records of such, 1 for a varint or a length, the size of a fixed. It
-// bounds a block count by the remaining input before anything is decoded.
-func minSize(s schema.Schema, visiting map[*schema.Record]bool) int {
-	switch s := s.(type) {
-	case *schema.Primitive:
-		switch s.T {
-		case schema.Null:
-			return 0
-		case schema.Float:
-			return 4
-		case schema.Double:
-			return 8
-		}
-		return 1
-	case *schema.Fixed:
-		return s.Size
-	case *schema.Record:
-		if visiting[s] {
-			return 0 // a recursive reference: at least what its union branch index takes, counted there
-		}
-		if visiting == nil {
-			visiting = map[*schema.Record]bool{}
-		}
-		visiting[s] = true
-		n := 0
-		for _, f := range s.Fields {
-			n += minSize(f.Type, visiting)
-		}
-		delete(visiting, s)
-		return n
-	}
-	return 1 // enum index, union index, array or map end marker
 }
 
 const hexDigits = "0123456789ABCDEF"

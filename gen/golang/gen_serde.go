@@ -239,7 +239,7 @@ func (b *body) decode(s schema.Schema, target string) {
 		b.P("d.Fixed(", target, "[:])")
 	case *schema.Array:
 		n, v := b.tmp("n"), b.tmp("v")
-		min := minSize(s.Items, map[schema.Schema]bool{})
+		min := schema.MinSize(s.Items)
 		typ := b.m.goType(b.g, s.Items)
 		b.P("for ", n, " := d.BlockCount(", min, "); ", n, " > 0; ", n, " = d.BlockCount(", min, ") {")
 		b.P("if ", target, " == nil {")
@@ -253,7 +253,7 @@ func (b *body) decode(s schema.Schema, target string) {
 		b.P("}")
 	case *schema.Map:
 		n, k, v := b.tmp("n"), b.tmp("k"), b.tmp("v")
-		min := 1 + minSize(s.Values, map[schema.Schema]bool{})
+		min := 1 + schema.MinSize(s.Values)
 		typ := b.m.goType(b.g, s.Values)
 		b.P("for ", n, " := d.BlockCount(", min, "); ", n, " > 0; ", n, " = d.BlockCount(", min, ") {")
 		b.P("if ", target, " == nil {")

@@ -78,36 +78,3 @@ func (m *model) logicalGoType(g *generatedFile, name string) (string, bool) {
 	}
 	return "", false
 }
-
-// minSize is the fewest bytes a value of s can encode to; the decoder uses
-// it to reject block counts the remaining input cannot hold.
-func minSize(s schema.Schema, visiting map[schema.Schema]bool) int {
-	switch s := s.(type) {
-	case *schema.Primitive:
-		switch s.T {
-		case schema.Null:
-			return 0
-		case schema.Float:
-			return 4
-		case schema.Double:
-			return 8
-		}
-		return 1
-	case *schema.Record:
-		if visiting[s] {
-			return 0
-		}
-		visiting[s] = true
-		n := 0
-		for _, f := range s.Fields {
-			n += minSize(f.Type, visiting)
-		}
-		delete(visiting, s)
-		return n
-	case *schema.Enum:
-		return 1
-	case *schema.Fixed:
-		return s.Size
-	}
-	return 1 // array, map (the end marker) and union (the index)
-}
