@@ -90,7 +90,7 @@ func (r *Reader) long(what string) (int64, error) {
 }
 
 func (r *Reader) truncated(start int64, what string) error {
-	return r.fail(r.off, "the file is truncated: copy it again, or read what came before with --limit", io.ErrUnexpectedEOF,
+	return r.fail(r.off, "the file is truncated (a copy cut short, or a writer still writing): copy it again; the blocks before it read fine", io.ErrUnexpectedEOF,
 		"the file ends inside %s (which starts at byte %d)", what, start)
 }
 
