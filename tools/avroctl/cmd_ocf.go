@@ -471,7 +471,7 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 	fl.StringVar(&schemaArg, dataFlagSchema, "", "the schema: FILE (.avsc) or SUBJECT@VERSION")
 	fl.StringVar(&format, dltFlagFormat, "avro-json", "JSON shape of the input values: "+strings.Join(datum.FormatNames(), "|"))
 	fl.StringVar(&codec, ocfFlagCodec, ocf.CodecNull, "block codec: "+strings.Join(ocfWriteCodecs, "|"))
-	fl.IntVar(&syncInterval, ocfFlagSyncInt, ocf.DefaultSyncInterval, "write a block once its datums reach this many bytes (Java's default)")
+	fl.IntVar(&syncInterval, ocfFlagSyncInt, ocf.DefaultSyncInterval, "write a block once its datums reach this many bytes (as Java's DataFileWriter)")
 	cmd.RegisterFlagCompletionFunc(dltFlagFormat, cobra.FixedCompletions(datum.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
