@@ -49,7 +49,7 @@ Exit codes: 0 ok, 1 findings (a corrupt block: what came before it is
 printed, the error names its byte offset), 2 usage or input error (a file that
 is not a container file, an unsupported codec, a bad flag).`,
 	}
-	cmd.AddCommand(newOCFToJSONCmd(s), newOCFGetSchemaCmd(s), newOCFGetMetaCmd(s), newOCFCountCmd(s), newOCFFromJSONCmd(s))
+	cmd.AddCommand(newOCFToJSONCmd(s), newOCFGetSchemaCmd(s), newOCFGetMetaCmd(s), newOCFCountCmd(s), newOCFFromJSONCmd(s), newOCFCatCmd(s))
 	return cmd
 }
 
@@ -473,6 +473,121 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 	fl.StringVar(&codec, ocfFlagCodec, ocf.CodecNull, "block codec: "+strings.Join(ocfWriteCodecs, "|"))
 	fl.IntVar(&syncInterval, ocfFlagSyncInt, ocf.DefaultSyncInterval, "write a block once its datums reach this many bytes (as Java's DataFileWriter)")
 	cmd.RegisterFlagCompletionFunc(dltFlagFormat, cobra.FixedCompletions(datum.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func newOCFCatCmd(s *streams) *cobra.Command {
+	var reg regClientFlags
+	var codec, errorFormat string
+	var offset, limit int64
+	var rate float64
+	var syncInterval int
+	cmd := &cobra.Command{
+		Use:   "cat IN OUT",
+		Short: "Copy records of a container file into a new one: --offset, --limit, --samplerate (avro-tools cat)",
+		Long: `cat copies the records of IN ("-": stdin) to a new container file OUT ("-":
+stdout) with the same schema and user metadata: it skips the first --offset
+records, keeps every record (--samplerate 1) or a deterministic sample (0.1
+keeps every 10th: record i is kept when floor((i+1)*RATE) > floor(i*RATE)),
+and stops after --limit kept records (-1: no limit).
+
+The datums are copied as they are (not re-encoded); --codec null|deflate
+sets the output codec, by default IN's (a bzip2 file needs --codec). OUT is
+written to a temp file and renamed at the end; a corrupt IN is a finding
+(exit 1) and OUT is not written.`,
+		Example: `  avroctl ocf cat --offset 1000 --limit 10 orders.avro sample.avro
+  avroctl ocf cat --samplerate 0.01 --codec deflate big.avro one-percent.avro`,
+		Args: cobraArgs(cobra.ExactArgs(2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out, err := ocfOutput(s, &reg, errorFormat)
+			if err != nil {
+				return err
+			}
+			if offset < 0 {
+				return usageErrorf("--%s %d: want 0 or more", ocfFlagOffset, offset)
+			}
+			if !(rate > 0 && rate <= 1) {
+				return usageErrorf("--%s %v: want a fraction in (0, 1]", ocfFlagSampleRate, rate)
+			}
+			rd, closeFn, err := openOCF(s, args[0])
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			if codec == "" {
+				codec = rd.Codec()
+			}
+			if err := checkWriteCodec(codec); err != nil {
+				return usageErrorf("%v: %s is %s, give --%s", err, args[0], rd.Codec(), ocfFlagCodec)
+			}
+			c, err := datum.NewCodec(rd.Schema(), "")
+			if err != nil {
+				return usageErrorf("%s: %v", args[0], err)
+			}
+			meta := map[string][]byte{}
+			for _, k := range rd.MetaKeys() {
+				if !strings.HasPrefix(k, "avro.") {
+					meta[k], _ = rd.Meta(k)
+				}
+			}
+			opts := ocf.WriterOptions{Codec: codec, SyncInterval: syncInterval, Meta: meta}
+			var w *ocf.Writer
+			if args[1] == "-" {
+				w, err = ocf.NewWriter(s.Out, rd.Schema(), opts)
+			} else {
+				w, err = ocf.Create(args[1], rd.Schema(), opts)
+			}
+			if err != nil {
+				return usageErrorf("%s: %v", args[1], err)
+			}
+			defer w.Abort()
+			split := func(b []byte) (int, error) {
+				_, n, err := c.DecodeNext(b, datum.AvroJSON)
+				return n, err
+			}
+			var i, kept int64
+			for limit < 0 || kept < limit {
+				d, err := rd.Next(split)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					out.finding(dataFinding{where: args[0], typ: ocfCorrupt, msg: ocfMsg(err), fix: ocfFix(err)})
+					break
+				}
+				i++
+				if i <= offset {
+					continue
+				}
+				j := float64(i - offset - 1)
+				if rate < 1 && int64((j+1)*rate) == int64(j*rate) {
+					continue
+				}
+				if err := w.Append(d); err != nil {
+					return usageErrorf("%s: %v", args[1], err)
+				}
+				kept++
+			}
+			out.units = int(kept)
+			if len(out.findings) == 0 {
+				if err := w.Close(); err != nil {
+					return usageErrorf("%s: %v", args[1], err)
+				}
+				if out.asJSON && args[1] != "-" {
+					writeJSONLine(s.Out, map[string]any{"file": args[1], "records": kept, "codec": codec})
+				}
+			}
+			return out.finish()
+		},
+	}
+	bindOCFFlags(cmd, &reg, &errorFormat)
+	fl := cmd.Flags()
+	fl.Int64Var(&offset, ocfFlagOffset, 0, "skip this many records first")
+	fl.Int64Var(&limit, ocfFlagLimit, -1, "copy at most this many records (-1: all)")
+	fl.Float64Var(&rate, ocfFlagSampleRate, 1, "fraction of the records to keep, evenly spaced")
+	fl.StringVar(&codec, ocfFlagCodec, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the input's)")
+	fl.IntVar(&syncInterval, ocfFlagSyncInt, ocf.DefaultSyncInterval, "write a block once its datums reach this many bytes (as Java's DataFileWriter)")
 	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -124,3 +124,38 @@ func TestOCFCorrupt(t *testing.T) {
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// cat copies a window and a sample of the records, datums unchanged.
+func TestOCFCat(t *testing.T) {
+	dir := t.TempDir()
+	avsc := filepath.Join(dir, "order.avsc")
+	os.WriteFile(avsc, []byte(dltOrderV1), 0o644)
+	var lines []string
+	for i := range 100 {
+		lines = append(lines, `{"id":"o-`+itoa(i)+`","qty":`+itoa(i)+`,"note":null}`)
+	}
+	in := filepath.Join(dir, "in.avro")
+	if code, _, errs := runWithInput(t, strings.Join(lines, "\n"), "ocf", "fromjson", "--schema", avsc, "--sync-interval", "50", "-", in); code != 0 {
+		t.Fatal(errs)
+	}
+	out := filepath.Join(dir, "out.avro")
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--offset", "10", "--limit", "5"}, lines[10:15]},
+		{[]string{"--offset", "95"}, lines[95:]},
+		{[]string{"--samplerate", "0.1", "--codec", "deflate"}, []string{lines[9], lines[19], lines[29], lines[39], lines[49], lines[59], lines[69], lines[79], lines[89], lines[99]}},
+	} {
+		if code, _, errs := runAvroctl(t, append(append([]string{"ocf", "cat"}, c.args...), in, out)...); code != 0 {
+			t.Fatalf("%v: %s", c.args, errs)
+		}
+		code, got, errs := runAvroctl(t, "ocf", "tojson", out)
+		if want := strings.Join(c.want, "\n") + "\n"; code != 0 || got != want {
+			t.Errorf("%v: exit %d %s\n got %s\nwant %s", c.args, code, errs, got, want)
+		}
+	}
+	if code, _, errs := runAvroctl(t, "ocf", "cat", "--samplerate", "0", in, out); code != 2 || !strings.Contains(errs, "--samplerate 0: want a fraction") {
+		t.Errorf("samplerate 0: %d %s", code, errs)
+	}
+}
