@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -206,4 +207,68 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// blockStream is a file of n blocks of size bytes each, made as it is
+// read: larger than what the test lets the reader allocate.
+type blockStream struct {
+	hdr, block []byte
+	n          int
+	cur        []byte
+}
+
+func (b *blockStream) Read(p []byte) (int, error) {
+	for len(b.cur) == 0 {
+		switch {
+		case b.hdr != nil:
+			b.cur, b.hdr = b.hdr, nil
+		case b.n > 0:
+			b.cur = b.block
+			b.n--
+		default:
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, b.cur)
+	b.cur = b.cur[n:]
+	return n, nil
+}
+
+// Reading streams: 512 MiB of blocks read with a few MiB allocated in
+// all, so a file larger than memory reads fine.
+func TestReaderMemoryBounded(t *testing.T) {
+	var hdr bytes.Buffer
+	w, _ := NewWriter(&hdr, `"bytes"`, WriterOptions{Sync: [16]byte{1, 2, 3}})
+	w.Close()
+	const size = 1 << 20
+	blk := appendLong(appendLong(nil, 1), size)
+	datum := appendLong(nil, size-3) // one bytes datum filling the block
+	blk = append(append(blk, datum...), make([]byte, size-len(datum))...)
+	blk = append(blk, 1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+	src := &blockStream{hdr: hdr.Bytes(), block: blk, n: 512}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r, err := NewReader(src, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var count int64
+	for {
+		b, err := r.NextBlock()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		count += b.Count
+	}
+	runtime.ReadMemStats(&after)
+	if count != 512 {
+		t.Fatalf("%d datums", count)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("reading 512 MiB allocated %d MiB", alloc>>20)
+	}
 }

@@ -19,10 +19,9 @@ type Reader struct {
 	meta   map[string][]byte
 	codec  string
 	sync   [SyncSize]byte
-	raw    []byte // the compressed block, reused
-	block  []byte // the decompressed block
+	raw    bytes.Buffer // the compressed block, reused
+	out    bytes.Buffer // the decompressed block, reused
 	dec    io.ReadCloser
-	bzSrc  *bytes.Reader
 	err    error
 	blocks int64
 
@@ -271,14 +270,15 @@ func (r *Reader) nextBlock() (Block, error) {
 	// Every datum of a non-empty block takes at least... nothing (a null
 	// datum is zero bytes), so the count is bounded only by the decoder,
 	// which caps zero-size items; a count with a zero size is allowed.
-	var buf bytes.Buffer
-	buf.Grow(min(int(size), 64<<10))
-	n, err := io.CopyN(&buf, r.r, size)
+	// The buffer grows as bytes arrive: a size larger than the file costs
+	// only what the file holds.
+	buf := &r.raw
+	buf.Reset()
+	n, err := io.CopyN(buf, r.r, size)
 	r.off += n
 	if err != nil {
 		return Block{}, r.truncated(start, fmt.Sprintf("block %d (%d bytes of data)", r.blocks, size))
 	}
-	r.raw = buf.Bytes()
 	syncAt := r.off
 	var sync [SyncSize]byte
 	if err := r.readFull(sync[:]); err != nil {
@@ -288,7 +288,7 @@ func (r *Reader) nextBlock() (Block, error) {
 		return Block{}, r.fail(syncAt, "the file is corrupt or two files were concatenated byte-wise: use 'avroctl ocf concat'; the blocks before it read fine", ErrSyncMismatch,
 			"the sync marker after block %d (which starts at byte %d) is %x, the header's is %x", r.blocks, start, sync, r.sync)
 	}
-	data, err := r.decompress(r.raw)
+	data, err := r.decompress(r.raw.Bytes())
 	if err != nil {
 		return Block{}, r.fail(start, "the block is corrupt", err, "block %d: %s: %v", r.blocks, r.codec, err)
 	}
@@ -314,9 +314,9 @@ func (r *Reader) decompress(raw []byte) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("%w %q", ErrUnsupportedCodec, r.codec)
 	}
-	var out bytes.Buffer
-	out.Grow(min(4*len(raw), 1<<20))
-	n, err := io.Copy(&out, io.LimitReader(src, int64(r.lim.MaxBlockSize)+1))
+	out := &r.out
+	out.Reset()
+	n, err := io.Copy(out, io.LimitReader(src, int64(r.lim.MaxBlockSize)+1))
 	if err != nil {
 		return nil, err
 	}

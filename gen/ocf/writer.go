@@ -143,12 +143,31 @@ func (w *Writer) Append(datum []byte) error {
 	return nil
 }
 
+// AppendBlock writes count datums, already encoded back to back in data
+// (a decompressed block of another file), as one block of their own after
+// the open one: recodec and concat copy blocks without decoding datums.
+func (w *Writer) AppendBlock(count int64, data []byte) error {
+	if err := w.Flush(); err != nil || count == 0 {
+		return err
+	}
+	return w.writeBlock(count, data)
+}
+
 // Flush writes the open block, if any.
 func (w *Writer) Flush() error {
 	if w.err != nil || w.count == 0 {
 		return w.err
 	}
-	data := w.buf.Bytes()
+	err := w.writeBlock(w.count, w.buf.Bytes())
+	w.buf.Reset()
+	w.count = 0
+	return err
+}
+
+func (w *Writer) writeBlock(count int64, data []byte) error {
+	if w.err != nil {
+		return w.err
+	}
 	if w.fw != nil {
 		w.comp.Reset()
 		w.fw.Reset(&w.comp)
@@ -159,12 +178,10 @@ func (w *Writer) Flush() error {
 		}
 		data = w.comp.Bytes()
 	}
-	h := appendLong(appendLong(nil, w.count), int64(len(data)))
+	h := appendLong(appendLong(nil, count), int64(len(data)))
 	w.w.Write(h)
 	w.w.Write(data)
 	_, w.err = w.w.Write(w.sync[:])
-	w.buf.Reset()
-	w.count = 0
 	return w.err
 }
 
