@@ -34,7 +34,7 @@ const (
 func newOCFCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ocf",
-		Short: "Avro Object Container Files (.avro): tojson, fromjson, getschema, getmeta, count, cat",
+		Short: "Avro Object Container Files (.avro): tojson, fromjson, getschema, getmeta, count, cat, concat, recodec",
 		Long: `ocf reads and writes Avro Object Container Files as Java's DataFileWriter
 writes them and avro-tools reads them: a header with the writer schema and
 codec, then blocks of datums separated by a sync marker.
@@ -49,7 +49,7 @@ Exit codes: 0 ok, 1 findings (a corrupt block: what came before it is
 printed, the error names its byte offset), 2 usage or input error (a file that
 is not a container file, an unsupported codec, a bad flag).`,
 	}
-	cmd.AddCommand(newOCFToJSONCmd(s), newOCFGetSchemaCmd(s), newOCFGetMetaCmd(s), newOCFCountCmd(s), newOCFFromJSONCmd(s), newOCFCatCmd(s))
+	cmd.AddCommand(newOCFToJSONCmd(s), newOCFGetSchemaCmd(s), newOCFGetMetaCmd(s), newOCFCountCmd(s), newOCFFromJSONCmd(s), newOCFCatCmd(s), newOCFConcatCmd(s), newOCFRecodecCmd(s))
 	return cmd
 }
 
@@ -588,6 +588,176 @@ written to a temp file and renamed at the end; a corrupt IN is a finding
 	fl.Float64Var(&rate, ocfFlagSampleRate, 1, "fraction of the records to keep, evenly spaced")
 	fl.StringVar(&codec, ocfFlagCodec, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the input's)")
 	fl.IntVar(&syncInterval, ocfFlagSyncInt, ocf.DefaultSyncInterval, "write a block once its datums reach this many bytes (as Java's DataFileWriter)")
+	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// copyBlocks copies every block of rd into w without decoding datums; a
+// corrupt block is a finding (and ends the copy).
+func copyBlocks(rd *ocf.Reader, path string, w *ocf.Writer, out *dataOutput) (int64, error) {
+	var n int64
+	for {
+		b, err := rd.NextBlock()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			out.finding(dataFinding{where: path, typ: ocfCorrupt, msg: ocfMsg(err), fix: ocfFix(err)})
+			return n, nil
+		}
+		if err := w.AppendBlock(b.Count, b.Data); err != nil {
+			return n, err
+		}
+		n += b.Count
+	}
+}
+
+// createOCF opens the output: stdout for "-", else a temp file renamed by
+// Close.
+func createOCF(s *streams, path, schemaJSON string, opts ocf.WriterOptions) (*ocf.Writer, error) {
+	var w *ocf.Writer
+	var err error
+	if path == "-" {
+		w, err = ocf.NewWriter(s.Out, schemaJSON, opts)
+	} else {
+		w, err = ocf.Create(path, schemaJSON, opts)
+	}
+	if err != nil {
+		return nil, usageErrorf("%s: %v", path, err)
+	}
+	return w, nil
+}
+
+func userMeta(rd *ocf.Reader) map[string][]byte {
+	meta := map[string][]byte{}
+	for _, k := range rd.MetaKeys() {
+		if !strings.HasPrefix(k, "avro.") {
+			meta[k], _ = rd.Meta(k)
+		}
+	}
+	return meta
+}
+
+// finishCopy closes w when there were no findings and reports the file.
+func finishCopy(s *streams, out *dataOutput, w *ocf.Writer, path, codec string, records int64) error {
+	if len(out.findings) == 0 {
+		if err := w.Close(); err != nil {
+			return usageErrorf("%s: %v", path, err)
+		}
+		if out.asJSON && path != "-" {
+			writeJSONLine(s.Out, map[string]any{"file": path, "records": records, "codec": codec})
+		}
+	}
+	return out.finish()
+}
+
+func newOCFRecodecCmd(s *streams) *cobra.Command {
+	var reg regClientFlags
+	var codec, errorFormat string
+	cmd := &cobra.Command{
+		Use:   "recodec --codec CODEC IN OUT",
+		Short: "Rewrite a container file with another codec (avro-tools recodec)",
+		Long: `recodec rewrites IN ("-": stdin) as OUT ("-": stdout) with --codec null or
+deflate, block for block (datums are not decoded), keeping the schema and the
+user metadata. IN may be null, deflate or bzip2. OUT is written to a temp file
+and renamed; a corrupt IN is a finding (exit 1) and OUT is not written.`,
+		Example: `  avroctl ocf recodec --codec deflate plain.avro small.avro
+  avroctl ocf recodec --codec null legacy-bzip2.avro plain.avro`,
+		Args: cobraArgs(cobra.ExactArgs(2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out, err := ocfOutput(s, &reg, errorFormat)
+			if err != nil {
+				return err
+			}
+			if err := checkWriteCodec(codec); err != nil {
+				return err
+			}
+			rd, closeFn, err := openOCF(s, args[0])
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			w, err := createOCF(s, args[1], rd.Schema(), ocf.WriterOptions{Codec: codec, Meta: userMeta(rd)})
+			if err != nil {
+				return err
+			}
+			defer w.Abort()
+			n, err := copyBlocks(rd, args[0], w, out)
+			if err != nil {
+				return usageErrorf("%s: %v", args[1], err)
+			}
+			out.units = int(n)
+			return finishCopy(s, out, w, args[1], codec, n)
+		},
+	}
+	bindOCFFlags(cmd, &reg, &errorFormat)
+	cmd.Flags().StringVar(&codec, ocfFlagCodec, ocf.CodecDeflate, "output codec: "+strings.Join(ocfWriteCodecs, "|"))
+	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func newOCFConcatCmd(s *streams) *cobra.Command {
+	var reg regClientFlags
+	var codec, errorFormat string
+	cmd := &cobra.Command{
+		Use:   "concat IN... OUT",
+		Short: "Concatenate container files with the same schema (avro-tools concat)",
+		Long: `concat writes the records of every IN, in order, to OUT ("-": stdout), block
+for block (datums are not decoded). Every IN must have the same writer schema
+(byte for byte, as avro-tools requires); the user metadata is the first's.
+--codec sets OUT's codec, by default the first IN's (a bzip2 input needs
+--codec). OUT is written to a temp file and renamed; a corrupt IN is a finding
+(exit 1) and OUT is not written.`,
+		Example: `  avroctl ocf concat part-0.avro part-1.avro part-2.avro all.avro`,
+		Args:    cobraArgs(cobra.MinimumNArgs(2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out, err := ocfOutput(s, &reg, errorFormat)
+			if err != nil {
+				return err
+			}
+			ins, dst := args[:len(args)-1], args[len(args)-1]
+			var w *ocf.Writer
+			var schemaText, first string
+			var total int64
+			for _, in := range ins {
+				rd, closeFn, err := openOCF(s, in)
+				if err != nil {
+					return err
+				}
+				if w == nil {
+					schemaText, first = rd.Schema(), in
+					if codec == "" {
+						codec = rd.Codec()
+					}
+					if err := checkWriteCodec(codec); err != nil {
+						closeFn()
+						return usageErrorf("%v: %s is %s, give --%s", err, in, rd.Codec(), ocfFlagCodec)
+					}
+					if w, err = createOCF(s, dst, schemaText, ocf.WriterOptions{Codec: codec, Meta: userMeta(rd)}); err != nil {
+						closeFn()
+						return err
+					}
+					defer w.Abort()
+				} else if rd.Schema() != schemaText {
+					closeFn()
+					return usageErrorf("%s: its schema differs from %s's: concat copies blocks and needs one schema; use 'avroctl ocf tojson' and 'fromjson' to convert", in, first)
+				}
+				n, err := copyBlocks(rd, in, w, out)
+				closeFn()
+				if err != nil {
+					return usageErrorf("%s: %v", dst, err)
+				}
+				total += n
+				if len(out.findings) > 0 {
+					break
+				}
+			}
+			out.units = int(total)
+			return finishCopy(s, out, w, dst, codec, total)
+		},
+	}
+	bindOCFFlags(cmd, &reg, &errorFormat)
+	cmd.Flags().StringVar(&codec, ocfFlagCodec, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the first input's)")
 	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -159,3 +159,50 @@ func TestOCFCat(t *testing.T) {
 		t.Errorf("samplerate 0: %d %s", code, errs)
 	}
 }
+
+// recodec and concat copy blocks: the records read back unchanged, the
+// codec is the one asked for, and concat refuses a second schema.
+func TestOCFRecodecConcat(t *testing.T) {
+	dir := t.TempDir()
+	avsc := filepath.Join(dir, "order.avsc")
+	os.WriteFile(avsc, []byte(dltOrderV1), 0o644)
+	a, b := filepath.Join(dir, "a.avro"), filepath.Join(dir, "b.avro")
+	runWithInput(t, orderLinesAvroJSON, "ocf", "fromjson", "--schema", avsc, "-", a)
+	runWithInput(t, orderLinesJSON, "ocf", "fromjson", "--format", "json", "--schema", avsc, "--codec", "deflate", "-", b)
+
+	d := filepath.Join(dir, "d.avro")
+	if code, _, errs := runAvroctl(t, "ocf", "recodec", "--codec", "deflate", a, d); code != 0 {
+		t.Fatal(errs)
+	}
+	if _, codec, _ := runAvroctl(t, "ocf", "getmeta", "--key", "avro.codec", d); codec != "deflate\n" {
+		t.Errorf("recodec: codec %q", codec)
+	}
+	if code, got, _ := runAvroctl(t, "ocf", "tojson", d); code != 0 || got != orderLinesAvroJSON {
+		t.Errorf("recodec: %d %q", code, got)
+	}
+
+	all := filepath.Join(dir, "all.avro")
+	if code, _, errs := runAvroctl(t, "ocf", "concat", a, b, d, all); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, got, _ := runAvroctl(t, "ocf", "tojson", all); code != 0 || got != strings.Repeat(orderLinesAvroJSON, 3) {
+		t.Errorf("concat: %d %q", code, got)
+	}
+	if _, codec, _ := runAvroctl(t, "ocf", "getmeta", "--key", "avro.codec", all); codec != "null\n" {
+		t.Errorf("concat: codec %q, want the first input's", codec)
+	}
+
+	other := filepath.Join(dir, "other.avsc")
+	os.WriteFile(other, []byte(`{"type":"record","name":"X","fields":[{"name":"n","type":"long"}]}`), 0o644)
+	x := filepath.Join(dir, "x.avro")
+	runWithInput(t, `{"n":1}`, "ocf", "fromjson", "--schema", other, "-", x)
+	if code, _, errs := runAvroctl(t, "ocf", "concat", a, x, filepath.Join(dir, "bad.avro")); code != 2 || !strings.Contains(errs, "its schema differs from") {
+		t.Errorf("concat of two schemas: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad.avro")); !os.IsNotExist(err) {
+		t.Errorf("concat wrote its output: %v", err)
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(tmp) != 0 {
+		t.Errorf("temp files left: %v", tmp)
+	}
+}
