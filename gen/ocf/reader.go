@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 )
 
 // Reader reads a container file block by block.
@@ -17,6 +16,7 @@ type Reader struct {
 	off    int64 // bytes consumed from the file
 	lim    Limits
 	meta   map[string][]byte
+	order  []string // metadata keys in file order
 	codec  string
 	sync   [SyncSize]byte
 	raw    bytes.Buffer // the compressed block, reused
@@ -135,6 +135,9 @@ func (r *Reader) header() error {
 			if err != nil {
 				return err
 			}
+			if _, dup := r.meta[string(k)]; !dup {
+				r.order = append(r.order, string(k))
+			}
 			r.meta[string(k)] = v
 		}
 	}
@@ -216,15 +219,9 @@ func (r *Reader) Meta(key string) ([]byte, bool) {
 	return v, ok
 }
 
-// MetaKeys returns the metadata keys, sorted.
-func (r *Reader) MetaKeys() []string {
-	ks := make([]string, 0, len(r.meta))
-	for k := range r.meta {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
+// MetaKeys returns the metadata keys in file order (as avro-tools getmeta
+// prints them); a repeated key counts once, its last value wins.
+func (r *Reader) MetaKeys() []string { return append([]string(nil), r.order...) }
 
 // Offset is the number of bytes read from the file so far.
 func (r *Reader) Offset() int64 { return r.off }
@@ -326,13 +323,10 @@ func (r *Reader) decompress(raw []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// Record is one datum of the file.
-type Record struct {
-	// Block is the file offset of its block; Index its place in the file.
-	Block int64
-	Index int64
-	Data  []byte
-}
+// MaxZeroSizeDatums bounds the count of a block whose datums take no
+// bytes (a "null" schema): such a count costs nothing to write, so it is
+// bounded like the runtime decoder's zero-size items.
+const MaxZeroSizeDatums = 1 << 16
 
 // Next returns the next datum's bytes; split says how many bytes the datum
 // at the start of b takes (a schema-driven decoder, such as gen/datum's
@@ -353,9 +347,9 @@ func (r *Reader) Next(split func(b []byte) (int, error)) ([]byte, error) {
 	if err != nil {
 		return nil, r.fail(r.blockOff, "the data does not match the file's schema", err, "in the block: %v", err)
 	}
-	if n <= 0 && r.remaining > 1<<20 {
-		// zero-size datums: bound how many one block may claim
-		return nil, r.fail(r.blockOff, "the file is corrupt", nil, "the block claims %d zero-size datums", r.remaining)
+	if n <= 0 && r.remaining > MaxZeroSizeDatums {
+		// Zero-size datums cost no input: bound how many a block may claim.
+		return nil, r.fail(r.blockOff, "the file is corrupt", nil, "the block claims %d datums of zero bytes, over the limit of %d", r.remaining, MaxZeroSizeDatums)
 	}
 	d := r.rest[:n]
 	r.rest = r.rest[n:]

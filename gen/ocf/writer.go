@@ -77,11 +77,17 @@ func NewWriter(w io.Writer, schemaJSON string, opts WriterOptions) (*Writer, err
 	}
 	meta[MetaSchema] = []byte(schemaJSON)
 	meta[MetaCodec] = []byte(opts.Codec)
-	keys := make([]string, 0, len(meta))
+	// avro.schema and avro.codec first, as Java writes them, then the user
+	// keys sorted: deterministic output.
+	keys := []string{MetaSchema, MetaCodec}
+	var user []string
 	for k := range meta {
-		keys = append(keys, k)
+		if k != MetaSchema && k != MetaCodec {
+			user = append(user, k)
+		}
 	}
-	sort.Strings(keys) // deterministic output
+	sort.Strings(user)
+	keys = append(keys, user...)
 	h := append([]byte(nil), Magic[:]...)
 	h = appendLong(h, int64(len(keys)))
 	for _, k := range keys {

@@ -42,7 +42,7 @@ func TestOCFRoundTrip(t *testing.T) {
 			t.Errorf("getmeta --key: %d %q", code, got)
 		}
 		code, got, _ := runAvroctl(t, "ocf", "getmeta", out)
-		if lines := strings.Split(got, "\n"); code != 0 || lines[0] != "avro.codec\t"+codec || !strings.HasPrefix(lines[1], "avro.schema\t{") {
+		if lines := strings.Split(got, "\n"); code != 0 || !strings.HasPrefix(lines[0], "avro.schema\t{") || lines[1] != "avro.codec\t"+codec {
 			t.Errorf("getmeta: %d %q", code, got)
 		}
 		code, got, _ = runAvroctl(t, "ocf", "getschema", out)
