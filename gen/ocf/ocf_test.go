@@ -272,3 +272,21 @@ func TestReaderMemoryBounded(t *testing.T) {
 		t.Errorf("reading 512 MiB allocated %d MiB", alloc>>20)
 	}
 }
+
+// A block of a "null" schema claiming 2^40 datums in 0 bytes is refused,
+// not iterated.
+func TestZeroSizeDatumsBounded(t *testing.T) {
+	var buf bytes.Buffer
+	w, _ := NewWriter(&buf, `"null"`, WriterOptions{})
+	w.AppendBlock(1<<40, nil) // count 0 bytes: AppendBlock writes it as is
+	w.Close()
+	c, _ := datum.NewCodec(`"null"`, "")
+	r, err := NewReader(bytes.NewReader(buf.Bytes()), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Next(func(b []byte) (int, error) { _, n, err := c.DecodeNext(b, datum.JSON); return n, err })
+	if err == nil || !strings.Contains(err.Error(), "claims 1099511627776 datums of zero bytes") {
+		t.Errorf("got %v", err)
+	}
+}
