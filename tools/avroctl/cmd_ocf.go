@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/sr"
 
+	"gitlab.com/acme/avroctl/gen/compat/report"
 	"gitlab.com/acme/avroctl/gen/datum"
 	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
 	"gitlab.com/acme/avroctl/gen/ocf"
@@ -80,9 +81,17 @@ func ocfOutput(s *streams, reg *regClientFlags, errorFormat string) (*dataOutput
 	return out, err
 }
 
-func bindOCFFlags(cmd *cobra.Command, reg *regClientFlags, errorFormat *string) {
-	reg.bind(cmd)
-	cmd.Flags().StringVar(errorFormat, flagErrorFormat, "", "print the findings as a report instead of the values: text|json|... (overrides -o)")
+// bindOCFFlags binds -o and --error-format, and the registry flags only
+// for the commands that may fetch a schema (tojson --reader, fromjson
+// --schema SUBJECT@VERSION).
+func bindOCFFlags(cmd *cobra.Command, reg *regClientFlags, errorFormat *string, registry bool) {
+	if registry {
+		reg.bind(cmd)
+	} else {
+		cmd.Flags().StringVarP(&reg.output, regFlagOutput, "o", "text", "output format: text|json")
+	}
+	cmd.Flags().StringVar(errorFormat, flagErrorFormat, "", "print the findings as a report instead of the values: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
+	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 }
 
 // records decodes every datum of the file with codec and calls fn with its
@@ -210,7 +219,7 @@ generated from it reads them.
 			return out.finish()
 		},
 	}
-	bindOCFFlags(cmd, &reg, &errorFormat)
+	bindOCFFlags(cmd, &reg, &errorFormat, true)
 	fl := cmd.Flags()
 	fl.StringVar(&format, dltFlagFormat, "avro-json", "JSON shape of values: "+strings.Join(datum.FormatNames(), "|"))
 	fl.StringVar(&reader, dltFlagReader, "", "reader schema to resolve the records into: FILE (.avsc) or SUBJECT@VERSION")
@@ -352,7 +361,7 @@ not decoded. -o json prints {"count": N, "blocks": B}.`,
 			return out.finish()
 		},
 	}
-	bindOCFFlags(cmd, &reg, &errorFormat)
+	bindOCFFlags(cmd, &reg, &errorFormat, false)
 	return cmd
 }
 
@@ -469,7 +478,7 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 			return out.finish()
 		},
 	}
-	bindOCFFlags(cmd, &reg, &errorFormat)
+	bindOCFFlags(cmd, &reg, &errorFormat, true)
 	fl := cmd.Flags()
 	fl.StringVar(&schemaArg, dataFlagSchema, "", "the schema: FILE (.avsc) or SUBJECT@VERSION")
 	fl.StringVar(&format, dltFlagFormat, "avro-json", "JSON shape of the input values: "+strings.Join(datum.FormatNames(), "|"))
@@ -584,7 +593,7 @@ written to a temp file and renamed at the end; a corrupt IN is a finding
 			return out.finish()
 		},
 	}
-	bindOCFFlags(cmd, &reg, &errorFormat)
+	bindOCFFlags(cmd, &reg, &errorFormat, false)
 	fl := cmd.Flags()
 	fl.Int64Var(&offset, ocfFlagOffset, 0, "skip this many records first")
 	fl.Int64Var(&limit, ocfFlagLimit, -1, "copy at most this many records (-1: all)")
@@ -693,7 +702,7 @@ and renamed; a corrupt IN is a finding (exit 1) and OUT is not written.`,
 			return finishCopy(s, out, w, args[1], codec, n)
 		},
 	}
-	bindOCFFlags(cmd, &reg, &errorFormat)
+	bindOCFFlags(cmd, &reg, &errorFormat, false)
 	cmd.Flags().StringVar(&codec, ocfFlagCodec, ocf.CodecDeflate, "output codec: "+strings.Join(ocfWriteCodecs, "|"))
 	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -759,7 +768,7 @@ for block (datums are not decoded). Every IN must have the same writer schema
 			return finishCopy(s, out, w, dst, codec, total)
 		},
 	}
-	bindOCFFlags(cmd, &reg, &errorFormat)
+	bindOCFFlags(cmd, &reg, &errorFormat, false)
 	cmd.Flags().StringVar(&codec, ocfFlagCodec, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the first input's)")
 	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
