@@ -206,3 +206,20 @@ func TestOCFRecodecConcat(t *testing.T) {
 		t.Errorf("temp files left: %v", tmp)
 	}
 }
+
+// --reader resolves the file's records into a newer schema (the added
+// field takes its default), as a consumer generated from it reads them.
+func TestOCFToJSONReader(t *testing.T) {
+	dir := t.TempDir()
+	v1, v2 := filepath.Join(dir, "v1.avsc"), filepath.Join(dir, "v2.avsc")
+	os.WriteFile(v1, []byte(dltOrderV1), 0o644)
+	os.WriteFile(v2, []byte(dltOrderV2), 0o644)
+	f := filepath.Join(dir, "v1.avro")
+	if code, _, errs := runWithInput(t, orderLinesAvroJSON, "ocf", "fromjson", "--schema", v1, "-", f); code != 0 {
+		t.Fatal(errs)
+	}
+	want := `{"id":"o-1","qty":2,"note":null,"currency":"EUR"}` + "\n" + `{"id":"o-2","qty":-7,"note":"gift \"wrap\"","currency":"EUR"}` + "\n"
+	if code, got, errs := runAvroctl(t, "ocf", "tojson", "--reader", v2, "--format", "json", f); code != 0 || got != want {
+		t.Errorf("exit %d %s\n got %s\nwant %s", code, errs, got, want)
+	}
+}
