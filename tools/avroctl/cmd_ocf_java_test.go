@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// avroTools finds the avro-tools jar: $AVROCTL_AVRO_TOOLS_JAR, else the
+// one Maven cached in ~/.m2. The test skips without java or the jar, and
+// fails instead when AVROCTL_REQUIRE_JAVA=1 (as in interop/).
+func avroTools(t *testing.T) string {
+	t.Helper()
+	skip := func(why string) {
+		if os.Getenv("AVROCTL_REQUIRE_JAVA") == "1" {
+			t.Fatal(why)
+		}
+		t.Skip(why)
+	}
+	if testing.Short() {
+		skip("-short: avro-tools starts a JVM per call")
+	}
+	if _, err := exec.LookPath("java"); err != nil {
+		skip("java not found: the differential test against avro-tools needs a JDK")
+	}
+	if j := os.Getenv("AVROCTL_AVRO_TOOLS_JAR"); j != "" {
+		return j
+	}
+	home, _ := os.UserHomeDir()
+	jars, _ := filepath.Glob(filepath.Join(home, ".m2/repository/org/apache/avro/avro-tools/*/avro-tools-*.jar"))
+	if len(jars) == 0 {
+		skip("no avro-tools jar in ~/.m2 (mvn dependency:get -Dartifact=org.apache.avro:avro-tools:1.12.0), or set AVROCTL_AVRO_TOOLS_JAR")
+	}
+	return jars[len(jars)-1]
+}
+
+func runAvroTools(t *testing.T, jar string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command("java", append([]string{"-jar", jar}, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("avro-tools %v: %v\n%s", args, err, errb.String())
+	}
+	return out.Bytes()
+}
+
+// Files written by Java's DataFileWriter (avro-tools fromjson: deflate,
+// bzip2) read with avroctl, and avroctl's (deflate, many blocks) read by
+// Java's DataFileReader (avro-tools tojson), print the same lines.
+func TestOCFMatchesAvroTools(t *testing.T) {
+	jar := avroTools(t)
+	dir := t.TempDir()
+	avsc := filepath.Join(dir, "order.avsc")
+	os.WriteFile(avsc, []byte(dltOrderV1), 0o644)
+	var b strings.Builder
+	for i := range 3000 { // > 64 KB: Java writes several blocks
+		note := "null"
+		if i%3 == 0 {
+			note = fmt.Sprintf(`{"string":"note é ✓ %d \"q\""}`, i)
+		}
+		fmt.Fprintf(&b, `{"id":"order-%06d","qty":%d,"note":%s}`+"\n", i, i*7919-10000000, note)
+	}
+	lines := b.String()
+	in := filepath.Join(dir, "in.jsonl")
+	os.WriteFile(in, []byte(lines), 0o644)
+
+	for _, codec := range []string{"deflate", "bzip2"} {
+		javaFile := filepath.Join(dir, "java-"+codec+".avro")
+		os.WriteFile(javaFile, runAvroTools(t, jar, "fromjson", "--codec", codec, "--schema-file", avsc, in), 0o644)
+		if code, got, errs := runAvroctl(t, "ocf", "tojson", javaFile); code != 0 || got != lines {
+			t.Errorf("avroctl reading Java's %s file: exit %d %s (%d bytes, want %d)", codec, code, errs, len(got), len(lines))
+		}
+		if code, got, _ := runAvroctl(t, "ocf", "count", "-o", "json", javaFile); code != 0 || !strings.HasPrefix(got, `{"blocks":`) || !strings.Contains(got, `"count":3000}`) || strings.HasPrefix(got, `{"blocks":1,`) {
+			t.Errorf("count of Java's %s file: %d %s", codec, code, got)
+		}
+	}
+
+	ours := filepath.Join(dir, "ours.avro")
+	if code, _, errs := runAvroctl(t, "ocf", "fromjson", "--schema", avsc, "--codec", "deflate", "--sync-interval", "4000", in, ours); code != 0 {
+		t.Fatal(errs)
+	}
+	if got := string(runAvroTools(t, jar, "tojson", ours)); got != lines {
+		t.Errorf("Java reading avroctl's deflate file: %d bytes, want %d\n%.300s", len(got), len(lines), got)
+	}
+}
