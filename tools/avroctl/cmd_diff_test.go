@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/sr"
 )
 
 const diffOrderV1 = `{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"string"},{"name":"qty","type":"int"}]}`
@@ -54,8 +57,8 @@ func TestDiffInputErrors(t *testing.T) {
 	if code, _, _ := runAvroctl(t, "diff", a, a, "-o", "yaml"); code != 2 {
 		t.Errorf("-o yaml: exit %d, want 2", code)
 	}
-	if code, _, errOut := runAvroctl(t, "diff", "registry:orders-value@1", a); code != 2 || !strings.Contains(errOut, "not supported yet") {
-		t.Errorf("registry: exit %d, stderr %q", code, errOut)
+	if code, _, errOut := runAvroctl(t, "diff", "registry:orders-value", a); code != 2 || !strings.Contains(errOut, "SUBJECT@VERSION") {
+		t.Errorf("registry without version: exit %d, stderr %q", code, errOut)
 	}
 }
 
@@ -92,5 +95,31 @@ func TestDiffGitRefs(t *testing.T) {
 	}
 	if _, err := os.Stat("schemas"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDiffRegistry: registry:SUBJECT@VERSION against the embedded registry.
+func TestDiffRegistry(t *testing.T) {
+	url := startRegistry(t)
+	cl, err := sr.NewClient(sr.URLs(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{diffOrderV1, diffOrderV2} {
+		if _, err := cl.CreateSchema(context.Background(), "orders-value", sr.Schema{Schema: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := t.TempDir()
+	writeFile(t, b, "com.acme.Order.avsc", diffOrderV2)
+	code, out, errOut := runAvroctl(t, "diff", "registry:orders-value@1", "registry:orders-value@latest", "--url", url, "-o", "markdown")
+	if code != 1 || !strings.Contains(out, "| FIELD_RETYPED | `qty` | `int` | `long` |") {
+		t.Errorf("versions 1 and latest: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runAvroctl(t, "diff", "registry:orders-value@2", b, "--url", url); code != 0 {
+		t.Errorf("version 2 vs folder: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runAvroctl(t, "diff", "registry:orders-value@7", b, "--url", url); code != 2 || !strings.Contains(errOut, "orders-value") {
+		t.Errorf("missing version: exit %d, stderr %q", code, errOut)
 	}
 }
