@@ -165,7 +165,7 @@ func Compare(a, b Set) Report {
 	fieldRenames := map[string]map[string]string{} // B record -> new field -> old field
 	for _, n := range sortedNames(b) {
 		an, ok := pairOf[n]
-		if !ok || how[n] != "" {
+		if !ok {
 			continue
 		}
 		for _, r := range evolve.DetectRenames(a[an], b[n]) {
@@ -189,6 +189,34 @@ func Compare(a, b Set) Report {
 					fieldRenames[r.Record] = map[string]string{}
 				}
 				fieldRenames[r.Record][r.To] = r.From
+			}
+		}
+	}
+
+	// A type no other type leads to (a subject) that changed namespace only:
+	// the same simple name and kind on both sides, each unpaired and
+	// unambiguous.
+	bySimple := map[string][]string{}
+	for _, n := range sortedNames(a) {
+		if !usedA[n] {
+			bySimple[simpleKey(a[n])] = append(bySimple[simpleKey(a[n])], n)
+		}
+	}
+	var unpairedB []string
+	for _, n := range sortedNames(b) {
+		if _, ok := pairOf[n]; !ok {
+			unpairedB = append(unpairedB, n)
+		}
+	}
+	bCount := map[string]int{}
+	for _, n := range unpairedB {
+		bCount[simpleKey(b[n])]++
+	}
+	for _, n := range unpairedB {
+		k := simpleKey(b[n])
+		if c := bySimple[k]; len(c) == 1 && bCount[k] == 1 {
+			if _, inB := b[c[0]]; !inB {
+				pairOf[n], usedA[c[0]], how[n] = c[0], true, "detected"
 			}
 		}
 	}
@@ -237,6 +265,10 @@ func Compare(a, b Set) Report {
 	}
 	rep.Changed = len(rep.Types) > 0
 	return rep
+}
+
+func simpleKey(n schema.NamedSchema) string {
+	return n.Type().String() + " " + n.Names().Name
 }
 
 var levels = []compat.Level{compat.Backward, compat.Forward, compat.Full}

@@ -204,3 +204,26 @@ func TestLoadErrors(t *testing.T) {
 		t.Fatal("want an error for an unknown source")
 	}
 }
+
+// TestCompareSubjectMoved: a top-level type that changed namespace only,
+// with a field renamed through an alias inside it.
+func TestCompareSubjectMoved(t *testing.T) {
+	a := set(t, `{"type":"record","name":"Order","namespace":"old","fields":[{"name":"qty","type":"int"}]}`)
+	b := set(t, `{"type":"record","name":"Order","namespace":"nu","aliases":["old.Order"],"fields":[{"name":"count","aliases":["qty"],"type":"int"}]}`)
+	rep := Compare(a, b)
+	if len(rep.Types) != 1 || rep.Types[0].Status != "moved" || rep.Types[0].How != "alias" {
+		t.Fatalf("got %+v", rep.Types)
+	}
+	want := Change{Kind: FieldRenamed, Field: "count", Old: "qty", New: "count", How: "alias"}
+	if ch := rep.Types[0].Changes; len(ch) != 2 || ch[0].Kind != TypeAliasesChanged || ch[0].New != "old.Order" || ch[1] != want {
+		t.Fatalf("changes %+v, want %+v", rep.Types[0].Changes, want)
+	}
+	b = set(t, `{"type":"record","name":"Order","namespace":"nu","fields":[{"name":"qty","type":"int"}]}`)
+	rep = Compare(a, b)
+	if len(rep.Types) != 1 || rep.Types[0].Status != "moved" || rep.Types[0].How != "detected" || rep.Types[0].From != "old.Order" {
+		t.Fatalf("got %+v", rep.Types)
+	}
+	if rep.Verdicts[0].Compatible {
+		t.Errorf("BACKWARD holds without an alias: %+v", rep.Verdicts[0])
+	}
+}
