@@ -223,7 +223,9 @@ func TestCompareSubjectMoved(t *testing.T) {
 	if len(rep.Types) != 1 || rep.Types[0].Status != "moved" || rep.Types[0].How != "detected" || rep.Types[0].From != "old.Order" {
 		t.Fatalf("got %+v", rep.Types)
 	}
-	if rep.Verdicts[0].Compatible {
-		t.Errorf("BACKWARD holds without an alias: %+v", rep.Verdicts[0])
+	// Java's checker compares record names without the namespace, so
+	// BACKWARD holds even without the alias.
+	if !rep.Verdicts[0].Compatible {
+		t.Errorf("BACKWARD: %+v", rep.Verdicts[0])
 	}
 }
