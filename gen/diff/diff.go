@@ -61,6 +61,10 @@ type Verdict struct {
 	Level      string `json:"level"`
 	Compatible bool   `json:"compatible"`
 	Reason     string `json:"reason,omitempty"`
+	// Resolver is set when the registry's check passes but a consumer's
+	// resolving reader cannot read the data (gen/evolve's
+	// RESOLVER_REJECTS): the first reason.
+	Resolver string `json:"resolver,omitempty"`
 }
 
 // Type is the diff of one named type.
@@ -245,6 +249,17 @@ func Compare(a, b Set) Report {
 			if !res.Compatible && len(res.Incompatibilities) > 0 {
 				in := res.Incompatibilities[0]
 				v.Reason = string(in.Type) + " at " + in.Location + ": " + in.Message
+			}
+			if res.Compatible {
+				if rf := evolve.CheckResolver(evolve.LevelPairs(l, b[n], []schema.Schema{a[an]})); len(rf) > 0 {
+					v.Resolver = rf[0].Err.Reason
+					if rf[0].Err.Path != "" {
+						v.Resolver = rf[0].Err.Path + ": " + v.Resolver
+					}
+					if worst[l].Compatible && worst[l].Resolver == "" {
+						worst[l].Resolver = n + ": " + v.Resolver
+					}
+				}
 			}
 			t.Verdicts = append(t.Verdicts, v)
 			if !v.Compatible && worst[l].Compatible {

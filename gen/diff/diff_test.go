@@ -229,3 +229,20 @@ func TestCompareSubjectMoved(t *testing.T) {
 		t.Errorf("BACKWARD: %+v", rep.Verdicts[0])
 	}
 }
+
+// TestCompareResolverRejects: a record that moved namespace and renamed a
+// field through an alias passes the registry's check, and the resolving
+// reader rejects it (gen/evolve's RESOLVER_REJECTS).
+func TestCompareResolverRejects(t *testing.T) {
+	a := set(t, `{"type":"record","name":"Order","namespace":"old","fields":[{"name":"qty","type":"int"}]}`)
+	b := set(t, `{"type":"record","name":"Order","namespace":"nu","fields":[{"name":"count","aliases":["qty"],"type":"int"}]}`)
+	rep := Compare(a, b)
+	v := rep.Verdicts[0]
+	if v.Level != "BACKWARD" || !v.Compatible || v.Resolver == "" {
+		t.Fatalf("BACKWARD verdict %+v, want compatible with a resolver reason", v)
+	}
+	var buf bytes.Buffer
+	if err := WriteText(&buf, rep); err != nil || !strings.Contains(buf.String(), "resolving reader REJECTS") {
+		t.Errorf("text: %v\n%s", err, buf.String())
+	}
+}

@@ -77,6 +77,9 @@ func (t Type) headline() string {
 }
 
 func verdictWord(v Verdict) string {
+	if v.Compatible && v.Resolver != "" {
+		return "compatible for the registry, but a consumer's resolving reader REJECTS it: " + v.Resolver
+	}
 	if v.Compatible {
 		return "compatible"
 	}
@@ -156,6 +159,9 @@ func WriteMarkdown(w io.Writer, rep Report) error {
 }
 
 func mdVerdict(v Verdict) string {
+	if v.Compatible && v.Resolver != "" {
+		return "⚠️ registry accepts, a consumer's resolving reader rejects: " + mdEscape(v.Resolver)
+	}
 	if v.Compatible {
 		return "✅ compatible"
 	}
