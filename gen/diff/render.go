@@ -108,11 +108,11 @@ func WriteText(w io.Writer, rep Report) error {
 			b.WriteString("\n")
 		}
 	}
-	b.WriteString("\nverdict:")
+	var parts []string
 	for _, v := range rep.Verdicts {
-		fmt.Fprintf(&b, " %s %s;", v.Level, verdictWord(v))
+		parts = append(parts, v.Level+" "+verdictWord(v))
 	}
-	b.WriteString(" (types in both; transitive levels are the same for two versions)\n")
+	fmt.Fprintf(&b, "\nverdict: %s (of the types in both; the transitive levels are the same for two versions)\n", strings.Join(parts, "; "))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
