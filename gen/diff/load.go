@@ -43,6 +43,9 @@ func Load(spec, repoDir string) (Set, error) {
 		if !hasPath && !strings.ContainsAny(spec, "/~^@") && looksLikePath(spec) {
 			return nil, fmt.Errorf("%s: no such file or folder, and not a git revision", spec)
 		}
+		if !hasPath {
+			return nil, fmt.Errorf("%s: no such file or folder; as a git revision: %w", spec, err)
+		}
 		return nil, err
 	}
 	dir, only := p, ""
@@ -54,10 +57,9 @@ func Load(spec, repoDir string) (Set, error) {
 		var got map[string][]byte
 		var err error
 		if dir == "." {
-			got, err = readRoot(repo, rev, ext)
-		} else {
-			got, err = repo.ReadDir(rev, dir, ext)
+			return nil, fmt.Errorf("%s: name a folder after the revision, for example %s:schemas", spec, rev)
 		}
+		got, err = repo.ReadDir(rev, dir, ext)
 		if err != nil {
 			return nil, err
 		}
@@ -77,11 +79,6 @@ func Load(spec, repoDir string) (Set, error) {
 
 func looksLikePath(s string) bool {
 	return strings.HasSuffix(s, ".avsc") || strings.HasSuffix(s, ".avdl") || strings.HasPrefix(s, ".")
-}
-
-// readRoot reads the whole tree at rev: ReadDir wants a folder.
-func readRoot(repo gitref.Repo, rev, ext string) (map[string][]byte, error) {
-	return nil, fmt.Errorf("%s: name a folder after the revision (REV:schemas)", rev)
 }
 
 // reader lists and reads the files of one side, keyed by slash path.
