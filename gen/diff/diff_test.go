@@ -246,3 +246,25 @@ func TestCompareResolverRejects(t *testing.T) {
 		t.Errorf("text: %v\n%s", err, buf.String())
 	}
 }
+
+// TestLoadIDLImportOutsideFolder: a folder's .avdl may import a file next
+// to the folder, as the compiler allows.
+func TestLoadIDLImportOutsideFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "common.avdl"), []byte(`@namespace("c") protocol Q { record M { int v; } }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "x", "r.avdl"), []byte(`@namespace("c") protocol P { import idl "../common.avdl"; record R { M m; } }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(filepath.Join(dir, "x"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s["c.M"]; !ok || len(s) != 2 {
+		t.Fatalf("types %v", sortedNames(s))
+	}
+}

@@ -83,12 +83,16 @@ func looksLikePath(s string) bool {
 
 // reader lists and reads the files of one side, keyed by slash path.
 type reader struct {
+	// disk is set for a folder on disk: IDL imports are then read from
+	// disk, so they may leave the folder (../common.avdl).
+	disk bool
 	list func() ([]string, error)
 	read func(name string) ([]byte, error)
 }
 
 func dirReader(dir string) reader {
 	return reader{
+		disk: true,
 		list: func() ([]string, error) {
 			var out []string
 			err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -156,9 +160,15 @@ func loadFiles(r reader, label, only string) (Set, error) {
 	for _, n := range avdl {
 		// Imports are read through r, relative to the importing file, so
 		// IDL at a git revision compiles without a checkout.
-		f, err := idl.Compile(label+"/"+n, idl.Options{ReadFile: func(name string) ([]byte, error) {
-			return r.read(strings.TrimPrefix(path.Clean(filepath.ToSlash(name)), path.Clean(label)+"/"))
-		}})
+		var f *idl.File
+		var err error
+		if r.disk {
+			f, err = idl.Compile(filepath.Join(label, filepath.FromSlash(n)), idl.Options{})
+		} else {
+			f, err = idl.Compile(label+"/"+n, idl.Options{ReadFile: func(name string) ([]byte, error) {
+				return r.read(strings.TrimPrefix(path.Clean(filepath.ToSlash(name)), path.Clean(label)+"/"))
+			}})
+		}
 		if err != nil {
 			return nil, err
 		}
