@@ -341,13 +341,15 @@ func compareRecords(a, b *schema.Record, detected map[string]string) []Change {
 		if a.FieldByName(bf.Name) != nil {
 			continue
 		}
+		byAlias := false
 		for _, al := range bf.Aliases {
 			if af := a.FieldByName(al); af != nil && match[al] == nil && b.FieldByName(al) == nil {
 				match[al], matchHow[al] = bf, "alias"
+				byAlias = true
 				break
 			}
 		}
-		if old, ok := detected[bf.Name]; ok && a.FieldByName(old) != nil && match[old] == nil {
+		if old, ok := detected[bf.Name]; ok && !byAlias && a.FieldByName(old) != nil && match[old] == nil {
 			match[old], matchHow[old] = bf, "detected"
 		}
 	}
