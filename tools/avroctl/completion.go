@@ -39,6 +39,7 @@ var argCompletions = map[string]cobra.CompletionFunc{
 	"avroctl idl":                 fileArgs("avdl"),
 	"avroctl idl2schemata":        fileArgs("avdl"),
 	"avroctl compat check":        fileArgs("avsc", "avdl"),
+	"avroctl diff":                fileArgs("avsc", "avdl"),
 	"avroctl init":                dirArgs,
 	"avroctl registry versions":   subjectArgs(1),
 	"avroctl registry delete":     subjectArgs(1),
