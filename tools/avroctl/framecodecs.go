@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -71,7 +72,9 @@ func (c *frameCodecs) decode(ctx context.Context, data, header []byte, vf datum.
 		if header == nil && len(data) > 0 && data[0] > serde.MagicByteGUID {
 			typ = dltNotFramed
 		}
-		return ref, nil, &dataFinding{typ: typ, msg: err.Error()}, nil
+		// decode's hint (--raw --writer) does not apply to a record.
+		msg, _, _ := strings.Cut(err.Error(), "; for data without a frame")
+		return ref, nil, &dataFinding{typ: typ, msg: msg}, nil
 	}
 	cd, fd, err := c.codec(ctx, ref)
 	if err != nil || fd != nil {
