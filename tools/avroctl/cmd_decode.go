@@ -287,6 +287,30 @@ func subjectSchema(ctx context.Context, flag, subject, ver string, client func()
 	return text, ss.ID, nil
 }
 
+// schemaIDUnder returns the id of schema text under subject, registering
+// it there when it is missing and doRegister is set.
+func schemaIDUnder(ctx context.Context, reg *regClientFlags, subject, text string, doRegister bool) (int, error) {
+	cl, err := reg.client()
+	if err != nil {
+		return -1, err
+	}
+	where := redactURL(reg.opts.URL)
+	ss, err := cl.LookupSchema(ctx, subject, sr.Schema{Schema: text})
+	switch code := registry.ErrorCode(err); {
+	case err == nil:
+		return ss.ID, nil
+	case (code == 40401 || code == 40403 || code == 404) && doRegister:
+		if ss, err = cl.CreateSchema(ctx, subject, sr.Schema{Schema: text}); err != nil {
+			return -1, usageErrorf("registering the schema under %q at %s: %v", subject, where, err)
+		}
+		return ss.ID, nil
+	case code == 40401 || code == 40403 || code == 404:
+		return -1, usageErrorf("the schema is not registered under subject %q at %s: give --%s to register it", subject, where, dataFlagRegister)
+	default:
+		return -1, usageErrorf("looking the schema up under %q at %s: %v", subject, where, err)
+	}
+}
+
 // dataInput is one unit of input: a frame, or raw Avro.
 type dataInput struct {
 	where string
@@ -669,24 +693,8 @@ it is left out and encoding goes on), 2 usage or input error.`,
 					if subject == "" {
 						return usageErrorf("--%s with --%s needs --%s SUBJECT to find the schema id", dataFlagFrame, dataFlagSchema, dataFlagSubject)
 					}
-					cl, err := reg.client()
-					if err != nil {
+					if id, err = schemaIDUnder(ctx, &reg, subject, text, doRegister); err != nil {
 						return err
-					}
-					where := redactURL(reg.opts.URL)
-					ss, err := cl.LookupSchema(ctx, subject, sr.Schema{Schema: text})
-					switch code := registry.ErrorCode(err); {
-					case err == nil:
-						id = ss.ID
-					case (code == 40401 || code == 40403 || code == 404) && doRegister:
-						if ss, err = cl.CreateSchema(ctx, subject, sr.Schema{Schema: text}); err != nil {
-							return usageErrorf("registering the schema under %q at %s: %v", subject, where, err)
-						}
-						id = ss.ID
-					case code == 40401 || code == 40403 || code == 404:
-						return usageErrorf("the schema is not registered under subject %q at %s: give --%s to register it", subject, where, dataFlagRegister)
-					default:
-						return usageErrorf("looking the schema up under %q at %s: %v", subject, where, err)
 					}
 				}
 			} else if text, id, err = subjectSchema(ctx, dataFlagSubject, subject, "latest", client); err != nil {
@@ -734,7 +742,7 @@ it is left out and encoding goes on), 2 usage or input error.`,
 					continue
 				}
 				if frame {
-					bin = append(binary.BigEndian.AppendUint32([]byte{serde.MagicByte}, uint32(id)), bin...)
+					bin = appendFrame(id, bin)
 				}
 				switch {
 				case out.errFormat != nil:
