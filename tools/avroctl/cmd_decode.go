@@ -311,6 +311,55 @@ func schemaIDUnder(ctx context.Context, reg *regClientFlags, subject, text strin
 	}
 }
 
+// encodeLines encodes each non-empty line of path (stdin for "-") as a
+// value of sch and calls fn with it; a line that does not encode is a
+// finding (after beforeFinding, which flushes what fn buffered).
+func encodeLines(s *streams, path string, sch schema.Schema, vf datum.Format, out *dataOutput, beforeFinding func(), fn func(where string, js, bin []byte) error) error {
+	var r io.Reader = s.In
+	name := "<stdin>"
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		defer f.Close()
+		r, name = f, path
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), datum.MaxInput+1)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		out.units++
+		where := fmt.Sprintf("%s:%d", name, line)
+		bin, err := datum.Encode(sch, text, vf)
+		if err != nil {
+			var ee *datum.EncodeError
+			fix := ""
+			if errors.As(err, &ee) {
+				fix, ee.Fix = ee.Fix, ""
+			}
+			beforeFinding()
+			out.finding(dataFinding{where: where, typ: dataInvalidJSON, msg: err.Error(), fix: fix})
+			continue
+		}
+		if err := fn(where, text, bin); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return usageErrorf("%s:%d: the line is over %d bytes", name, line+1, datum.MaxInput)
+		}
+		return usageErrorf("%s: %v", name, err)
+	}
+	return nil
+}
+
 // dataInput is one unit of input: a frame, or raw Avro.
 type dataInput struct {
 	where string
@@ -704,43 +753,16 @@ it is left out and encoding goes on), 2 usage or input error.`,
 			if err != nil {
 				return usageError{err}
 			}
-			var r io.Reader = s.In
-			name := "<stdin>"
-			if len(args) == 1 && args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return usageErrorf("%v", err)
-				}
-				defer f.Close()
-				r, name = f, args[0]
-			}
 			if out.asJSON && !hexOut {
 				b64Out = true
 			}
-			sc := bufio.NewScanner(r)
-			sc.Buffer(make([]byte, 0, 64<<10), datum.MaxInput+1)
 			bw := bufio.NewWriter(s.Out)
 			defer bw.Flush()
-			line := 0
-			for sc.Scan() {
-				line++
-				text := bytes.TrimSpace(sc.Bytes())
-				if len(text) == 0 {
-					continue
-				}
-				out.units++
-				where := fmt.Sprintf("%s:%d", name, line)
-				bin, err := datum.Encode(sch, text, vf)
-				if err != nil {
-					var ee *datum.EncodeError
-					fix := ""
-					if errors.As(err, &ee) {
-						fix, ee.Fix = ee.Fix, ""
-					}
-					bw.Flush()
-					out.finding(dataFinding{where: where, typ: dataInvalidJSON, msg: err.Error(), fix: fix})
-					continue
-				}
+			path := "-"
+			if len(args) == 1 {
+				path = args[0]
+			}
+			err = encodeLines(s, path, sch, vf, out, func() { bw.Flush() }, func(where string, _, bin []byte) error {
 				if frame {
 					bin = appendFrame(id, bin)
 				}
@@ -765,12 +787,10 @@ it is left out and encoding goes on), 2 usage or input error.`,
 				default:
 					bw.Write(bin)
 				}
-			}
-			if err := sc.Err(); err != nil {
-				if errors.Is(err, bufio.ErrTooLong) {
-					return usageErrorf("%s:%d: the line is over %d bytes", name, line+1, datum.MaxInput)
-				}
-				return usageErrorf("%s: %v", name, err)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			bw.Flush()
 			return out.finish()

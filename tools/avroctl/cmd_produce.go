@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -179,15 +176,14 @@ not sent, and the other lines are), 2 usage or connection error.
 			if err != nil {
 				return usageError{err}
 			}
-			var r io.Reader = s.In
-			name := "<stdin>"
-			if len(args) == 2 && args[1] != "-" {
-				f, err := os.Open(args[1])
-				if err != nil {
+			path := "-"
+			if len(args) == 2 {
+				path = args[1]
+			}
+			if path != "-" { // a missing file is found before connecting
+				if _, err := os.Stat(path); err != nil {
 					return usageErrorf("%v", err)
 				}
-				defer f.Close()
-				r, name = f, args[1]
 			}
 			cl, err := conn.client(dlt.ProducerOpts()...)
 			if err != nil {
@@ -222,49 +218,26 @@ not sent, and the other lines are), 2 usage or connection error.
 				batch = batch[:0]
 				return nil
 			}
-			sc := bufio.NewScanner(r)
-			sc.Buffer(make([]byte, 0, 64<<10), datum.MaxInput+1)
-			line := 0
-			for sc.Scan() {
-				line++
-				js := bytes.TrimSpace(sc.Bytes())
-				if len(js) == 0 {
-					continue
-				}
-				out.units++
-				where := fmt.Sprintf("%s:%d", name, line)
-				bin, err := datum.Encode(sch, js, vf)
-				if err != nil {
-					var ee *datum.EncodeError
-					fix := ""
-					if errors.As(err, &ee) {
-						fix, ee.Fix = ee.Fix, ""
-					}
-					out.finding(dataFinding{where: where, typ: dataInvalidJSON, msg: err.Error(), fix: fix})
-					continue
-				}
+			err = encodeLines(s, path, sch, vf, out, func() {}, func(where string, js, bin []byte) error {
 				rec := &kgo.Record{Topic: topic, Value: appendFrame(id, bin), Headers: append([]kgo.RecordHeader(nil), hs...)}
 				switch {
 				case keyField != "":
+					var err error
 					if rec.Key, err = keyFromField(js, keyField); err != nil {
 						out.finding(dataFinding{where: where, typ: dataInvalidJSON, msg: err.Error(), fix: "give each value the key field, or --" + dltFlagKey})
-						continue
+						return nil
 					}
 				case cmd.Flags().Changed(dltFlagKey):
 					rec.Key = []byte(key)
 				}
 				batch = append(batch, produced{where: where, rec: rec})
 				if len(batch) >= produceBatch {
-					if err := flush(); err != nil {
-						return err
-					}
+					return flush()
 				}
-			}
-			if err := sc.Err(); err != nil {
-				if errors.Is(err, bufio.ErrTooLong) {
-					return usageErrorf("%s:%d: the line is over %d bytes", name, line+1, datum.MaxInput)
-				}
-				return usageErrorf("%s: %v", name, err)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			if err := flush(); err != nil {
 				return err
