@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -97,7 +98,7 @@ func consumeBounds(ctx context.Context, cl *kgo.Client, topic string, parts []in
 	}
 	out := map[int32][2]int64{}
 	for p, e := range ends[topic] {
-		if len(parts) > 0 && !containsPartition(parts, p) {
+		if len(parts) > 0 && !slices.Contains(parts, p) {
 			continue
 		}
 		lo, hi := starts[topic][p].Offset, e.Offset
@@ -127,15 +128,6 @@ func consumeBounds(ctx context.Context, cl *kgo.Client, topic string, parts []in
 		return nil, usageErrorf("topic %s does not exist or has no partitions", topic)
 	}
 	return out, nil
-}
-
-func containsPartition(ps []int32, p int32) bool {
-	for _, q := range ps {
-		if q == p {
-			return true
-		}
-	}
-	return false
 }
 
 // consumeJSONRecord is a record in consume's -o json.
