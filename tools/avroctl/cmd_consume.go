@@ -9,20 +9,17 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"gitlab.com/acme/avroctl/gen/compat/report"
 	"gitlab.com/acme/avroctl/gen/datum"
-	"gitlab.com/acme/avroctl/gen/dlt"
+	"gitlab.com/acme/avroctl/gen/kcat"
 )
 
 func init() { register(newConsumeCmd) }
@@ -40,95 +37,7 @@ const (
 	headerKeySchemaID   = "__key_schema_id"
 )
 
-var (
-	consumeFromNames  = []string{"beginning", "end"}
-	consumeKeyFormats = []string{"text", "avro"}
-)
-
-// consumeStart is where --from starts each partition.
-type consumeStart struct {
-	kind   string // beginning, end, offset, time
-	offset int64  // offset: >= 0 absolute, < 0 that many before the end
-	time   time.Time
-}
-
-func parseConsumeFrom(s string, now time.Time) (consumeStart, error) {
-	switch s {
-	case "beginning", "start", "earliest":
-		return consumeStart{kind: "beginning"}, nil
-	case "end", "latest":
-		return consumeStart{kind: "end"}, nil
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return consumeStart{kind: "offset", offset: n}, nil
-	}
-	t, err := dlt.ParseTime(s, now)
-	if err != nil {
-		return consumeStart{}, fmt.Errorf("%q: want beginning, end, an offset (N, or -N before the end), an RFC 3339 time or a duration ago (2h)", s)
-	}
-	return consumeStart{kind: "time", time: t}, nil
-}
-
-// consumeBounds returns the start offset of each chosen partition and its
-// end offset when the command starts.
-func consumeBounds(ctx context.Context, cl *kgo.Client, topic string, parts []int32, from consumeStart) (map[int32][2]int64, error) {
-	adm := kadm.NewClient(cl)
-	ends, err := adm.ListEndOffsets(ctx, topic)
-	if err == nil {
-		err = ends.Error()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listing the end offsets of %s: %w", topic, err)
-	}
-	starts, err := adm.ListStartOffsets(ctx, topic)
-	if err == nil {
-		err = starts.Error()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listing the start offsets of %s: %w", topic, err)
-	}
-	var at kadm.ListedOffsets
-	if from.kind == "time" {
-		if at, err = adm.ListOffsetsAfterMilli(ctx, from.time.UnixMilli(), topic); err == nil {
-			err = at.Error()
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing the offsets of %s at %s: %w", topic, from.time.Format(time.RFC3339), err)
-		}
-	}
-	out := map[int32][2]int64{}
-	for p, e := range ends[topic] {
-		if len(parts) > 0 && !slices.Contains(parts, p) {
-			continue
-		}
-		lo, hi := starts[topic][p].Offset, e.Offset
-		var s int64
-		switch from.kind {
-		case "beginning":
-			s = lo
-		case "end":
-			s = hi
-		case "offset":
-			if s = from.offset; s < 0 {
-				s = hi + s
-			}
-		case "time":
-			if s = at[topic][p].Offset; s < 0 {
-				s = hi // no record at or after the time
-			}
-		}
-		out[p] = [2]int64{min(max(s, lo), hi), hi}
-	}
-	for _, p := range parts {
-		if _, ok := out[p]; !ok {
-			return nil, usageErrorf("--%s %d: %s has %d partition(s)", dltFlagPartition, p, topic, len(ends[topic]))
-		}
-	}
-	if len(out) == 0 {
-		return nil, usageErrorf("topic %s does not exist or has no partitions", topic)
-	}
-	return out, nil
-}
+var consumeKeyFormats = []string{"text", "avro"}
 
 // consumeJSONRecord is a record in consume's -o json.
 type consumeJSONRecord struct {
@@ -209,7 +118,7 @@ schema: each names the record and the byte offset, and reading goes on),
 			if err != nil {
 				return err
 			}
-			start, err := parseConsumeFrom(from, time.Now())
+			start, err := kcat.ParseStart(from, time.Now())
 			if err != nil {
 				return usageErrorf("--%s %v", consumeFlagFrom, err)
 			}
@@ -247,69 +156,17 @@ schema: each names the record and the byte offset, and reading goes on),
 			codecs := newFrameCodecs(srcl, redactURL(reg.opts.URL), readerJSON, "give the --url of the registry the producer used")
 			keyCodecs := newFrameCodecs(srcl, redactURL(reg.opts.URL), "", "give the --url of the registry the producer used, or --"+consumeFlagKeyFormat+" text")
 
-			admCl, err := conn.client()
-			if err != nil {
-				return err
-			}
-			bounds, err := consumeBounds(ctx, admCl, topic, parts, start)
-			admCl.Close()
+			connect := func(opts ...kgo.Opt) (*kgo.Client, error) { return conn.client(opts...) }
+			opts := kcat.Options{From: start, Partitions: parts, Count: count, Follow: follow}
+			err = kcat.Read(ctx, connect, topic, opts, func(r *kgo.Record) error {
+				return showConsumed(ctx, s, out, codecs, keyCodecs, keyFormat == "avro", vf, r)
+			})
 			if err != nil {
 				var u usageError
 				if errors.As(err, &u) {
 					return err
 				}
 				return usageErrorf("%v (cluster: %s)", err, conn.options())
-			}
-			offsets := map[int32]kgo.Offset{}
-			remaining := map[int32]int64{} // the end offsets still to reach (without -f)
-			for p, b := range bounds {
-				offsets[p] = kgo.NewOffset().At(b[0])
-				if b[0] < b[1] {
-					remaining[p] = b[1]
-				}
-			}
-			cl, err := conn.client(
-				kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offsets}),
-				// Offsets deleted by retention meanwhile: read from what is left.
-				kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-			)
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			shown := 0
-		poll:
-			for follow || len(remaining) > 0 {
-				fs := cl.PollFetches(ctx)
-				if ctx.Err() != nil {
-					break // Ctrl-C: stop cleanly with what was shown
-				}
-				var ferr error
-				fs.EachError(func(t string, p int32, err error) {
-					ferr = errors.Join(ferr, fmt.Errorf("reading %s/%d: %w", t, p, err))
-				})
-				if ferr != nil {
-					return usageErrorf("%v (cluster: %s)", ferr, conn.options())
-				}
-				for it := fs.RecordIter(); !it.Done(); {
-					r := it.Next()
-					if !follow {
-						end, ok := remaining[r.Partition]
-						if !ok || r.Offset >= end {
-							continue
-						}
-						if r.Offset >= end-1 {
-							delete(remaining, r.Partition)
-							cl.PauseFetchPartitions(map[string][]int32{topic: {r.Partition}})
-						}
-					}
-					if err := showConsumed(ctx, s, out, codecs, keyCodecs, keyFormat == "avro", vf, r); err != nil {
-						return err
-					}
-					if shown++; count > 0 && shown >= count {
-						break poll
-					}
-				}
 			}
 			fmt.Fprintf(s.Err, "%d record(s) read, %d finding(s)\n", out.units, len(out.findings))
 			return out.finish()
@@ -327,7 +184,7 @@ schema: each names the record and the byte offset, and reading goes on),
 	fl.StringVar(&reader, dltFlagReader, "", "reader schema to resolve values into: FILE (.avsc) or SUBJECT@VERSION")
 	fl.StringVar(&errorFormat, flagErrorFormat, "", "print the findings as a report instead of the records: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
 	cmd.RegisterFlagCompletionFunc(dltFlagFormat, cobra.FixedCompletions(datum.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc(consumeFlagFrom, cobra.FixedCompletions(consumeFromNames, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc(consumeFlagFrom, cobra.FixedCompletions(kcat.StartNames, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc(consumeFlagKeyFormat, cobra.FixedCompletions(consumeKeyFormats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd

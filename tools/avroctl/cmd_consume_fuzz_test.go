@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gitlab.com/acme/avroctl/gen/kcat"
 )
 
 // FuzzConsumeFrom: any --from is a start or an error, never a panic.
@@ -13,8 +15,8 @@ func FuzzConsumeFrom(f *testing.F) {
 	}
 	now := time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
-		st, err := parseConsumeFrom(s, now)
-		if err == nil && st.kind == "" {
+		st, err := kcat.ParseStart(s, now)
+		if err == nil && st.Kind == "" {
 			t.Fatalf("%q: no start and no error", s)
 		}
 	})
