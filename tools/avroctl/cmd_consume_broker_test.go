@@ -16,7 +16,8 @@ import (
 
 // TestProduceConsumeRealBroker writes three values with produce to Apache
 // Kafka 4.4 and reads them back with consume -o json: the same keys,
-// headers and values (idempotent acks=all producing must work there).
+// headers and values (idempotent acks=all producing must work there),
+// and a partition ending in a transaction marker still ends.
 func TestProduceConsumeRealBroker(t *testing.T) {
 	b := kafkatest.Start(t, kafkatest.Options{})
 	ctx := context.Background()
@@ -29,7 +30,25 @@ func TestProduceConsumeRealBroker(t *testing.T) {
 		t.Fatalf("creating the topic: %v %v", err, res.Error())
 	}
 	regURL := startRegistry(t)
-	registerOrder(t, regURL)
+	id := registerOrder(t, regURL)
+	// Partition 0 ends in a transaction marker, not a record: consume must
+	// still end there.
+	txCl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.TransactionalID("consume-test"), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := txCl.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	tx := &kgo.Record{Topic: "orders", Partition: 0, Key: []byte("o-0"), Value: orderFrame(id, "o-0", 0, nil),
+		Headers: []kgo.RecordHeader{{Key: "source", Value: []byte("broker-test")}}}
+	if err := txCl.ProduceSync(ctx, tx).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	if err := txCl.EndTransaction(ctx, kgo.TryCommit); err != nil {
+		t.Fatal(err)
+	}
+	txCl.Close()
 	conn := []string{"--bootstrap-servers", b.Bootstrap(), "--url", regURL}
 	run := func(stdin string, args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
@@ -42,7 +61,7 @@ func TestProduceConsumeRealBroker(t *testing.T) {
 		t.Fatalf("produce: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = run("", "consume", "orders", "-o", "json", "--format", "json")
-	if code != 0 || !strings.Contains(errs, "3 record(s) read, 0 finding(s)") {
+	if code != 0 || !strings.Contains(errs, "4 record(s) read, 0 finding(s)") {
 		t.Fatalf("consume: exit %d\n%s%s", code, out, errs)
 	}
 	var got []string
@@ -61,6 +80,7 @@ func TestProduceConsumeRealBroker(t *testing.T) {
 		got = append(got, string(r.Value))
 	}
 	sort.Strings(got)
+	values = append([]string{`{"id":"o-0","qty":0,"note":null}`}, values...)
 	if strings.Join(got, "\n") != strings.Join(values, "\n") {
 		t.Fatalf("consumed:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(values, "\n"))
 	}
