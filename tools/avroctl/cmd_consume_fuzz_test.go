@@ -3,24 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
-
-	"gitlab.com/acme/avroctl/gen/kcat"
 )
-
-// FuzzConsumeFrom: any --from is a start or an error, never a panic.
-func FuzzConsumeFrom(f *testing.F) {
-	for _, s := range []string{"beginning", "end", "42", "-3", "2h", "2026-12-04T05:00:00Z", "", "9999999999999999999"} {
-		f.Add(s)
-	}
-	now := time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC)
-	f.Fuzz(func(t *testing.T, s string) {
-		st, err := kcat.ParseStart(s, now)
-		if err == nil && st.Kind == "" {
-			t.Fatalf("%q: no start and no error", s)
-		}
-	})
-}
 
 // FuzzKeyFromField: any JSON line and path give a key or an error.
 func FuzzKeyFromField(f *testing.F) {
