@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
 )
 
 // kcatEnv is the dead-letter tests' kfake cluster (SASL/SCRAM) and
@@ -121,6 +125,24 @@ func TestConsume(t *testing.T) {
 	<-done
 	if fcode != 0 || !strings.Contains(fout, `{"id":"f-1","qty":1,"note":null}`) || !strings.Contains(fout, `{"id":"f-2","qty":2,"note":null}`) {
 		t.Fatalf("consume -f: exit %d\n%s", fcode, fout)
+	}
+
+	// --key-format avro: a framed string key, and one that is not framed.
+	cl, err := sr.NewClient(sr.URLs(e.regURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks, err := cl.CreateSchema(context.Background(), "orders-dlt-key", sr.Schema{Schema: `"string"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFrame := appendFrame(ks.ID, avro.AppendString(nil, "k-1"))
+	e.produce(&kgo.Record{Topic: "orders-dlt", Partition: 0, Key: keyFrame, Value: orderFrame(e.id, "o-9", 9, nil)},
+		&kgo.Record{Topic: "orders-dlt", Partition: 0, Key: []byte("plain"), Value: orderFrame(e.id, "o-10", 10, nil)})
+	code, out, errs = e.run(t, "", "consume", "orders-dlt", "--partition", "0", "--key-format", "avro", "-o", "json")
+	if code != 1 || !strings.Contains(out, `"key":"k-1"`) || !strings.Contains(out, `"key":"plain"`) ||
+		!strings.Contains(out, `"error":{"type":"NOT_FRAMED","message":"key: byte 0: the frame starts with 0x70`) || !strings.Contains(out, `"value":{"id":"o-10"`) {
+		t.Fatalf("consume --key-format avro: exit %d\n%s%s", code, out, errs)
 	}
 
 	// Usage errors.
