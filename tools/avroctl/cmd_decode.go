@@ -287,6 +287,79 @@ func subjectSchema(ctx context.Context, flag, subject, ver string, client func()
 	return text, ss.ID, nil
 }
 
+// schemaIDUnder returns the id of schema text under subject, registering
+// it there when it is missing and doRegister is set.
+func schemaIDUnder(ctx context.Context, reg *regClientFlags, subject, text string, doRegister bool) (int, error) {
+	cl, err := reg.client()
+	if err != nil {
+		return -1, err
+	}
+	where := redactURL(reg.opts.URL)
+	ss, err := cl.LookupSchema(ctx, subject, sr.Schema{Schema: text})
+	switch code := registry.ErrorCode(err); {
+	case err == nil:
+		return ss.ID, nil
+	case (code == 40401 || code == 40403 || code == 404) && doRegister:
+		if ss, err = cl.CreateSchema(ctx, subject, sr.Schema{Schema: text}); err != nil {
+			return -1, usageErrorf("registering the schema under %q at %s: %v", subject, where, err)
+		}
+		return ss.ID, nil
+	case code == 40401 || code == 40403 || code == 404:
+		return -1, usageErrorf("the schema is not registered under subject %q at %s: give --%s to register it", subject, where, dataFlagRegister)
+	default:
+		return -1, usageErrorf("looking the schema up under %q at %s: %v", subject, where, err)
+	}
+}
+
+// encodeLines encodes each non-empty line of path (stdin for "-") as a
+// value of sch and calls fn with it; a line that does not encode is a
+// finding (after beforeFinding, which flushes what fn buffered).
+func encodeLines(s *streams, path string, sch schema.Schema, vf datum.Format, out *dataOutput, beforeFinding func(), fn func(where string, js, bin []byte) error) error {
+	var r io.Reader = s.In
+	name := "<stdin>"
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		defer f.Close()
+		r, name = f, path
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), datum.MaxInput+1)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		out.units++
+		where := fmt.Sprintf("%s:%d", name, line)
+		bin, err := datum.Encode(sch, text, vf)
+		if err != nil {
+			var ee *datum.EncodeError
+			fix := ""
+			if errors.As(err, &ee) {
+				fix, ee.Fix = ee.Fix, ""
+			}
+			beforeFinding()
+			out.finding(dataFinding{where: where, typ: dataInvalidJSON, msg: err.Error(), fix: fix})
+			continue
+		}
+		if err := fn(where, text, bin); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return usageErrorf("%s:%d: the line is over %d bytes", name, line+1, datum.MaxInput)
+		}
+		return usageErrorf("%s: %v", name, err)
+	}
+	return nil
+}
+
 // dataInput is one unit of input: a frame, or raw Avro.
 type dataInput struct {
 	where string
@@ -669,24 +742,8 @@ it is left out and encoding goes on), 2 usage or input error.`,
 					if subject == "" {
 						return usageErrorf("--%s with --%s needs --%s SUBJECT to find the schema id", dataFlagFrame, dataFlagSchema, dataFlagSubject)
 					}
-					cl, err := reg.client()
-					if err != nil {
+					if id, err = schemaIDUnder(ctx, &reg, subject, text, doRegister); err != nil {
 						return err
-					}
-					where := redactURL(reg.opts.URL)
-					ss, err := cl.LookupSchema(ctx, subject, sr.Schema{Schema: text})
-					switch code := registry.ErrorCode(err); {
-					case err == nil:
-						id = ss.ID
-					case (code == 40401 || code == 40403 || code == 404) && doRegister:
-						if ss, err = cl.CreateSchema(ctx, subject, sr.Schema{Schema: text}); err != nil {
-							return usageErrorf("registering the schema under %q at %s: %v", subject, where, err)
-						}
-						id = ss.ID
-					case code == 40401 || code == 40403 || code == 404:
-						return usageErrorf("the schema is not registered under subject %q at %s: give --%s to register it", subject, where, dataFlagRegister)
-					default:
-						return usageErrorf("looking the schema up under %q at %s: %v", subject, where, err)
 					}
 				}
 			} else if text, id, err = subjectSchema(ctx, dataFlagSubject, subject, "latest", client); err != nil {
@@ -696,45 +753,18 @@ it is left out and encoding goes on), 2 usage or input error.`,
 			if err != nil {
 				return usageError{err}
 			}
-			var r io.Reader = s.In
-			name := "<stdin>"
-			if len(args) == 1 && args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return usageErrorf("%v", err)
-				}
-				defer f.Close()
-				r, name = f, args[0]
-			}
 			if out.asJSON && !hexOut {
 				b64Out = true
 			}
-			sc := bufio.NewScanner(r)
-			sc.Buffer(make([]byte, 0, 64<<10), datum.MaxInput+1)
 			bw := bufio.NewWriter(s.Out)
 			defer bw.Flush()
-			line := 0
-			for sc.Scan() {
-				line++
-				text := bytes.TrimSpace(sc.Bytes())
-				if len(text) == 0 {
-					continue
-				}
-				out.units++
-				where := fmt.Sprintf("%s:%d", name, line)
-				bin, err := datum.Encode(sch, text, vf)
-				if err != nil {
-					var ee *datum.EncodeError
-					fix := ""
-					if errors.As(err, &ee) {
-						fix, ee.Fix = ee.Fix, ""
-					}
-					bw.Flush()
-					out.finding(dataFinding{where: where, typ: dataInvalidJSON, msg: err.Error(), fix: fix})
-					continue
-				}
+			path := "-"
+			if len(args) == 1 {
+				path = args[0]
+			}
+			err = encodeLines(s, path, sch, vf, out, func() { bw.Flush() }, func(where string, _, bin []byte) error {
 				if frame {
-					bin = append(binary.BigEndian.AppendUint32([]byte{serde.MagicByte}, uint32(id)), bin...)
+					bin = appendFrame(id, bin)
 				}
 				switch {
 				case out.errFormat != nil:
@@ -757,12 +787,10 @@ it is left out and encoding goes on), 2 usage or input error.`,
 				default:
 					bw.Write(bin)
 				}
-			}
-			if err := sc.Err(); err != nil {
-				if errors.Is(err, bufio.ErrTooLong) {
-					return usageErrorf("%s:%d: the line is over %d bytes", name, line+1, datum.MaxInput)
-				}
-				return usageErrorf("%s: %v", name, err)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			bw.Flush()
 			return out.finish()
