@@ -83,9 +83,16 @@
 // again; before its first dead letter it reads that one dead-letter
 // partition from the time its assignment starts (ClockSkew earlier) and
 // finishes records this group already dead-lettered without writing them
-// again (Stats.DeadLetterRepeats). Dead letters of records read from retry
-// topics are at least once; avroctl dlt inspect and replay take each
-// original record once.
+// again (Stats.DeadLetterRepeats). A revocation or a loss waits for the
+// dead-letter writes in flight before the partition moves. One window
+// remains: a member killed (kill -9, a crash) while a dead-letter write is
+// in flight. The broker may append that write after the next owner has
+// read the dead-letter topic, and a second copy appears. The TestProofOnKafka
+// run in examples/ reports these copies. Spring Kafka's dead-lettering has the
+// same window; closing it needs transactional dead-letter writes, which
+// fence the dead member's producer. Dead letters of records read from
+// retry topics are at least once. avroctl dlt inspect and replay take each
+// original record once, and a consumer's inbox skips a replayed second copy.
 //
 // ParseDeadLetter reads the headers back; ReplayRecord gives the record to
 // write to the source topic, with the runtime's headers removed and the
