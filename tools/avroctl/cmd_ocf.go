@@ -416,16 +416,6 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 			if err != nil {
 				return usageError{err}
 			}
-			var in io.Reader = s.In
-			name := "<stdin>"
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return usageErrorf("%v", err)
-				}
-				defer f.Close()
-				in, name = f, args[0]
-			}
 			opts := ocf.WriterOptions{Codec: codec, SyncInterval: syncInterval}
 			var w *ocf.Writer
 			if args[1] == "-" {
@@ -437,35 +427,16 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 				return usageErrorf("%s: %v", args[1], err)
 			}
 			defer w.Abort()
-			sc := bufio.NewScanner(in)
-			sc.Buffer(make([]byte, 0, 64<<10), datum.MaxInput+1)
-			line := 0
-			for sc.Scan() {
-				line++
-				text := bytes.TrimSpace(sc.Bytes())
-				if len(text) == 0 {
-					continue
-				}
-				out.units++
-				bin, err := datum.Encode(sch, text, vf)
-				if err != nil {
-					var ee *datum.EncodeError
-					fix := ""
-					if errors.As(err, &ee) {
-						fix, ee.Fix = ee.Fix, ""
-					}
-					out.finding(dataFinding{where: fmt.Sprintf("%s:%d", name, line), typ: dataInvalidJSON, msg: err.Error(), fix: fix})
-					continue
-				}
+			// One JSON value per line, as avroctl encode reads them: a bad
+			// line is a finding, and OUT is then not written.
+			err = encodeLines(s, args[0], sch, vf, out, func() {}, func(_ string, _, bin []byte) error {
 				if err := w.Append(bin); err != nil {
 					return usageErrorf("%s: %v", args[1], err)
 				}
-			}
-			if err := sc.Err(); err != nil {
-				if errors.Is(err, bufio.ErrTooLong) {
-					return usageErrorf("%s:%d: the line is over %d bytes", name, line+1, datum.MaxInput)
-				}
-				return usageErrorf("%s: %v", name, err)
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 			if len(out.findings) == 0 {
 				if err := w.Close(); err != nil {
