@@ -82,7 +82,7 @@ final class Ops {
     case "benchCompat":
       return benchCompat(req);
     default:
-      throw new IllegalArgumentException("unknown op \"" + op + "\"");
+      return new FormatOps(mapper).dispatch(op, req); // its ops, else "unknown op"
     }
   }
 
