@@ -26,6 +26,16 @@ import (
 // Formats are the format names Format accepts, as Java 1.12 spells them.
 var Formats = []string{"canonical", "json", "json/pretty", "json/inline"}
 
+// CheckFormat reports whether name is a format Format accepts.
+func CheckFormat(name string) error {
+	for _, f := range Formats {
+		if strings.EqualFold(f, name) {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown schema format %q: want one of %s", name, strings.Join(Formats, ", "))
+}
+
 // Format returns s printed in the named format (see the package
 // documentation), without a final newline.
 func Format(s schema.Schema, name string) ([]byte, error) {
@@ -37,7 +47,7 @@ func Format(s schema.Schema, name string) ([]byte, error) {
 	case "json/inline":
 		return schema.Marshal(s), nil
 	}
-	return nil, fmt.Errorf("unknown schema format %q: want one of %s", name, strings.Join(Formats, ", "))
+	return nil, CheckFormat(name)
 }
 
 // Algorithm is a fingerprint algorithm.

@@ -36,6 +36,9 @@ file:line:col with what to do. Exit codes: 0 ok, 2 usage or input error.`,
 		Args:              cobraArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: fileArgs("avsc"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := schemaform.CheckFormat(format); err != nil {
+				return usageErrorf("--%s: %v", canonFlagFormat, err)
+			}
 			sch, err := readSchemaArgFile(s, args[0])
 			if err != nil {
 				return err
