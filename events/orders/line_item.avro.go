@@ -92,3 +92,27 @@ var _LineItem_resolver = avro.NewResolver(_LineItem_avroSchema)
 func (x *LineItem) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _LineItem_resolver.Unmarshal(w, b, x)
 }
+
+// ExampleLineItem returns an example LineItem, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+//
+// As JSON:
+//
+//	{
+//	  "sku": "sku",
+//	  "name": "name",
+//	  "quantity": 42,
+//	  "unitPrice": {
+//	    "amount": "\u0001¶\u009bK¦0óN",
+//	    "currency": "currency"
+//	  }
+//	}
+func ExampleLineItem() LineItem {
+	var x LineItem
+	if err := x.UnmarshalAvro([]byte("\x06sku\bnameT\x10\x01\xb6\x9bK\xa60\xf3N\x10currency")); err != nil {
+		panic("avroctl: the generated example of com.acme.events.orders.LineItem does not decode: " + err.Error())
+	}
+	return x
+}

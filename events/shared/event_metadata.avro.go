@@ -124,3 +124,26 @@ var _EventMetadata_resolver = avro.NewResolver(_EventMetadata_avroSchema)
 func (x *EventMetadata) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _EventMetadata_resolver.Unmarshal(w, b, x)
 }
+
+// ExampleEventMetadata returns an example EventMetadata, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+//
+// As JSON:
+//
+//	{
+//	  "eventId": "1627d5c0-cd4f-478d-969c-764e0ba735e2",
+//	  "eventType": "eventType",
+//	  "occurredAt": 1705314600000,
+//	  "producer": "producer",
+//	  "correlationId": null,
+//	  "causationId": null
+//	}
+func ExampleEventMetadata() EventMetadata {
+	var x EventMetadata
+	if err := x.UnmarshalAvro([]byte("H1627d5c0-cd4f-478d-969c-764e0ba735e2\x12eventType\x80\x91\xdeʡc\x10producer\x00\x00")); err != nil {
+		panic("avroctl: the generated example of com.acme.events.shared.EventMetadata does not decode: " + err.Error())
+	}
+	return x
+}

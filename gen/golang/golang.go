@@ -116,6 +116,9 @@ func Generate(schemas []schema.NamedSchema, opts Options) (Files, error) {
 			if err := genRecord(m, g, t, s); err != nil {
 				return nil, err
 			}
+			if err := genExample(m, g, t, s); err != nil {
+				return nil, err
+			}
 		case *schema.Enum:
 			genEnum(m, g, t, s)
 		case *schema.Fixed:

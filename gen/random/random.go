@@ -108,7 +108,10 @@ func New(s schema.Schema, seed uint64, opts Options) (*Generator, error) {
 				names = append(names, r.FullName())
 			}
 		})
-		return nil, fmt.Errorf("the schema has no finite value: record %s requires a value of itself (make the recursive field optional, an array or a map)", strings.Join(names, ", "))
+		if len(names) == 0 {
+			return nil, fmt.Errorf("the schema has no value: it is an enum without symbols, or a union of such")
+		}
+		return nil, fmt.Errorf("the schema has no finite value: record %s cannot be given one: a required field needs a value of its own record again (make it optional, an array or a map), or is an enum without symbols", strings.Join(names, ", "))
 	}
 	return g, nil
 }
@@ -155,7 +158,8 @@ func ranks(root schema.Schema) map[*schema.Record]int {
 }
 
 // minRank is the height of the shallowest value of s, if it has one.
-// Arrays and maps can be empty; a union takes its shallowest branch.
+// Arrays and maps can be empty; a union takes its shallowest branch; an
+// enum without symbols has none.
 func (g *Generator) minRank(s schema.Schema) (int, bool) {
 	switch s := s.(type) {
 	case *schema.Record:
@@ -169,6 +173,8 @@ func (g *Generator) minRank(s schema.Schema) (int, bool) {
 			}
 		}
 		return best, found
+	case *schema.Enum:
+		return 0, len(s.Symbols) > 0 // an enum without symbols has no value
 	}
 	return 0, true
 }
@@ -235,6 +241,12 @@ func (g *Generator) branch(u *schema.Union, depth int) int {
 		}
 		return finite[g.r.IntN(len(finite))]
 	}
+	return g.shallowest(u)
+}
+
+// shallowest is the union branch with the least rank, the first of
+// equals (so null where null is among them).
+func (g *Generator) shallowest(u *schema.Union) int {
 	best, bestRank := -1, 0
 	for i, b := range u.Branches {
 		if h, ok := g.minRank(b); ok && (best < 0 || h < bestRank) {

@@ -250,8 +250,20 @@ func TestRecursionBounded(t *testing.T) {
 }
 
 func TestNoFiniteValue(t *testing.T) {
+	empty := parse(t, `{"type":"record","name":"R","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":[]}}]}`)
+	if _, err := New(empty, 1, Options{}); err == nil {
+		t.Error("an enum without symbols has no value")
+	}
+	opt := parse(t, `{"type":"record","name":"R","fields":[{"name":"e","type":["null",{"type":"enum","name":"E","symbols":[]}]}]}`)
+	g, err := New(opt, 1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		roundTrip(t, opt, g.Next(nil))
+	}
 	s := parse(t, `{"type":"record","name":"Loop","fields":[{"name":"self","type":"Loop"}]}`)
-	_, err := New(s, 1, Options{})
+	_, err = New(s, 1, Options{})
 	if err == nil || !strings.Contains(err.Error(), "Loop") {
 		t.Fatalf("got %v, want an error naming Loop", err)
 	}
@@ -289,6 +301,7 @@ func FuzzGenerate(f *testing.F) {
 	f.Add(everything, uint64(1))
 	f.Add(tree, uint64(2))
 	f.Add(`{"type":"record","name":"Loop","fields":[{"name":"self","type":"Loop"}]}`, uint64(3))
+	f.Add(`{"type":"record","name":"R","fields":[{"name":"e","type":["null",{"type":"enum","name":"E","symbols":[]}]}]}`, uint64(4))
 	f.Fuzz(func(t *testing.T, src string, seed uint64) {
 		s, err := schema.Parse([]byte(src), schema.ParseOptions{})
 		if err != nil || len(src) > 4096 {
@@ -314,3 +327,41 @@ func FuzzGenerate(f *testing.F) {
 }
 
 func bigInt(v int64) *big.Int { return big.NewInt(v) }
+
+// Examples are valid, stable, and readable: defaults and field names.
+func TestExample(t *testing.T) {
+	for _, src := range []string{everything, tree} {
+		s := parse(t, src)
+		a, err := Example(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roundTrip(t, s, a)
+		if b, _ := Example(s); !bytes.Equal(a, b) {
+			t.Fatal("two examples of one schema differ")
+		}
+	}
+	s := parse(t, `{"type":"record","name":"R","fields":[{"name":"city","type":"string"},{"name":"n","type":"int","default":7},
+	 {"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"opt","type":["null","string"]},
+	 {"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":7,"scale":2}}]}`)
+	b, _ := Example(s)
+	js, err := datum.Decode(s, b, datum.JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"city":"city","n":7,"at":1705314600000,"opt":"opt","amount":`; !strings.HasPrefix(string(js), want) {
+		t.Errorf("example %s, want it to start %s", js, want)
+	}
+	d := avro.NewDecoder(b)
+	_ = d.String()
+	d.Int()
+	d.Long()
+	d.Long()
+	_ = d.String()
+	if got := avro.DecimalFromBytes(d.Bytes(), 2).String(); got != "12345.67" {
+		t.Errorf("decimal(7,2) example %s, want 12345.67", got)
+	}
+	if _, err := Example(parse(t, `{"type":"record","name":"Loop","fields":[{"name":"self","type":"Loop"}]}`)); err != ErrNoFiniteValue {
+		t.Errorf("a record that requires itself: %v", err)
+	}
+}
