@@ -105,20 +105,11 @@ func (x *Address) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for
 // documentation, catalogs and tests.
-//
-// As JSON:
-//
-//	{
-//	  "line1": "line1",
-//	  "line2": null,
-//	  "postalCode": "postalCode",
-//	  "city": "city",
-//	  "country": "country"
-//	}
 func ExampleAddress() Address {
-	var x Address
-	if err := x.UnmarshalAvro([]byte("\nline1\x00\x14postalCode\bcity\x0ecountry")); err != nil {
-		panic("avroctl: the generated example of com.acme.events.orders.Address does not decode: " + err.Error())
-	}
+	x := NewAddress()
+	x.Line1 = "line1"
+	x.PostalCode = "postalCode"
+	x.City = "city"
+	x.Country = "country"
 	return x
 }

@@ -129,21 +129,11 @@ func (x *EventMetadata) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error 
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for
 // documentation, catalogs and tests.
-//
-// As JSON:
-//
-//	{
-//	  "eventId": "1627d5c0-cd4f-478d-969c-764e0ba735e2",
-//	  "eventType": "eventType",
-//	  "occurredAt": 1705314600000,
-//	  "producer": "producer",
-//	  "correlationId": null,
-//	  "causationId": null
-//	}
 func ExampleEventMetadata() EventMetadata {
-	var x EventMetadata
-	if err := x.UnmarshalAvro([]byte("H1627d5c0-cd4f-478d-969c-764e0ba735e2\x12eventType\x80\x91\xdeʡc\x10producer\x00\x00")); err != nil {
-		panic("avroctl: the generated example of com.acme.events.shared.EventMetadata does not decode: " + err.Error())
-	}
+	x := NewEventMetadata()
+	x.EventID = avro.UUID{0x16, 0x27, 0xd5, 0xc0, 0xcd, 0x4f, 0x47, 0x8d, 0x96, 0x9c, 0x76, 0x4e, 0x0b, 0xa7, 0x35, 0xe2}
+	x.EventType = "eventType"
+	x.OccurredAt = time.Date(2024, time.January, 15, 10, 30, 0, 0, time.UTC)
+	x.Producer = "producer"
 	return x
 }

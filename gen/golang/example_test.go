@@ -33,7 +33,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	var cases []string
 	imports := map[string]string{}
-	withExample, without := 0, 0
+	withExample, without, asCode := 0, 0, 0
 	add := func(schemas []schema.NamedSchema, opts Options) error {
 		files, err := Generate(schemas, opts)
 		if err != nil {
@@ -81,6 +81,10 @@ func TestExamplesRoundTrip(t *testing.T) {
 			if !ok {
 				alias = fmt.Sprintf("p%d", len(imports))
 				imports[ti.pkg.importPath] = alias
+			}
+			if m.exampleAsCode(r) {
+				want = nil // Go code: its own values, checked by the round trip only
+				asCode++
 			}
 			cases = append(cases, fmt.Sprintf("{%q, %s, func() ([]byte, []byte, error) { x := %s.%s(); b, err := x.AppendAvro(nil); if err != nil { return nil, nil, err }; var y %s.%s; if err := y.UnmarshalAvro(b); err != nil { return b, nil, err }; b2, err := y.AppendAvro(nil); return b, b2, err }},",
 				r.FullName(), strconv.Quote(string(want)), alias, name, alias, ti.goName))
@@ -160,7 +164,7 @@ func TestExamples(t *testing.T) {
 			t.Errorf("%s: %v", c.name, err)
 			continue
 		}
-		if string(first) != c.want || !bytes.Equal(first, second) {
+		if (c.want != "" && string(first) != c.want) || !bytes.Equal(first, second) {
 			t.Errorf("%s: example encodes to\n% x\nwant\n% x\nand again to\n% x", c.name, first, []byte(c.want), second)
 		}
 	}
@@ -178,7 +182,7 @@ func TestExamples(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go test: %v\n%s", err, out)
 	}
-	t.Logf("%d record types with an example, %d without a finite value (no example)\n%s", withExample, without, lastLines(string(out), 3))
+	t.Logf("%d record types with an example (%d as Go code, the others decoded from bytes), %d without a finite value (no example)\n%s", withExample, asCode, without, lastLines(string(out), 3))
 }
 
 func walkAvsc(dir string, files *[]string) {

@@ -139,7 +139,7 @@ func (e *exampler) primitive(dst []byte, p *schema.Primitive, name string) []byt
 		return avro.AppendBytes(dst, []byte(name))
 	case schema.String:
 		if lt.Name == "uuid" {
-			u := exampleUUID(name)
+			u := ExampleUUID(name)
 			return avro.AppendString(dst, formatUUID(u))
 		}
 		return avro.AppendString(dst, name)
@@ -152,7 +152,7 @@ func (e *exampler) fixed(dst []byte, f *schema.Fixed, name string) []byte {
 	case "decimal":
 		return append(dst, twosComplement(exampleUnscaled(lt.Precision), f.Size)...)
 	case "uuid":
-		u := exampleUUID(name)
+		u := ExampleUUID(name)
 		return append(dst, u[:]...)
 	case "duration":
 		var b [12]byte
@@ -172,9 +172,10 @@ func exampleUnscaled(precision int) *big.Int {
 	return v
 }
 
-// exampleUUID is a version 4 UUID derived from name, so that examples
-// are stable and two fields get different ones.
-func exampleUUID(name string) [16]byte {
+// ExampleUUID is the version 4 UUID examples use for a field called name:
+// derived from the name, so that examples are stable and two fields get
+// different ones.
+func ExampleUUID(name string) [16]byte {
 	h := fnv.New128a()
 	h.Write([]byte(name))
 	var u [16]byte
