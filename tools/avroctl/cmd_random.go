@@ -61,7 +61,8 @@ Output: one value per line in the Avro JSON encoding (-o avro-json, what
 avroctl encode and avro-tools jsontofrag read), plain JSON without union
 wrappers (-o json), or the binary datums back to back (-o binary); or a
 container file with --ocf FILE (or a positional OUT.avro, as avro-tools
-random takes it; "-" is stdout), compressed with --codec.
+random takes it; "-" is stdout), compressed with --codec (deflate unless
+you say null, as avro-tools random).
 
 Exit codes: 0 ok, 2 usage or input error (a bad schema is reported as
 file:line:col).`,
@@ -89,7 +90,7 @@ file:line:col).`,
 	fl.Uint64Var(&o.seed, randFlagSeed, 0, "the random seed: the same seed gives the same values everywhere")
 	fl.StringVarP(&o.output, flagOutput, "o", "avro-json", "value output: "+strings.Join(randomOutputs, "|")+" (ignored with --ocf)")
 	fl.StringVar(&o.ocfPath, randFlagOCF, "", "write a container file (\"-\" for stdout) instead of values")
-	fl.StringVar(&o.codec, randFlagCodec, ocf.CodecNull, "container file codec: null|deflate")
+	fl.StringVar(&o.codec, randFlagCodec, ocf.CodecDeflate, "container file codec: null|deflate (deflate, as avro-tools random)")
 	fl.IntVar(&o.level, randFlagLevel, -1, "deflate level 1-9 (-1: the default, 6, as Java's)")
 	fl.IntVar(&o.limits.MaxDepth, "max-depth", random.DefaultMaxDepth, "nesting depth after which values finish as soon as they can")
 	fl.IntVar(&o.limits.MaxItems, "max-items", random.DefaultMaxItems, "largest array or map")
