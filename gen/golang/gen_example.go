@@ -136,7 +136,8 @@ func genExampleCode(m *model, g *generatedFile, t *typeInfo, r *schema.Record, n
 		if u, isUnion := f.Type.(*schema.Union); isUnion && m.unions[u].nullable && !isCollection(u.Branches[m.unions[u].valueIdx]) {
 			// A pointer: the value needs a variable to point at.
 			v := strings.ToLower(field[:1]) + field[1:] + "Value"
-			g.P(v, " := ", m.exampleElem(g, u.Branches[m.unions[u].valueIdx], f.Name))
+			b := u.Branches[m.unions[u].valueIdx]
+			g.P("var ", v, " ", m.goType(g, b), " = ", m.exampleElem(g, b, f.Name)) // typed: 42 is no int32 by itself
 			g.P("x.", field, " = &", v)
 			continue
 		}
