@@ -91,7 +91,7 @@ file:line:col).`,
 	fl.StringVarP(&o.output, flagOutput, "o", "avro-json", "value output: "+strings.Join(randomOutputs, "|")+" (ignored with --ocf)")
 	fl.StringVar(&o.ocfPath, randFlagOCF, "", "write a container file (\"-\" for stdout) instead of values")
 	fl.StringVar(&o.codec, randFlagCodec, ocf.CodecDeflate, "container file codec: null|deflate (deflate, as avro-tools random)")
-	fl.IntVar(&o.level, randFlagLevel, -1, "deflate level 1-9 (-1: the default, 6, as Java's)")
+	fl.IntVar(&o.level, randFlagLevel, 0, "deflate level 1-9; 0 or -1 (avro-tools') mean zlib's 6, as Java's")
 	fl.IntVar(&o.limits.MaxDepth, "max-depth", random.DefaultMaxDepth, "nesting depth after which values finish as soon as they can")
 	fl.IntVar(&o.limits.MaxItems, "max-items", random.DefaultMaxItems, "largest array or map")
 	fl.IntVar(&o.limits.MaxElements, "max-elements", random.DefaultMaxElements, "array and map elements in one value, all levels together")
@@ -121,8 +121,8 @@ func runRandom(s *streams, o *randomOpts) error {
 	level := o.level
 	if level == -1 {
 		level = 0 // ocf's default: flate.DefaultCompression
-	} else if level < 1 || level > 9 {
-		return usageErrorf("--%s %d: give 1-9, or -1 for the default", randFlagLevel, o.level)
+	} else if level < 0 || level > 9 {
+		return usageErrorf("--%s %d: give 1-9, or 0 for zlib's 6", randFlagLevel, o.level)
 	}
 	sch, err := randomSchema(o)
 	if err != nil {
