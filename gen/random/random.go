@@ -25,6 +25,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -91,6 +92,8 @@ type Generator struct {
 	rank map[*schema.Record]int
 	// budget is what is left of MaxElements for the value being made.
 	budget int
+	// scratch is reused for strings on their way into the output.
+	scratch []byte
 }
 
 // seedStream is PCG's second seed word: fixed, so that one user-facing
@@ -215,7 +218,9 @@ func (g *Generator) value(dst []byte, s schema.Schema, depth int) []byte {
 			dst = avro.AppendLong(dst, int64(n))
 			for i := range n {
 				// The index keeps keys distinct; the rest makes them vary.
-				dst = avro.AppendString(dst, fmt.Sprintf("k%d%s", i, g.word(g.r.IntN(4))))
+				g.scratch = strconv.AppendInt(append(g.scratch[:0], 'k'), int64(i), 10)
+				g.scratch = g.word(g.scratch, g.r.IntN(4))
+				dst = avro.AppendBytes(dst, g.scratch)
 				dst = g.value(dst, s.Values, depth+1)
 			}
 		}
@@ -326,7 +331,8 @@ func (g *Generator) primitive(dst []byte, p *schema.Primitive) []byte {
 		if lt.Name == "uuid" {
 			return avro.AppendString(dst, formatUUID(g.uuid()))
 		}
-		return avro.AppendString(dst, g.text(g.r.IntN(g.opts.MaxString+1)))
+		g.scratch = g.appendText(g.scratch[:0], g.r.IntN(g.opts.MaxString+1))
+		return avro.AppendBytes(dst, g.scratch)
 	}
 	panic(fmt.Sprintf("random: unexpected primitive %v", p.T))
 }
@@ -448,27 +454,23 @@ var (
 	special = []rune("ABC XYZ 0123456789_-.\"\\\n\té€😀")
 )
 
-func (g *Generator) word(n int) string {
-	rs := make([]rune, n)
-	for i := range rs {
-		rs[i] = letters[g.r.IntN(len(letters))]
+// word appends n random lower-case letters to dst.
+func (g *Generator) word(dst []byte, n int) []byte {
+	for range n {
+		dst = append(dst, byte(letters[g.r.IntN(len(letters))]))
 	}
-	return string(rs)
+	return dst
 }
 
-func (g *Generator) text(n int) string {
-	rs := make([]rune, n)
+// appendText appends n random characters to dst, as UTF-8.
+func (g *Generator) appendText(dst []byte, n int) []byte {
 	odd := g.r.IntN(4) == 0
-	for i := range rs {
+	for range n {
 		if odd && g.r.IntN(3) == 0 {
-			rs[i] = special[g.r.IntN(len(special))]
+			dst = utf8.AppendRune(dst, special[g.r.IntN(len(special))])
 		} else {
-			rs[i] = letters[g.r.IntN(len(letters))]
+			dst = append(dst, byte(letters[g.r.IntN(len(letters))]))
 		}
 	}
-	s := string(rs)
-	if !utf8.ValidString(s) {
-		panic("random: invalid UTF-8 from a fixed alphabet")
-	}
-	return s
+	return dst
 }
