@@ -268,7 +268,7 @@ func (w *writer) declare(s schema.NamedSchema, inProtocol bool, defaultNS string
 			fieldIndent = "        "
 		}
 		for _, f := range s.Fields {
-			if err := w.field(f, n.Namespace, fieldIndent, true); err != nil {
+			if err := w.field(f, n.Namespace, fieldIndent); err != nil {
 				return err
 			}
 			w.b.WriteString(";\n")
@@ -291,7 +291,7 @@ func (w *writer) declare(s schema.NamedSchema, inProtocol bool, defaultNS string
 
 // field writes a record field or a message parameter (IdlUtils.writeField).
 // indent "" is a parameter on the message's line: no doc, no indentation.
-func (w *writer) field(f *schema.Field, ns, indent string, _ bool) error {
+func (w *writer) field(f *schema.Field, ns, indent string) error {
 	if indent != "" {
 		if f.Doc != nil {
 			w.doc(indent, *f.Doc)
@@ -502,7 +502,7 @@ func (w *writer) message(m *schema.Message, ns string) error {
 		if multiline {
 			indent = "        "
 		}
-		if err := w.field(f, ns, indent, false); err != nil {
+		if err := w.field(f, ns, indent); err != nil {
 			return err
 		}
 	}
