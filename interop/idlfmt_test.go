@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"gitlab.com/acme/avroctl/gen/idl"
 	"gitlab.com/acme/avroctl/gen/idlfmt"
@@ -46,6 +47,7 @@ func TestIDLFormatMatchesJava(t *testing.T) {
 	agree, bothRefuse, parseRefused, jdk17Floats := 0, 0, 0, 0
 	javaRefusals := map[string]int{}
 	bySource := map[string]int{}
+	sets := 0
 	var newer newerJDK
 	rt := idlRoundTrip{h: h, dir: t.TempDir()}
 	for _, c := range cases {
@@ -99,9 +101,13 @@ func TestIDLFormatMatchesJava(t *testing.T) {
 		default:
 			agree++
 			bySource[sourceOf(c.name)]++
+			if len(c.schemas) > 1 {
+				sets++
+			}
 			rt.check(t, c, parsed, goOut)
 		}
 	}
+	t.Logf("%d of them schema sets (IdlUtils.writeIdlSchemas), the rest single schemas and protocols", sets)
 	t.Logf("byte-identical by source: %d conformance idl, %d conformance idl-realworld, %d ../schemas, %d random", bySource["idl"], bySource["idl-realworld"], bySource["schemas"], bySource["random"])
 	t.Logf("%d cases: %d byte-identical (%d of them only on JDK 19+: %s), %d refused by both, %d not parsed by avroctl", len(cases), agree, jdk17Floats, newer.describe(), bothRefuse, parseRefused)
 	kinds := make([]string, 0, len(javaRefusals))
@@ -748,4 +754,43 @@ func sourceOf(name string) string {
 		return "random"
 	}
 	return "schemas"
+}
+
+// FuzzIDLFormatVsJava: any schema text both sides accept is written as the
+// same IDL, or refused by both writers.
+//
+//	go test -run '^$' -fuzz FuzzIDLFormatVsJava -fuzztime 10s
+func FuzzIDLFormatVsJava(f *testing.F) {
+	g := evolve.New(11)
+	for i := 0; i < 20; i++ {
+		f.Add(evolve.Marshal(g.Schema(4, 2)))
+	}
+	f.Add([]byte(`{"type":"record","name":"R","fields":[{"name":"b","type":"bytes","default":"x"},{"name":"e","type":{"type":"enum","name":"E","symbols":["A"],"default":"A"}}]}`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if !utf8.Valid(src) {
+			t.Skip("invalid UTF-8 cannot reach the Java harness unchanged")
+		}
+		s, err := schema.Parse(src, schema.ParseOptions{Filename: "f.avsc"})
+		if err != nil {
+			return // parser agreement is FuzzSchemaVsJava's job
+		}
+		h := javaharness.Shared(t)
+		raw, javaErr := h.Call(map[string]any{"op": "idlFormat", "schemas": []string{string(src)}})
+		if javaErr != nil && !isJavaError(javaErr) {
+			t.Fatal(javaErr)
+		}
+		got, goErr := idlfmt.Schema(s)
+		var java struct {
+			IDL string `json:"idl"`
+		}
+		if javaErr == nil {
+			json.Unmarshal(raw, &java)
+		}
+		switch {
+		case (javaErr == nil) != (goErr == nil):
+			t.Fatalf("Java error %v, avroctl error %v\n%s", javaErr, goErr, src)
+		case javaErr == nil && java.IDL != string(got) && !floatSpellingOnly(string(got), java.IDL):
+			t.Fatalf("differs\n--- Java\n%s\n--- avroctl\n%s", java.IDL, got)
+		}
+	})
 }

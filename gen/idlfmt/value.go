@@ -103,7 +103,7 @@ func toObject(v schema.Value, s schema.Schema) (schema.Value, error) {
 		return unconverted{}, nil
 	case []schema.Value:
 		var elem schema.Schema
-		if s != nil {
+		if s != nil && len(v) > 0 { // Java asks for the item type per item
 			a, ok := s.(*schema.Array)
 			if !ok {
 				return nil, fmt.Errorf("an array default meets a union branch of type %s before its array branch (Java's JacksonUtils throws: Not an array)", t)

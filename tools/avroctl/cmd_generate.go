@@ -57,7 +57,7 @@ or of .avdl files (--idl). Only files that change are rewritten; generated
 files that are no longer produced are removed. --check writes nothing and
 exits 1 when the module on disk is stale.
 
-`+fromRegistryHelp,
+` + fromRegistryHelp,
 		Example: `  # Generate events/ from the compiled schemas
   avroctl generate --schemas schemas --out events
 

@@ -146,7 +146,11 @@ func (r *registryGenerate) load(s *streams, check bool) ([]schema.NamedSchema, f
 		return res.Schemas, nil, nil
 	}
 	if check {
-		fmt.Fprintf(s.Err, "%s is stale: run avroctl generate --%s without --check\n", r.lockPath, genFlagFromRegistry)
+		state := "is stale"
+		if old == nil {
+			state = "does not exist"
+		}
+		fmt.Fprintf(s.Err, "%s %s: run avroctl generate --%s without --check\n", r.lockPath, state, genFlagFromRegistry)
 		return res.Schemas, nil, errFindings
 	}
 	return res.Schemas, func() error {

@@ -133,7 +133,7 @@ files).
 Only regular files are read, up to --max-file-size bytes each. With -o json,
 errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.
 
-`+fromAvscHelp,
+` + fromAvscHelp,
 		Example: `  avroctl idl idl/orders.avdl
   avroctl idl -I shared/idl idl/orders.avdl build/orders.avpr
   avroctl idl -o json idl/orders.avdl > result.json   # errors as JSON too
