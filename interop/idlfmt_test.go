@@ -47,7 +47,7 @@ func TestIDLFormatMatchesJava(t *testing.T) {
 	agree, bothRefuse, parseRefused, jdk17Floats := 0, 0, 0, 0
 	javaRefusals := map[string]int{}
 	bySource := map[string]int{}
-	sets := 0
+	sets, protocols := 0, 0
 	var newer newerJDK
 	rt := idlRoundTrip{h: h, dir: t.TempDir()}
 	for _, c := range cases {
@@ -104,10 +104,13 @@ func TestIDLFormatMatchesJava(t *testing.T) {
 			if len(c.schemas) > 1 {
 				sets++
 			}
+			if c.protocol != nil {
+				protocols++
+			}
 			rt.check(t, c, parsed, goOut)
 		}
 	}
-	t.Logf("%d of them schema sets (IdlUtils.writeIdlSchemas), the rest single schemas and protocols", sets)
+	t.Logf("%d of them schema sets (IdlUtils.writeIdlSchemas), %d protocols (writeIdlProtocol), the rest single schemas", sets, protocols)
 	t.Logf("byte-identical by source: %d conformance idl, %d conformance idl-realworld, %d ../schemas, %d random", bySource["idl"], bySource["idl-realworld"], bySource["schemas"], bySource["random"])
 	t.Logf("%d cases: %d byte-identical (%d of them only on JDK 19+: %s), %d refused by both, %d not parsed by avroctl", len(cases), agree, jdk17Floats, newer.describe(), bothRefuse, parseRefused)
 	kinds := make([]string, 0, len(javaRefusals))
@@ -291,6 +294,9 @@ func idlfmtCases(t *testing.T) []idlfmtCase {
 		p := g.Pair()
 		add(idlfmtCase{name: fmt.Sprintf("random %d reader", i), schemas: [][]byte{evolve.Marshal(p.Reader)}})
 		add(idlfmtCase{name: fmt.Sprintf("random %d writer", i), schemas: [][]byte{evolve.Marshal(p.Writer)}})
+		if proto := protocolAround(evolve.Marshal(p.Reader), i); proto != nil {
+			add(idlfmtCase{name: fmt.Sprintf("random %d protocol", i), protocol: proto})
+		}
 	}
 	return cases
 }
@@ -793,4 +799,36 @@ func FuzzIDLFormatVsJava(f *testing.F) {
 			t.Fatalf("differs\n--- Java\n%s\n--- avroctl\n%s", java.IDL, got)
 		}
 	})
+}
+
+// protocolAround wraps a random record schema into a protocol with a
+// message taking and returning it and an error, so that protocols with
+// nested and recursive types are compared too (Java's Protocol.getTypes
+// order decides the declaration order).
+func protocolAround(src []byte, i int) []byte {
+	var top map[string]any
+	if json.Unmarshal(src, &top) != nil || top["type"] != "record" {
+		return nil
+	}
+	full, _ := top["name"].(string)
+	if ns, _ := top["namespace"].(string); ns != "" && !strings.Contains(full, ".") {
+		full = ns + "." + full
+	}
+	p := map[string]any{
+		"protocol":  fmt.Sprintf("P%d", i),
+		"namespace": "com.acme.proto",
+		"doc":       "not written by Java",
+		"version":   i,
+		"types":     []any{json.RawMessage(src), map[string]any{"type": "error", "name": "Failed", "fields": []any{map[string]any{"name": "why", "type": "string"}}}},
+		"messages": map[string]any{
+			"put": map[string]any{"doc": "Stores one.", "request": []any{map[string]any{"name": "v", "type": full, "doc": "the value"}, map[string]any{"name": "n", "type": "int", "default": 1}},
+				"response": full, "errors": []any{"Failed"}},
+			"ping": map[string]any{"request": []any{}, "response": "null", "one-way": true},
+		},
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil
+	}
+	return b
 }
