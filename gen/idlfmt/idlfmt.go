@@ -17,10 +17,12 @@
 //   - date, time-millis and timestamp-millis become date, time_ms and
 //     timestamp_ms, a valid decimal on bytes decimal(p,s); other logical
 //     types stay @logicalType(...) annotations;
-//   - an enum's default, a protocol's doc and a message parameter's doc are
-//     not written; bytes and fixed defaults are written as nothing
-//     (`bytes b = ;`); names are escaped with backticks only where a type is
-//     declared, and only for the reference's keyword list.
+//   - an enum's default and a protocol's doc are not written; bytes and
+//     fixed defaults are written as nothing (`bytes b = ;`, and an array
+//     loses such items); an integer default of a float or double is written
+//     as Java prints the float (1.0); names are escaped with backticks only
+//     where a type is declared, and only for the reference's keyword list;
+//     a doc is written as is, even when it holds "*/".
 //
 // Each of these is a property of Java's writer, kept on purpose; the
 // round-trip test in interop lists which ones change the schema.
