@@ -81,6 +81,8 @@ final class Ops {
       return canonical(req);
     case "benchCompat":
       return benchCompat(req);
+    case "idlFormat":
+      return IdlFormatOp.run(mapper, req);
     default:
       throw new IllegalArgumentException("unknown op \"" + op + "\"");
     }
