@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"gitlab.com/acme/avroctl/gen/compat/report"
 )
@@ -171,4 +172,57 @@ func CategoriesOf(r Rule) []string {
 		}
 	}
 	return out
+}
+
+// Nesting is how the categories nest, stated as buf states its own
+// (FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE).
+const Nesting = "WIRE ⊂ WIRE_JSON ⊂ GO_API; REGISTRY = the checker's rules (shared with WIRE) + its own"
+
+// PrintRules writes the categories and every rule with the categories
+// that include it, as text or JSON (avroctl breaking --list-rules).
+func PrintRules(w io.Writer, asJSON bool) error {
+	type jsonCategory struct {
+		Name string `json:"name"`
+		Doc  string `json:"doc"`
+	}
+	type jsonRule struct {
+		ID         string   `json:"id"`
+		Categories []string `json:"categories"`
+		Level      string   `json:"level"`
+		Doc        string   `json:"doc"`
+	}
+	if asJSON {
+		out := struct {
+			Nesting    string         `json:"nesting"`
+			Default    []string       `json:"default"`
+			Categories []jsonCategory `json:"categories"`
+			Rules      []jsonRule     `json:"rules"`
+		}{Nesting: Nesting, Default: []string{Wire}}
+		for _, c := range Categories() {
+			out.Categories = append(out.Categories, jsonCategory{c.ID, c.Doc})
+		}
+		for _, r := range Rules() {
+			out.Rules = append(out.Rules, jsonRule{r.ID, CategoriesOf(r), r.Level, r.Doc})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "categories (%s; default WIRE):\n", Nesting)
+	for _, c := range Categories() {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.ID, c.Doc)
+	}
+	b.WriteString("\nrules:\n")
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  ID\tCATEGORIES\tLEVEL\tDOC")
+	for _, r := range Rules() {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.ID, strings.Join(CategoriesOf(r), ","), r.Level, r.Doc)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -163,7 +163,7 @@ func InCategory(rule Rule, category string) bool {
 	case GoAPI:
 		return rule.Category == Wire || rule.Category == WireJSON || rule.Category == GoAPI
 	case Registry:
-		return rule.Category == Registry || isCheckerRule(rule.ID) || rule.ID == report.SubjectRemoved
+		return rule.Category == Registry || isCheckerRule(rule.ID)
 	}
 	return false
 }

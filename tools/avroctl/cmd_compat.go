@@ -1,13 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -368,57 +364,12 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 // breakingListRules prints the categories (with how they nest) and every
 // rule with the categories that include it.
 func breakingListRules(s *streams, o *breakingOptions) error {
-	type jsonCategory struct {
-		Name string `json:"name"`
-		Doc  string `json:"doc"`
-	}
-	type jsonRule struct {
-		ID         string   `json:"id"`
-		Categories []string `json:"categories"`
-		Level      string   `json:"level"`
-		Doc        string   `json:"doc"`
-	}
 	switch o.out.output {
-	case "json":
-		out := struct {
-			Nesting    string         `json:"nesting"`
-			Categories []jsonCategory `json:"categories"`
-			Rules      []jsonRule     `json:"rules"`
-		}{Nesting: breakingNesting}
-		for _, c := range breaking.Categories() {
-			out.Categories = append(out.Categories, jsonCategory{c.ID, c.Doc})
-		}
-		for _, r := range breaking.Rules() {
-			out.Rules = append(out.Rules, jsonRule{r.ID, breaking.CategoriesOf(r), r.Level, r.Doc})
-		}
-		enc := json.NewEncoder(s.Out)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	case "text":
-	default:
-		return usageErrorf("-o %q: want text or json", o.out.output)
+	case "text", "json":
+		return breaking.PrintRules(s.Out, o.out.output == "json")
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "categories (%s):\n", breakingNesting)
-	for _, c := range breaking.Categories() {
-		fmt.Fprintf(&b, "  %-10s %s\n", c.ID, c.Doc)
-	}
-	b.WriteString("\nrules:\n")
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  ID\tCATEGORIES\tLEVEL\tDOC")
-	for _, r := range breaking.Rules() {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", r.ID, strings.Join(breaking.CategoriesOf(r), ","), r.Level, r.Doc)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err := io.WriteString(s.Out, b.String())
-	return err
+	return usageErrorf("-o %q: want text or json", o.out.output)
 }
-
-// breakingNesting is how the categories nest, as buf states its own.
-const breakingNesting = "WIRE ⊂ WIRE_JSON ⊂ GO_API; REGISTRY shares the checker's rules with WIRE"
 
 // idlSources compiles the IDL the schemas come from, so that breaking points
 // at .avdl lines. IDL that does not compile locates nothing: compile and
