@@ -224,10 +224,18 @@ findings:
 		if level == LevelError {
 			rep.Compatible = false
 		}
+		// The category (and a level that does not fail) leads the
+		// explanation, so every format shows it.
 		cat := categoryOf(f.Type, use)
-		if !strings.HasPrefix(f.Explanation, "category ") {
-			f.Explanation = strings.TrimSpace("category " + cat + ": " + f.Explanation)
+		expl := strings.TrimPrefix(f.Explanation, "category "+cat+": ")
+		prefix := "category " + cat
+		switch level {
+		case LevelWarn:
+			prefix += " (warning, does not fail the check)"
+		case LevelInfo:
+			prefix += " (info)"
 		}
+		f.Explanation = prefix + ": " + expl
 		switch level {
 		case LevelWarn:
 			f.Severity = "minor"
@@ -308,6 +316,16 @@ func run(opts Options) (report.Report, runContext, error) {
 	rep := report.Report{Compatible: true}
 	ctx.newSchemas = map[string]schema.Schema{}
 	baseSchemas := parsedHistory[len(parsedHistory)-1]
+	// JSON findings are per type: the subject that reports one is the
+	// type's own subject, else the first subject using it, among the
+	// subjects that have a previous version to compare with.
+	common := map[string]schema.Schema{}
+	for name, sc := range newSchemas {
+		if _, ok := base[name]; ok {
+			common[name] = sc
+		}
+	}
+	newOwners := owners(common, schemasDir)
 	for _, name := range sortedKeys(current) {
 		subject := strings.TrimSuffix(path.Base(name), ".avsc")
 		file := path.Join(schemasDir, name)
@@ -337,8 +355,11 @@ func run(opts Options) (report.Report, runContext, error) {
 		rep.Findings = append(rep.Findings, evolve.Findings(opts.Level, checked, previous, subject, file)...)
 		ctx.newSchemas[subject] = checked
 		if old, ok := baseSchemas[name]; ok {
-			rep.Findings = append(rep.Findings, jsonFindings(old, checked, subject, file)...)
-			rep.Findings = append(rep.Findings, registryFindings(name, old, newSchemas[name], base[name], current[name], baseSchemas, newSchemas, subject, file)...)
+			// A type shared by several subjects is reported once, with
+			// the subject that owns it.
+			owns := func(full string) bool { return newOwners[full].subject == subject }
+			rep.Findings = append(rep.Findings, jsonFindings(old, checked, owns, subject, file)...)
+			rep.Findings = append(rep.Findings, registryFindings(old, newSchemas[name], checked, base[name], current[name], baseSchemas, newSchemas, subject, file)...)
 		}
 		rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: status})
 	}

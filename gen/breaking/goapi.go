@@ -121,12 +121,12 @@ func allNamed(set map[string]schema.Schema) map[string]schema.NamedSchema {
 // registryFindings returns what a registry decides that the checker does
 // not say: a changed file that normalizes to the registered schema (no new
 // version), and a subject whose referenced subject changed.
-func registryFindings(name string, oldS, newS schema.Schema, oldData, newData []byte, oldSet, newSet map[string]schema.Schema, subject, file string) []report.Finding {
+func registryFindings(oldS, newS, located schema.Schema, oldData, newData []byte, oldSet, newSet map[string]schema.Schema, subject, file string) []report.Finding {
 	var out []report.Finding
 	if !bytes.Equal(oldData, newData) && bytes.Equal(schema.Normalize(oldS), schema.Normalize(newS)) {
 		r, _ := RuleByID(RegistrySameVersion)
 		out = append(out, report.Finding{Subject: subject, Path: file, Type: RegistrySameVersion, Location: "/",
-			Source:      namedPos(newS),
+			Source:      namedPos(located),
 			Message:     fmt.Sprintf("%s changed, but only in form: registered with normalize=true it is the same schema, so the registry keeps the existing version (no new version, no new id)", file),
 			Explanation: r.Doc,
 			Fix:         "nothing to do; commit the file as it is or revert the formatting change"})
@@ -159,10 +159,10 @@ func registryFindings(name string, oldS, newS schema.Schema, oldData, newData []
 		}
 		r, _ := RuleByID(RegistryReferenceChg)
 		out = append(out, report.Finding{Subject: subject, Path: file, Type: RegistryReferenceChg, Location: "/" + ref,
-			Source:      namedPos(newS),
+			Source:      namedPos(located),
 			Message:     fmt.Sprintf("%s uses %s, which is a subject of its own and changed: registering creates a new version of %s, and %s's next version references it", subject, ref, ref, subject),
 			Explanation: r.Doc,
-			Fix:         fmt.Sprintf("register %s before %s (avroctl registry register orders references first), and check the level of both subjects", ref, subject)})
+			Fix:         fmt.Sprintf("register the new version of %s first (the new version of %s references it), and check that %s's compatibility level accepts its change too", ref, subject, ref)})
 	}
 	return out
 }

@@ -13,7 +13,7 @@ import (
 // the enum default) still reads it. A named type of the new schema is
 // matched with the old type of the same full name, else with the old type
 // its aliases name.
-func jsonFindings(oldSchema, newSchema schema.Schema, subject, path string) []report.Finding {
+func jsonFindings(oldSchema, newSchema schema.Schema, owns func(fullName string) bool, subject, path string) []report.Finding {
 	oldNamed := namedTypes(oldSchema)
 	var out []report.Finding
 	add := func(rule string, pos schema.Position, loc, msg, fix string) {
@@ -34,6 +34,9 @@ func jsonFindings(oldSchema, newSchema schema.Schema, subject, path string) []re
 	}
 	schema.Walk(newSchema, func(n schema.NamedSchema) {
 		full := n.Names().FullName()
+		if !owns(full) {
+			return
+		}
 		switch n := n.(type) {
 		case *schema.Record:
 			o, ok := match(n).(*schema.Record)
@@ -80,7 +83,7 @@ func jsonFindings(oldSchema, newSchema schema.Schema, subject, path string) []re
 		}
 		for _, nn := range sortedNamed(newNamed) {
 			n := newNamed[nn]
-			if !newBranches[nn] || !containsString(n.Names().Aliases, name) {
+			if !newBranches[nn] || !containsString(n.Names().Aliases, name) || !owns(nn) {
 				continue
 			}
 			add(JSONUnionBranchRenamed, n.Names().Pos, "/"+nn,

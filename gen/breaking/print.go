@@ -136,7 +136,7 @@ func (r Result) printJSON(w io.Writer) error {
 		}
 		out.Incompatibilities = append(out.Incompatibilities, jsonFinding{
 			Subject: f.Subject, Type: f.Type, Category: cat, Level: r.Level(f), Location: f.Location, Source: src,
-			Message: f.Message, Explanation: strings.TrimPrefix(f.Explanation, "category "+cat+": "), Fix: f.Fix,
+			Message: f.Message, Explanation: withoutCategory(f.Explanation), Fix: f.Fix,
 		})
 	}
 	for _, s := range r.Report.Subjects {
@@ -158,6 +158,17 @@ func (r Result) printJSON(w io.Writer) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// withoutCategory drops the "category X (level): " lead of an explanation:
+// JSON has category and level as keys.
+func withoutCategory(expl string) string {
+	if strings.HasPrefix(expl, "category ") {
+		if i := strings.Index(expl, ": "); i >= 0 {
+			return expl[i+2:]
+		}
+	}
+	return expl
 }
 
 // CategoriesOf returns every category a rule is in, smallest first.
