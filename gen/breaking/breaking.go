@@ -208,7 +208,7 @@ findings:
 				Message:     fmt.Sprintf("the ignore of %s expired on %s (reason was %q): it no longer applies", what, ig.Until.Format(DateLayout), ig.Reason),
 				Explanation: r.Doc,
 				Fix:         "fix what it silenced, or set a later until= date if the reason still holds"})
-		case !a.Expired && a.Matched == 0 && sel[IgnoreUnused]:
+		case !a.Expired && a.Matched == 0 && sel[IgnoreUnused] && sel.anyOf(ig.Rules):
 			r, _ := RuleByID(IgnoreUnused)
 			kept = append(kept, report.Finding{Type: IgnoreUnused, Location: "/", Source: ig.Source, Path: ig.Source.Filename,
 				Message:     fmt.Sprintf("the ignore of %s matched no finding", what),

@@ -301,3 +301,136 @@ var pkgDir = func() string {
 	}
 	return d
 }()
+
+// TestDefaultIsWire: without a breaking section the check is today's:
+// WIRE only, and RESOLVER_REJECTS fails it. The IDL's JSON_FIELD_RENAMED
+// marker cannot match (its rule is not in use), so it is not "unused".
+func TestDefaultIsWire(t *testing.T) {
+	_, sources := newFixture(t)
+	res, err := breaking.Check(breaking.Options{Against: "main", Level: compat.Backward, AllowRemoved: true, Sources: sources, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Report.Findings {
+		got = append(got, f.Type+" "+res.Category(f)+" "+res.Level(f))
+	}
+	want := []string{
+		"TYPE_MOVED WIRE info",
+		"RESOLVER_REJECTS WIRE error",
+		"TYPE_MISMATCH WIRE error", // Draft's change: no unstable pattern here
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if res.Report.Compatible {
+		t.Error("RESOLVER_REJECTS at level error must fail the check")
+	}
+}
+
+// TestResolverWarn: breaking.resolver: warn keeps RESOLVER_REJECTS in the
+// report but lets the check pass.
+func TestResolverWarn(t *testing.T) {
+	_, sources := newFixture(t)
+	res, err := breaking.Check(breaking.Options{Against: "main", Level: compat.Backward, AllowRemoved: true, Sources: sources,
+		UnstableNamespaces: []string{"*.v1alpha*"}, Resolver: "warn", Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range res.Report.Findings {
+		if f.Type == "RESOLVER_REJECTS" {
+			found = res.Level(f) == "warn" && f.Severity == "minor" && strings.HasPrefix(f.Explanation, "category WIRE (warning, does not fail the check): ")
+		}
+	}
+	if !found || !res.Report.Compatible {
+		t.Errorf("want RESOLVER_REJECTS as a warning and a passing check: compatible=%v\n%+v", res.Report.Compatible, res.Report.Findings)
+	}
+	if _, err := breaking.Check(breaking.Options{Against: "main", Resolver: "maybe"}); err == nil || !strings.Contains(err.Error(), "want warn or error") {
+		t.Errorf("bad resolver: %v", err)
+	}
+}
+
+// TestMarkerErrors: a marker without a reason (or with a bad date or an
+// unknown rule) stops the check with the marker's position.
+func TestMarkerErrors(t *testing.T) {
+	f, _ := newFixture(t)
+	for _, tc := range []struct{ marker, want string }{
+		{`// avroctl:breaking:ignore JSON_FIELD_RENAMED`, `idl/shop.avdl:18:6: avroctl:breaking:ignore JSON_FIELD_RENAMED has no reason: every ignore says why, add reason="..."`},
+		{`// avroctl:breaking:ignore JSON_FIELD_RENAMED reason=""`, `has no reason`},
+		{`// avroctl:breaking:ignore JSON_FIELD_RENAMED reason="x" until=2027-13-01`, `until=2027-13-01 is not a date: write until=YYYY-MM-DD`},
+		{`// avroctl:breaking:ignore JSON_FIELD_RENAMD reason="x"`, `unknown breaking rule or category "JSON_FIELD_RENAMD"`},
+		{`// avroctl:breaking:ignore reason="x"`, `names no rule`},
+		{`// avroctl:breaking:ignore JSON_FIELD_RENAMED reason=x`, `reason must be quoted`},
+	} {
+		f.write("idl/shop.avdl", strings.Replace(shopV2,
+			`// avroctl:breaking:ignore JSON_FIELD_RENAMED reason="no JSON consumers of Order yet (ADR-12)" until=2027-03-01`, tc.marker, 1))
+		sources := f.compile()
+		_, err := breaking.Check(breaking.Options{Against: "main", AllowRemoved: true, Sources: sources, Today: today})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "idl/shop.avdl:18:") {
+			t.Errorf("%s: got %v, want %q at idl/shop.avdl:18", tc.marker, err, tc.want)
+		}
+	}
+}
+
+// TestMarkerCategoryAndTrailing: a marker may name a category, and may
+// trail the element on its own line.
+func TestMarkerCategoryAndTrailing(t *testing.T) {
+	f, _ := newFixture(t)
+	v2 := strings.Replace(shopV2, `// avroctl:breaking:ignore JSON_FIELD_RENAMED reason="no JSON consumers of Order yet (ADR-12)" until=2027-03-01
+  string @aliases(["note"]) remark;`, `string @aliases(["note"]) remark; // avroctl:breaking:ignore WIRE_JSON reason="JSON consumers migrated"`, 1)
+	f.write("idl/shop.avdl", v2)
+	sources := f.compile()
+	res, err := breaking.Check(breaking.Options{Against: "main", AllowRemoved: true, Sources: sources, Use: []string{"WIRE_JSON"},
+		UnstableNamespaces: []string{"*.v1alpha*"}, Resolver: "warn", Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Report.Findings {
+		if f.Type == "JSON_FIELD_RENAMED" || f.Type == "IGNORE_UNUSED" {
+			t.Errorf("the trailing marker should silence the rename: %s %s", f.Type, f.Message)
+		}
+	}
+	if len(res.Applied) != 1 || res.Applied[0].Matched != 1 || res.Applied[0].Ignore.Source.Line != 18 {
+		t.Errorf("audit: %+v", res.Applied)
+	}
+}
+
+// TestNesting: WIRE ⊂ WIRE_JSON ⊂ GO_API; REGISTRY has the checker's rules
+// but not RESOLVER_REJECTS; the ignore rules come with every category.
+func TestNesting(t *testing.T) {
+	in := func(id, cat string) bool {
+		r, ok := breaking.RuleByID(id)
+		if !ok {
+			t.Fatalf("no rule %s", id)
+		}
+		return breaking.InCategory(r, cat)
+	}
+	for _, r := range breaking.Rules() {
+		if in(r.ID, breaking.Wire) && !in(r.ID, breaking.WireJSON) {
+			t.Errorf("%s is in WIRE but not WIRE_JSON", r.ID)
+		}
+		if in(r.ID, breaking.WireJSON) && !in(r.ID, breaking.GoAPI) {
+			t.Errorf("%s is in WIRE_JSON but not GO_API", r.ID)
+		}
+	}
+	for _, tc := range []struct {
+		id, cat string
+		want    bool
+	}{
+		{"TYPE_MISMATCH", breaking.Registry, true},
+		{"RESOLVER_REJECTS", breaking.Registry, false},
+		{"SUBJECT_REMOVED", breaking.Registry, false},
+		{"JSON_FIELD_RENAMED", breaking.Wire, false},
+		{"GO_FIELD_REMOVED", breaking.WireJSON, false},
+		{"REGISTRY_SAME_VERSION", breaking.GoAPI, false},
+		{"IGNORE_EXPIRED", breaking.Registry, true},
+	} {
+		if got := in(tc.id, tc.cat); got != tc.want {
+			t.Errorf("%s in %s = %v, want %v", tc.id, tc.cat, got, tc.want)
+		}
+	}
+	if _, err := breaking.Check(breaking.Options{Against: "main", Use: []string{"WIRE_XML"}}); err == nil || !strings.Contains(err.Error(), `unknown breaking rule or category "WIRE_XML"`) {
+		t.Errorf("unknown category: %v", err)
+	}
+}

@@ -236,6 +236,22 @@ func selectRules(use, except []string) (selection, error) {
 	return sel, nil
 }
 
+// anyOf reports whether a rule named (or in a category named) is selected:
+// an ignore of rules that are not in use cannot match, and is not unused.
+func (s selection) anyOf(names []string) bool {
+	for _, n := range names {
+		if s[n] {
+			return true
+		}
+		for _, r := range rules {
+			if s[r.ID] && r.Category != categoryIgnore && isCategory(n) && InCategory(r, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 type unknownRuleError struct{ name string }
 
 func (e *unknownRuleError) Error() string {
