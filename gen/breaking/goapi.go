@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/registry/schematext"
 	"gitlab.com/acme/avroctl/gen/release"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -123,13 +124,28 @@ func allNamed(set map[string]schema.Schema) map[string]schema.NamedSchema {
 // version), and a subject whose referenced subject changed.
 func registryFindings(oldS, newS, located schema.Schema, oldData, newData []byte, oldSet, newSet map[string]schema.Schema, subject, file string) []report.Finding {
 	var out []report.Finding
-	if !bytes.Equal(oldData, newData) && bytes.Equal(schema.Normalize(oldS), schema.Normalize(newS)) {
-		r, _ := RuleByID(RegistrySameVersion)
-		out = append(out, report.Finding{Subject: subject, Path: file, Type: RegistrySameVersion, Location: "/",
-			Source:      namedPos(located),
-			Message:     fmt.Sprintf("%s changed, but only in form: registered with normalize=true it is the same schema, so the registry keeps the existing version (no new version, no new id)", file),
-			Explanation: r.Doc,
-			Fix:         "nothing to do; commit the file as it is or revert the formatting change"})
+	if !bytes.Equal(oldData, newData) {
+		// The registry stores Schema.toString() of what it parses (or, with
+		// normalize=true, the normalized form) and finds an existing version
+		// by that text: a change that prints or normalizes the same makes
+		// no new version.
+		how := ""
+		oldText, err1 := schematext.Text(oldS, nil)
+		newText, err2 := schematext.Text(newS, nil)
+		switch {
+		case err1 == nil && err2 == nil && oldText == newText:
+			how = "the registry parses and prints it to the same text"
+		case bytes.Equal(schema.Normalize(oldS), schema.Normalize(newS)):
+			how = "registered with normalize=true it is the same schema"
+		}
+		if how != "" {
+			r, _ := RuleByID(RegistrySameVersion)
+			out = append(out, report.Finding{Subject: subject, Path: file, Type: RegistrySameVersion, Location: "/",
+				Source:      namedPos(located),
+				Message:     fmt.Sprintf("%s changed, but only in form: %s, so the registry keeps the existing version (no new version, no new id)", file, how),
+				Explanation: r.Doc,
+				Fix:         "nothing to do; commit the file as it is or revert the formatting change"})
+		}
 	}
 	// References: named types used by this subject that are subjects of
 	// their own (a file in both snapshots) and changed.

@@ -105,7 +105,7 @@ var rules = func() []Rule {
 		Rule{GoEnumSymbolRemoved, GoAPI, LevelError, "a generated enum constant was removed"},
 		Rule{GoFixedSizeChanged, GoAPI, LevelError, "a fixed type's size (its Go array length) changed"},
 		Rule{GoAPIChanged, GoAPI, LevelError, "another change of the generated Go API that gen/release classifies as breaking"},
-		Rule{RegistrySameVersion, Registry, LevelInfo, "the file changed but normalizes (normalize=true) to the registered schema: the registry returns the existing version, no new version is created"},
+		Rule{RegistrySameVersion, Registry, LevelInfo, "the file changed only in form: the registry prints it (or, with normalize=true, normalizes it) to the registered text, so it returns the existing version and creates none"},
 		Rule{RegistryReferenceChg, Registry, LevelWarn, "a subject uses a named type that is a subject of its own and changed: registering creates a new version of the referenced subject, and the referring subject's references point at it"},
 		Rule{IgnoreExpired, categoryIgnore, LevelError, "an ignore's until date has passed: it no longer applies, renew or remove it"},
 		Rule{IgnoreUnused, categoryIgnore, LevelWarn, "an ignore matched no finding: remove it"},

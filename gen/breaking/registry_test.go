@@ -1,0 +1,39 @@
+package breaking
+
+import (
+	"strings"
+	"testing"
+
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// TestRegistrySameVersion: a formatting change prints to the same text; a
+// reordering of properties is the same only once normalized; a real change
+// is neither.
+func TestRegistrySameVersion(t *testing.T) {
+	parse := func(s string) schema.Schema {
+		t.Helper()
+		sc, err := schema.Parse([]byte(s), schema.ParseOptions{Filename: "p.avsc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	base := `{"type":"record","name":"P","namespace":"a","owner":"x","team":"y","fields":[{"name":"n","type":"long"}]}`
+	for _, tc := range []struct{ name, changed, want string }{
+		{"whitespace", "{\n  \"type\": \"record\", \"name\": \"P\", \"namespace\": \"a\", \"owner\": \"x\", \"team\": \"y\",\n  \"fields\": [{\"name\": \"n\", \"type\": \"long\"}]\n}\n", "parses and prints it to the same text"},
+		{"property order", `{"type":"record","name":"P","namespace":"a","team":"y","owner":"x","fields":[{"name":"n","type":"long"}]}`, "with normalize=true it is the same schema"},
+		{"real change", `{"type":"record","name":"P","namespace":"a","owner":"x","team":"y","fields":[{"name":"n","type":"int"}]}`, ""},
+	} {
+		oldS, newS := parse(base), parse(tc.changed)
+		var got string
+		for _, f := range registryFindings(oldS, newS, newS, []byte(base), []byte(tc.changed), nil, nil, "a.P", "p.avsc") {
+			if f.Type == RegistrySameVersion {
+				got = f.Message
+			}
+		}
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
