@@ -180,13 +180,13 @@ findings:
 		if !sel[f.Type] {
 			continue
 		}
-		if p, ok := unstable(opts.UnstableNamespaces, namespaceOf(f.Subject)); ok {
+		if p, ok := unstable(opts.UnstableNamespaces, f); ok {
 			unstableCount[p]++
 			continue
 		}
 		for i := range res.Applied {
 			a := &res.Applied[i]
-			if !a.Expired && a.Ignore.matches(f, ctx.newSchemas[f.Subject]) {
+			if !a.Expired && a.Ignore.matches(f, ctx.newSchemas[f.Subject], ctx.oldSchemas[f.Subject]) {
 				a.Matched++
 				continue findings
 			}
@@ -250,8 +250,9 @@ findings:
 
 // runContext is what the filtering step needs from the comparison.
 type runContext struct {
-	// newSchemas maps a subject to its working-tree schema.
-	newSchemas map[string]schema.Schema
+	// newSchemas and oldSchemas map a subject to its working-tree schema
+	// and to its schema at the revision compared with.
+	newSchemas, oldSchemas map[string]schema.Schema
 }
 
 // run compares the snapshots and returns every finding of every rule.
@@ -315,6 +316,7 @@ func run(opts Options) (report.Report, runContext, error) {
 
 	rep := report.Report{Compatible: true}
 	ctx.newSchemas = map[string]schema.Schema{}
+	ctx.oldSchemas = map[string]schema.Schema{}
 	baseSchemas := parsedHistory[len(parsedHistory)-1]
 	// JSON findings are per type: the subject that reports one is the
 	// type's own subject, else the first subject using it, among the
@@ -355,6 +357,7 @@ func run(opts Options) (report.Report, runContext, error) {
 		rep.Findings = append(rep.Findings, evolve.Findings(opts.Level, checked, previous, subject, file)...)
 		ctx.newSchemas[subject] = checked
 		if old, ok := baseSchemas[name]; ok {
+			ctx.oldSchemas[subject] = old
 			// A type shared by several subjects is reported once, with
 			// the subject that owns it.
 			owns := func(full string) bool { return newOwners[full].subject == subject }

@@ -69,7 +69,7 @@ type UnstableSkip struct {
 }
 
 // matches reports whether the ignore applies to f (rule and scope).
-func (ig Ignore) matches(f report.Finding, newSchema schema.Schema) bool {
+func (ig Ignore) matches(f report.Finding, versions ...schema.Schema) bool {
 	rule, ok := RuleByID(f.Type)
 	if !ok {
 		return false
@@ -92,7 +92,7 @@ func (ig Ignore) matches(f report.Finding, newSchema schema.Schema) bool {
 	if ig.Type != "" && f.Subject != ig.Type && f.Location != "/"+ig.Type && !strings.HasPrefix(f.Location, "/"+ig.Type+"/") {
 		return false
 	}
-	if ig.Field != "" && !containsString(fieldsAt(newSchema, f.Location), ig.Field) {
+	if ig.Field != "" && !containsString(fieldsAt(f.Location, versions...), ig.Field) {
 		return false
 	}
 	return true
@@ -121,56 +121,72 @@ func underPath(file, p string) bool {
 	return p == "." || f == p || strings.HasPrefix(f, strings.TrimSuffix(p, "/")+"/")
 }
 
-// fieldsAt returns the field names a finding's location names: the
-// "/fields/NAME" steps of gen/evolve's and this package's locations, and
-// the "/fields/INDEX" steps of the checker's, resolved in s.
-func fieldsAt(s schema.Schema, loc string) []string {
-	steps := strings.Split(strings.Trim(loc, "/"), "/")
+// fieldsAt returns the field names a finding's location names, resolved
+// in each of schemas (the subject's new and previous versions: the
+// checker's locations index the reader's fields, and the reader is the
+// old schema in a FORWARD check). Locations come in three shapes:
+// the checker's "/fields/INDEX/type/...", gen/evolve's and this package's
+// "/full.Name/fields/NAME", and the resolver's dotted "/outer.inner".
+func fieldsAt(loc string, schemas ...schema.Schema) []string {
+	trimmed := strings.Trim(loc, "/")
+	if !strings.Contains("/"+trimmed+"/", "/fields/") {
+		if trimmed == "" || strings.Contains(trimmed, "/") {
+			return nil
+		}
+		return strings.Split(trimmed, ".")
+	}
+	steps := strings.Split(trimmed, "/")
 	var out []string
-	cur := s
-	for i := 0; i < len(steps); i++ {
-		step := steps[i]
-		if step == "fields" && i+1 < len(steps) {
-			next := steps[i+1]
-			i++
-			if n, err := strconv.Atoi(next); err == nil {
-				if rec, ok := cur.(*schema.Record); ok && n >= 0 && n < len(rec.Fields) {
-					out = append(out, rec.Fields[n].Name)
-					cur = rec.Fields[n].Type
-					continue
-				}
-				cur = nil
-				continue
-			}
-			out = append(out, next)
-			cur = nil
-			if rec, ok := s.(*schema.Record); ok {
-				if f := rec.FieldByName(next); f != nil {
-					cur = f.Type
-				}
-			}
+	for _, s := range schemas {
+		if s == nil {
 			continue
 		}
-		switch t := cur.(type) {
-		case *schema.Array:
-			if step == "items" {
-				cur = t.Items
+		cur := s
+		for i := 0; i < len(steps); i++ {
+			step := steps[i]
+			if step == "fields" && i+1 < len(steps) {
+				i++
+				rec, _ := cur.(*schema.Record)
+				cur = nil
+				if n, err := strconv.Atoi(steps[i]); err == nil {
+					if rec != nil && n >= 0 && n < len(rec.Fields) {
+						if !containsString(out, rec.Fields[n].Name) {
+							out = append(out, rec.Fields[n].Name)
+						}
+						cur = rec.Fields[n].Type
+					}
+					continue
+				}
+				if !containsString(out, steps[i]) {
+					out = append(out, steps[i])
+				}
+				if rec != nil {
+					if f := rec.FieldByName(steps[i]); f != nil {
+						cur = f.Type
+					}
+				}
+				continue
 			}
-		case *schema.Map:
-			if step == "values" {
-				cur = t.Values
-			}
-		case *schema.Union:
-			if n, err := strconv.Atoi(step); err == nil && n >= 0 && n < len(t.Branches) {
-				cur = t.Branches[n]
-			}
-		}
-	}
-	// Resolver paths are dotted field paths ("/customer.address").
-	for _, step := range steps {
-		for _, part := range strings.Split(step, ".") {
-			if part != "" && !containsString(out, part) && strings.Contains(step, ".") {
-				out = append(out, part)
+			switch t := cur.(type) {
+			case *schema.Array:
+				if step == "items" {
+					cur = t.Items
+				}
+			case *schema.Map:
+				if step == "values" {
+					cur = t.Values
+				}
+			case *schema.Union:
+				if n, err := strconv.Atoi(step); err == nil && n >= 0 && n < len(t.Branches) {
+					cur = t.Branches[n]
+				}
+			default:
+				if i == 0 {
+					// "/full.Name/...": start at that named type.
+					if n, ok := namedTypes(s)[step]; ok {
+						cur = n
+					}
+				}
 			}
 		}
 	}
@@ -311,11 +327,18 @@ func namespaceOf(full string) string {
 	return ""
 }
 
-// unstable returns the pattern that matches the namespace, if any.
-func unstable(patterns []string, namespace string) (string, bool) {
+// unstable returns the pattern that matches the namespace of the
+// finding's subject, or of the type its location starts with.
+func unstable(patterns []string, f report.Finding) (string, bool) {
+	namespaces := []string{namespaceOf(f.Subject)}
+	if first, _, _ := strings.Cut(strings.TrimPrefix(f.Location, "/"), "/"); strings.Contains(first, ".") {
+		namespaces = append(namespaces, namespaceOf(first))
+	}
 	for _, p := range patterns {
-		if ok, _ := path.Match(p, namespace); ok {
-			return p, true
+		for _, ns := range namespaces {
+			if ok, _ := path.Match(p, ns); ok && ns != "" {
+				return p, true
+			}
 		}
 	}
 	return "", false

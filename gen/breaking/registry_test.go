@@ -37,3 +37,28 @@ func TestRegistrySameVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldsAt: an ignore's field matches the checker's index locations,
+// the /full.Name/fields/NAME locations and the resolver's dotted paths.
+func TestFieldsAt(t *testing.T) {
+	sc, err := schema.Parse([]byte(`{"type":"record","name":"O","namespace":"a","fields":[
+  {"name":"id","type":"string"},
+  {"name":"to","type":{"type":"record","name":"Addr","fields":[{"name":"street","type":"string"},{"name":"zip","type":["null","string"]}]}}]}`),
+		schema.ParseOptions{Filename: "o.avsc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ loc, want string }{
+		{"/fields/1/type/fields/1/type/1", "to,zip"},
+		{"/fields/0", "id"},
+		{"/a.Addr/fields/street", "street"},
+		{"/a.O/fields/to", "to"},
+		{"/to.street", "to,street"},
+		{"/", ""},
+		{"/fields/9", ""},
+	} {
+		if got := strings.Join(fieldsAt(tc.loc, sc, nil), ","); got != tc.want {
+			t.Errorf("fieldsAt(%q) = %q, want %q", tc.loc, got, tc.want)
+		}
+	}
+}
