@@ -5,23 +5,26 @@
 //
 // Rules are grouped in categories, selected as buf selects its breaking
 // categories (`breaking: {use, except, ignore, ignore_unstable_namespaces}`
-// in avroctl.yaml). They nest as buf's FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE do:
+// in avroctl.yaml). They nest as buf's FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE
+// do, with REGISTRY beside them:
 //
-//		WIRE ⊂ WIRE_JSON ⊂ GO_API
+//	WIRE ⊂ WIRE_JSON ⊂ GO_API
+//	REGISTRY = the checker's rules (shared with WIRE) + its own
 //
-//	  - WIRE: binary resolution at the compatibility level (Java's checker,
-//	    plus RESOLVER_REJECTS: what the checker accepts and the resolving
-//	    reader rejects). The default.
-//	  - WIRE_JSON: WIRE, plus what changes Avro JSON text: a field renamed
-//	    with an alias, a union branch's full name, a removed enum symbol.
-//	  - GO_API: WIRE_JSON, plus the generated Go API (gen/release's
-//	    classification): removed types, fields, enum constants, changed
-//	    field types.
-//	  - REGISTRY: what a Schema Registry decides: the checker's rules at the
-//	    level (not RESOLVER_REJECTS, which the registry does not see), a
-//	    change that normalizes to the same schema (no new version), and a
-//	    referenced subject that changed. REGISTRY shares the checker's rules
-//	    with WIRE and nests with no other category.
+// The categories:
+//
+//   - WIRE: binary resolution at the compatibility level (Java's checker,
+//     plus RESOLVER_REJECTS: what the checker accepts and the resolving
+//     reader rejects). The default.
+//   - WIRE_JSON: WIRE, plus what changes Avro JSON text: a field renamed
+//     with an alias, a union branch's full name, a removed enum symbol.
+//   - GO_API: WIRE_JSON, plus the generated Go API (gen/release's
+//     classification): removed types, fields, enum constants, changed
+//     field types.
+//   - REGISTRY: what a Schema Registry decides: the checker's rules at the
+//     level (not RESOLVER_REJECTS, which the registry does not see), a
+//     change that prints or normalizes to the same schema (no new
+//     version), and a referenced subject that changed.
 //
 // Ignores are audited: each has a reason and may have an end date (see
 // IgnoreMarker and Ignore); expired and unused ignores are findings, and

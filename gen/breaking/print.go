@@ -81,7 +81,7 @@ type jsonResult struct {
 	Incompatibilities []jsonFinding  `json:"incompatibilities"`
 	Subjects          []jsonSubject  `json:"subjects,omitempty"`
 	Ignores           []jsonIgnore   `json:"ignores"`
-	Unstable          []UnstableJSON `json:"unstable_namespaces,omitempty"`
+	Unstable          []jsonUnstable `json:"unstable_namespaces,omitempty"`
 }
 
 type jsonFinding struct {
@@ -114,8 +114,8 @@ type jsonIgnore struct {
 	Matched int      `json:"matched"`
 }
 
-// UnstableJSON is one skipped namespace pattern in JSON.
-type UnstableJSON struct {
+// jsonUnstable is one skipped namespace pattern in JSON.
+type jsonUnstable struct {
 	Pattern string `json:"pattern"`
 	Matched int    `json:"matched"`
 }
@@ -152,7 +152,7 @@ func (r Result) printJSON(w io.Writer) error {
 		out.Ignores = append(out.Ignores, j)
 	}
 	for _, u := range r.Unstable {
-		out.Unstable = append(out.Unstable, UnstableJSON(u))
+		out.Unstable = append(out.Unstable, jsonUnstable(u))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
