@@ -238,7 +238,7 @@ when there is one; run from the repository root.
 
 Rules come in categories, chosen as buf chooses its breaking categories
 (breaking.use / breaking.except in avroctl.yaml; --list-rules prints them).
-They nest like buf's FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE:
+They nest as buf's do (FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE, strictest first):
 
   WIRE ⊂ WIRE_JSON ⊂ GO_API        REGISTRY (the checker's rules + its own)
 
@@ -250,8 +250,8 @@ They nest like buf's FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE:
   GO_API     WIRE_JSON, plus the generated Go API: removed types, fields
              and enum constants, changed field types.
   REGISTRY   what the registry decides: the checker's rules, a change that
-             normalizes to the registered schema (no new version), a
-             referenced subject that changed.
+             prints or normalizes to the registered schema (no new
+             version), a referenced subject that changed.
 
 New subjects are fine; removed subjects are an error unless --allow-removed.
 Renames (FIELD_RENAMED, TYPE_MOVED, with the alias edit) are reported too.
