@@ -158,7 +158,7 @@ func Check(opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	rep, ctx, err := run(opts)
+	rep, ctx, err := run(opts, sel)
 	if err != nil {
 		return Result{}, err
 	}
@@ -259,7 +259,7 @@ type runContext struct {
 }
 
 // run compares the snapshots and returns every finding of every rule.
-func run(opts Options) (report.Report, runContext, error) {
+func run(opts Options, sel selection) (report.Report, runContext, error) {
 	var ctx runContext
 	if opts.Schemas == "" {
 		opts.Schemas = "schemas"
@@ -364,8 +364,12 @@ func run(opts Options) (report.Report, runContext, error) {
 			// A type shared by several subjects is reported once, with
 			// the subject that owns it.
 			owns := func(full string) bool { return newOwners[full].subject == subject }
-			rep.Findings = append(rep.Findings, jsonFindings(old, checked, owns, subject, file)...)
-			rep.Findings = append(rep.Findings, registryFindings(old, newSchemas[name], checked, base[name], current[name], baseSchemas, newSchemas, subject, file)...)
+			if sel.anyOwn(WireJSON) {
+				rep.Findings = append(rep.Findings, jsonFindings(old, checked, owns, subject, file)...)
+			}
+			if sel[RegistrySameVersion] || sel[RegistryReferenceChg] {
+				rep.Findings = append(rep.Findings, registryFindings(old, newSchemas[name], checked, base[name], current[name], baseSchemas, newSchemas, subject, file)...)
+			}
 		}
 		rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: status})
 	}
@@ -400,7 +404,9 @@ func run(opts Options) (report.Report, runContext, error) {
 			located[name] = src
 		}
 	}
-	rep.Findings = append(rep.Findings, goFindings(baseSchemas, located, schemasDir)...)
+	if sel.anyOwn(GoAPI) {
+		rep.Findings = append(rep.Findings, goFindings(baseSchemas, located, schemasDir)...)
+	}
 	return rep, ctx, nil
 }
 

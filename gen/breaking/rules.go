@@ -252,6 +252,17 @@ func (s selection) anyOf(names []string) bool {
 	return false
 }
 
+// anyOwn reports whether a rule whose own category is category is
+// selected: the comparisons a category adds run only then.
+func (s selection) anyOwn(category string) bool {
+	for _, r := range rules {
+		if s[r.ID] && r.Category == category {
+			return true
+		}
+	}
+	return false
+}
+
 type unknownRuleError struct{ name string }
 
 func (e *unknownRuleError) Error() string {
