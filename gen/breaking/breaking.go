@@ -115,17 +115,6 @@ func levelOf(id, resolver string) string {
 	return LevelError
 }
 
-// ResolverLevel validates a breaking.resolver setting ("" is error).
-func ResolverLevel(s string) (string, error) {
-	switch s {
-	case "", LevelError:
-		return LevelError, nil
-	case LevelWarn:
-		return LevelWarn, nil
-	}
-	return "", fmt.Errorf("resolver %q: want warn or error", s)
-}
-
 // ErrMissingRevision is returned (wrapped, with the git command to run) when
 // the clone does not have the revision to compare with.
 var ErrMissingRevision = errors.New("revision not in this clone")

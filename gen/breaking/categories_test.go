@@ -227,7 +227,7 @@ func checkFixture(t *testing.T, sources map[string]schema.Schema) breaking.Resul
 		Sources:            sources,
 		Use:                cfg.Breaking.Use,
 		Except:             cfg.Breaking.Except,
-		Ignores:            cfg.BreakingIgnores(),
+		Ignores:            breaking.ConfigIgnores(cfg),
 		UnstableNamespaces: cfg.Breaking.IgnoreUnstableNamespaces,
 		Resolver:           cfg.Breaking.Resolver,
 		Today:              today,

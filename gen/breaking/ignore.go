@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -27,9 +28,6 @@ import (
 // the enclosing type, so the marker goes above the type (or in
 // breaking.ignore in avroctl.yaml).
 const IgnoreMarker = "avroctl:breaking:ignore"
-
-// DateLayout is the layout of an ignore's until date.
-const DateLayout = "2006-01-02"
 
 // Ignore silences the findings of rules (IDs or categories) that match its
 // scope, with the reason recorded in the report.
@@ -96,15 +94,6 @@ func (ig Ignore) matches(f report.Finding, versions ...schema.Schema) bool {
 		return false
 	}
 	return true
-}
-
-func isCategory(name string) bool {
-	for _, c := range Categories() {
-		if c.ID == name {
-			return true
-		}
-	}
-	return false
 }
 
 func samePath(a, b string) bool {
@@ -349,3 +338,22 @@ func subjectOf(name string) string { return strings.TrimSuffix(path.Base(name), 
 func joinPath(dir, name string) string { return path.Join(dir, name) }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// ConfigIgnores returns avroctl.yaml's breaking.ignore as ignores, with
+// paths resolved against the file's folder and each entry located in the
+// file (the config validated rules, reasons and dates).
+func ConfigIgnores(c *config.Config) []Ignore {
+	var out []Ignore
+	for _, ig := range c.Breaking.Ignore {
+		b := Ignore{Rules: []string{ig.Rule}, Type: ig.Type, Field: ig.Field, Reason: ig.Reason,
+			Source: schema.Position{Filename: c.File, Line: ig.Line, Column: ig.Col}}
+		if ig.Path != "" {
+			b.Path = c.Path(ig.Path)
+		}
+		if ig.Until != "" {
+			b.Until, _ = time.Parse(DateLayout, ig.Until)
+		}
+		out = append(out, b)
+	}
+	return out
+}

@@ -171,24 +171,6 @@ func withoutCategory(expl string) string {
 	return expl
 }
 
-// CategoriesOf returns every category a rule is in, smallest first.
-func CategoriesOf(r Rule) []string {
-	if r.Category == categoryIgnore {
-		return []string{"(all)"}
-	}
-	var out []string
-	for _, c := range Categories() {
-		if InCategory(r, c.ID) {
-			out = append(out, c.ID)
-		}
-	}
-	return out
-}
-
-// Nesting is how the categories nest, stated as buf states its own
-// (FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE).
-const Nesting = "WIRE ⊂ WIRE_JSON ⊂ GO_API; REGISTRY = the checker's rules (shared with WIRE) + its own"
-
 // PrintRules writes the categories and every rule with the categories
 // that include it, as text or JSON (avroctl breaking --list-rules).
 func PrintRules(w io.Writer, asJSON bool) error {

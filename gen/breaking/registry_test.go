@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"gitlab.com/acme/avroctl/gen/breaking/rules"
+	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/evolve"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -59,6 +62,21 @@ func TestFieldsAt(t *testing.T) {
 	} {
 		if got := strings.Join(fieldsAt(tc.loc, sc, nil), ","); got != tc.want {
 			t.Errorf("fieldsAt(%q) = %q, want %q", tc.loc, got, tc.want)
+		}
+	}
+}
+
+// TestRuleIDsMatch: gen/breaking/rules spells other packages' rule IDs
+// itself (to stay a leaf); they must not drift.
+func TestRuleIDsMatch(t *testing.T) {
+	for _, p := range [][2]string{
+		{rules.SubjectRemoved, report.SubjectRemoved},
+		{rules.ResolverRejects, evolve.ResolverRejects},
+		{rules.FieldRenamed, evolve.FieldRenamed},
+		{rules.TypeMoved, evolve.TypeMoved},
+	} {
+		if p[0] != p[1] {
+			t.Errorf("rules says %s, the producer %s", p[0], p[1])
 		}
 	}
 }

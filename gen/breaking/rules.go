@@ -1,184 +1,56 @@
 package breaking
 
 import (
-	"sort"
-
-	"gitlab.com/acme/avroctl/gen/compat"
-	"gitlab.com/acme/avroctl/gen/compat/report"
-	"gitlab.com/acme/avroctl/gen/evolve"
+	"gitlab.com/acme/avroctl/gen/breaking/rules"
 )
 
-// The categories, as buf names its breaking categories. They nest the way
-// buf's do (FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE): every rule of a smaller
-// category is also a rule of the larger ones, because whatever breaks the
-// binary wire also breaks Avro JSON, and whatever breaks JSON also breaks
-// the Go code generated from the schema.
-//
-//	WIRE ⊂ WIRE_JSON ⊂ GO_API
-//	REGISTRY: its own set; REGISTRY ∩ WIRE is Java's checker rules
-//	(the registry runs the checker, not the resolving reader)
+// The vocabulary lives in gen/breaking/rules (a leaf gen/config can
+// import); these names keep this package's API whole.
 const (
-	// Wire: binary data written with one version is read with the other at
-	// the configured compatibility level.
-	Wire = "WIRE"
-	// WireJSON: Wire plus what breaks Avro JSON text (field names, union
-	// branch names, enum symbols).
-	WireJSON = "WIRE_JSON"
-	// GoAPI: WireJSON plus what breaks Go callers of the generated module.
-	GoAPI = "GO_API"
-	// Registry: what a Schema Registry decides when the schemas are
-	// registered.
-	Registry = "REGISTRY"
+	Wire       = rules.Wire
+	WireJSON   = rules.WireJSON
+	GoAPI      = rules.GoAPI
+	Registry   = rules.Registry
+	LevelError = rules.LevelError
+	LevelWarn  = rules.LevelWarn
+	LevelInfo  = rules.LevelInfo
+	DateLayout = rules.DateLayout
+	Nesting    = rules.Nesting
+
+	JSONFieldRenamed       = rules.JSONFieldRenamed
+	JSONUnionBranchRenamed = rules.JSONUnionBranchRenamed
+	JSONEnumSymbolRemoved  = rules.JSONEnumSymbolRemoved
+	GoTypeRemoved          = rules.GoTypeRemoved
+	GoTypeKindChanged      = rules.GoTypeKindChanged
+	GoFieldRemoved         = rules.GoFieldRemoved
+	GoFieldTypeChanged     = rules.GoFieldTypeChanged
+	GoEnumSymbolRemoved    = rules.GoEnumSymbolRemoved
+	GoFixedSizeChanged     = rules.GoFixedSizeChanged
+	GoAPIChanged           = rules.GoAPIChanged
+	RegistrySameVersion    = rules.RegistrySameVersion
+	RegistryReferenceChg   = rules.RegistryReferenceChg
+	CheckFailed            = rules.CheckFailed
+	IgnoreExpired          = rules.IgnoreExpired
+	IgnoreUnused           = rules.IgnoreUnused
+
+	categoryIgnore = rules.Ignores
 )
 
-// Levels of a rule: an error fails the check (exit 1), a warning and an
-// info are reported only.
-const (
-	LevelError = "error"
-	LevelWarn  = "warn"
-	LevelInfo  = "info"
+// Rule describes one rule (see gen/breaking/rules).
+type Rule = rules.Rule
+
+// Categories, Rules, RuleByID, IDs, InCategory, CategoriesOf and
+// ResolverLevel are gen/breaking/rules'.
+var (
+	Categories    = rules.Categories
+	Rules         = rules.Rules
+	RuleByID      = rules.RuleByID
+	IDs           = rules.IDs
+	InCategory    = rules.InCategory
+	CategoriesOf  = rules.CategoriesOf
+	ResolverLevel = rules.ResolverLevel
+	isCategory    = rules.IsCategory
 )
-
-// Rule IDs added by this package (the checker's IDs are compat.Type values;
-// SUBJECT_REMOVED is report.SubjectRemoved; RESOLVER_REJECTS, FIELD_RENAMED
-// and TYPE_MOVED are gen/evolve's).
-const (
-	JSONFieldRenamed       = "JSON_FIELD_RENAMED"
-	JSONUnionBranchRenamed = "JSON_UNION_BRANCH_RENAMED"
-	JSONEnumSymbolRemoved  = "JSON_ENUM_SYMBOL_REMOVED"
-
-	GoTypeRemoved        = "GO_TYPE_REMOVED"
-	GoTypeKindChanged    = "GO_TYPE_KIND_CHANGED"
-	GoFieldRemoved       = "GO_FIELD_REMOVED"
-	GoFieldTypeChanged   = "GO_FIELD_TYPE_CHANGED"
-	GoEnumSymbolRemoved  = "GO_ENUM_SYMBOL_REMOVED"
-	GoFixedSizeChanged   = "GO_FIXED_SIZE_CHANGED"
-	GoAPIChanged         = "GO_API_CHANGED"
-	RegistrySameVersion  = "REGISTRY_SAME_VERSION"
-	RegistryReferenceChg = "REGISTRY_REFERENCE_CHANGED"
-
-	CheckFailed    = "CHECK_FAILED"
-	IgnoreExpired  = "IGNORE_EXPIRED"
-	IgnoreUnused   = "IGNORE_UNUSED"
-	categoryIgnore = "IGNORES"
-)
-
-// Rule describes one rule: the smallest category it belongs to (it is in
-// every category that nests that one), its default level, and what it
-// means.
-type Rule struct {
-	ID       string
-	Category string
-	Level    string
-	Doc      string
-}
-
-// Categories lists the categories, smallest first, with what each checks.
-func Categories() []Rule {
-	return []Rule{
-		{ID: Wire, Doc: "binary data: each version reads the other's events at the configured compatibility level, by Java's checker and by the resolving reader consumers run"},
-		{ID: WireJSON, Doc: "WIRE, plus Avro JSON text: field names, the full names that name union branches, and enum symbols, which JSON carries as text"},
-		{ID: GoAPI, Doc: "WIRE_JSON, plus the exported Go API of the generated module (types, fields, field types, enum constants)"},
-		{ID: Registry, Doc: "what a Schema Registry decides on register: the checker's rules at the level, a change that normalizes to the same schema (no new version), a referenced subject's new version"},
-	}
-}
-
-var rules = func() []Rule {
-	var out []Rule
-	for _, t := range compat.AllTypes {
-		out = append(out, Rule{ID: string(t), Category: Wire, Level: LevelError,
-			Doc: "Java's SchemaCompatibility (the registry's check) reports " + string(t) + " at the configured level"})
-	}
-	out = append(out,
-		Rule{CheckFailed, Wire, LevelError, "the checker could not finish (an ambiguous alias), so compatibility is not proven"},
-		Rule{report.SubjectRemoved, Wire, LevelError, "a subject's .avsc exists at the base revision but not in the working tree (--allow-removed accepts it)"},
-		Rule{evolve.ResolverRejects, Wire, LevelError, "the checker accepts the change but Java's resolving reader (every consumer, and the generated Go code) rejects it; breaking.resolver: warn makes it a warning"},
-		Rule{evolve.FieldRenamed, Wire, LevelInfo, "a removed field and an added field look like a rename: the alias that keeps old data readable"},
-		Rule{evolve.TypeMoved, Wire, LevelInfo, "a named type's full name changed: the alias that keeps old data readable"},
-		Rule{JSONFieldRenamed, WireJSON, LevelError, "a field was renamed with an alias: binary data still resolves, but the field's key in Avro JSON changed, and a JSON reader without the writer's schema does not apply aliases"},
-		Rule{JSONUnionBranchRenamed, WireJSON, LevelError, "a record, enum or fixed used as a union branch changed its full name: Avro JSON names a union value by the branch's full name ({\"com.acme.Money\": {...}}), so the JSON changes even when an alias keeps binary data readable"},
-		Rule{JSONEnumSymbolRemoved, WireJSON, LevelError, "an enum symbol was removed or renamed: binary readers fall back to the enum default, but Avro JSON carries the symbol as text and a JSON reader on the new schema rejects it"},
-		Rule{GoTypeRemoved, GoAPI, LevelError, "a generated Go type was removed (a named type removed, renamed or moved to another namespace)"},
-		Rule{GoTypeKindChanged, GoAPI, LevelError, "a named type changed kind (record, enum, fixed): its generated Go type changes"},
-		Rule{GoFieldRemoved, GoAPI, LevelError, "an exported field of a generated struct was removed (a field removed or renamed, even with an alias)"},
-		Rule{GoFieldTypeChanged, GoAPI, LevelError, "a field's generated Go type changed (for example int to long, or optional to required)"},
-		Rule{GoEnumSymbolRemoved, GoAPI, LevelError, "a generated enum constant was removed"},
-		Rule{GoFixedSizeChanged, GoAPI, LevelError, "a fixed type's size (its Go array length) changed"},
-		Rule{GoAPIChanged, GoAPI, LevelError, "another change of the generated Go API that gen/release classifies as breaking"},
-		Rule{RegistrySameVersion, Registry, LevelInfo, "the file changed only in form: the registry prints it (or, with normalize=true, normalizes it) to the registered text, so it returns the existing version and creates none"},
-		Rule{RegistryReferenceChg, Registry, LevelWarn, "a subject uses a named type that is a subject of its own and changed: registering creates a new version of the referenced subject, and the referring subject's references point at it"},
-		Rule{IgnoreExpired, categoryIgnore, LevelError, "an ignore's until date has passed: it no longer applies, renew or remove it"},
-		Rule{IgnoreUnused, categoryIgnore, LevelWarn, "an ignore matched no finding: remove it"},
-	)
-	return out
-}()
-
-// Rules returns every rule, sorted by category (smallest first) then ID.
-func Rules() []Rule {
-	out := append([]Rule(nil), rules...)
-	order := map[string]int{Wire: 0, WireJSON: 1, GoAPI: 2, Registry: 3, categoryIgnore: 4}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Category != out[j].Category {
-			return order[out[i].Category] < order[out[j].Category]
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
-}
-
-// RuleByID returns the rule with id.
-func RuleByID(id string) (Rule, bool) {
-	for _, r := range rules {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}
-
-// IDs returns every category name and rule ID a configuration may name.
-func IDs() []string {
-	var out []string
-	for _, c := range Categories() {
-		out = append(out, c.ID)
-	}
-	for _, r := range Rules() {
-		out = append(out, r.ID)
-	}
-	return out
-}
-
-// InCategory reports whether rule is in category (directly or by nesting).
-// The registry's rules are the checker's rules plus its own; the ignore
-// rules are in every category.
-func InCategory(rule Rule, category string) bool {
-	if rule.Category == categoryIgnore {
-		return true
-	}
-	switch category {
-	case Wire:
-		return rule.Category == Wire
-	case WireJSON:
-		return rule.Category == Wire || rule.Category == WireJSON
-	case GoAPI:
-		return rule.Category == Wire || rule.Category == WireJSON || rule.Category == GoAPI
-	case Registry:
-		return rule.Category == Registry || isCheckerRule(rule.ID)
-	}
-	return false
-}
-
-func isCheckerRule(id string) bool {
-	if id == CheckFailed {
-		return true
-	}
-	for _, t := range compat.AllTypes {
-		if string(t) == id {
-			return true
-		}
-	}
-	return false
-}
 
 // selection is the set of rules a configuration turns on.
 type selection map[string]bool
@@ -196,16 +68,10 @@ func selectRules(use, except []string) (selection, error) {
 				out[n] = true
 				continue
 			}
-			known := false
-			for _, c := range Categories() {
-				if c.ID == n {
-					known = true
-				}
-			}
-			if !known {
+			if !isCategory(n) {
 				return nil, &unknownRuleError{n}
 			}
-			for _, r := range rules {
+			for _, r := range Rules() {
 				if InCategory(r, n) {
 					out[r.ID] = true
 				}
@@ -243,7 +109,7 @@ func (s selection) anyOf(names []string) bool {
 		if s[n] {
 			return true
 		}
-		for _, r := range rules {
+		for _, r := range Rules() {
 			if s[r.ID] && r.Category != categoryIgnore && isCategory(n) && InCategory(r, n) {
 				return true
 			}
@@ -255,7 +121,7 @@ func (s selection) anyOf(names []string) bool {
 // anyOwn reports whether a rule whose own category is category is
 // selected: the comparisons a category adds run only then.
 func (s selection) anyOwn(category string) bool {
-	for _, r := range rules {
+	for _, r := range Rules() {
 		if s[r.ID] && r.Category == category {
 			return true
 		}

@@ -21,9 +21,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"gitlab.com/acme/avroctl/gen/breaking"
+	"gitlab.com/acme/avroctl/gen/breaking/rules"
 	"gitlab.com/acme/avroctl/gen/lint"
-	"gitlab.com/acme/avroctl/gen/schema"
 )
 
 // FileName is the configuration file's conventional name.
@@ -324,7 +323,7 @@ func (c *Config) validate(filename string, doc *yaml.Node) error {
 // ignores: an ignore without a reason is an error, as in the IDL markers.
 func (c *Config) validateBreaking(at func(path []string, format string, args ...any)) {
 	known := map[string]bool{}
-	for _, id := range breaking.IDs() {
+	for _, id := range rules.IDs() {
 		known[id] = true
 	}
 	b := c.Breaking
@@ -343,7 +342,7 @@ func (c *Config) validateBreaking(at func(path []string, format string, args ...
 			at([]string{"breaking", "ignore_unstable_namespaces", fmt.Sprint(i)}, "%q is not a glob pattern (for example \"*.v1alpha*\"): %v", p, err)
 		}
 	}
-	if _, err := breaking.ResolverLevel(b.Resolver); err != nil {
+	if _, err := rules.ResolverLevel(b.Resolver); err != nil {
 		at([]string{"breaking", "resolver"}, "%q: want warn (RESOLVER_REJECTS is reported only) or error (it fails the check)", b.Resolver)
 	}
 	for i, ig := range b.Ignore {
@@ -358,7 +357,7 @@ func (c *Config) validateBreaking(at func(path []string, format string, args ...
 			at(entry, "an ignore needs reason: say why the change is accepted (it is printed with every report)")
 		}
 		if ig.Until != "" {
-			if _, err := time.Parse(breaking.DateLayout, ig.Until); err != nil {
+			if _, err := time.Parse(rules.DateLayout, ig.Until); err != nil {
 				at(append(entry, "until"), "%q is not a date: write YYYY-MM-DD", ig.Until)
 			}
 		}
@@ -366,24 +365,6 @@ func (c *Config) validateBreaking(at func(path []string, format string, args ...
 			at(append(entry, "type"), "%q is not a full Avro name (namespace.Name)", ig.Type)
 		}
 	}
-}
-
-// BreakingIgnores returns breaking.ignore for gen/breaking, with paths
-// resolved against the file's folder and each entry located in the file.
-func (c *Config) BreakingIgnores() []breaking.Ignore {
-	var out []breaking.Ignore
-	for _, ig := range c.Breaking.Ignore {
-		b := breaking.Ignore{Rules: []string{ig.Rule}, Type: ig.Type, Field: ig.Field, Reason: ig.Reason,
-			Source: schema.Position{Filename: c.File, Line: ig.Line, Column: ig.Col}}
-		if ig.Path != "" {
-			b.Path = c.Path(ig.Path)
-		}
-		if ig.Until != "" {
-			b.Until, _ = time.Parse(breaking.DateLayout, ig.Until) // validated
-		}
-		out = append(out, b)
-	}
-	return out
 }
 
 // PackageFor returns the package folder for an Avro namespace.

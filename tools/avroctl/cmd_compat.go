@@ -344,7 +344,7 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 		TagPrefix:          tagPrefix,
 		Use:                cfg.Breaking.Use,
 		Except:             cfg.Breaking.Except,
-		Ignores:            cfg.BreakingIgnores(),
+		Ignores:            breaking.ConfigIgnores(cfg),
 		UnstableNamespaces: cfg.Breaking.IgnoreUnstableNamespaces,
 		Resolver:           cfg.Breaking.Resolver,
 		Today:              today,
