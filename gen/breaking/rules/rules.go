@@ -42,9 +42,7 @@ const (
 	LevelInfo  = "info"
 )
 
-// Rule IDs added by this package (the checker's IDs are compat.Type values;
-// SUBJECT_REMOVED is SubjectRemoved; RESOLVER_REJECTS, FIELD_RENAMED
-// and TYPE_MOVED are gen/evolve's).
+// Rule IDs of avroctl breaking (the checker's own are compat.Type values).
 const (
 	JSONFieldRenamed       = "JSON_FIELD_RENAMED"
 	JSONUnionBranchRenamed = "JSON_UNION_BRANCH_RENAMED"
