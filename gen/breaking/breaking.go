@@ -235,6 +235,20 @@ findings:
 			f.Severity = "info"
 		}
 	}
+	// A subject whose every failing finding was ignored or skipped is
+	// "accepted": JSON readers must not see "incompatible" on a passing
+	// check.
+	failing := map[string]bool{}
+	for _, f := range rep.Findings {
+		if levelOf(f.Type, resolver) == LevelError {
+			failing[f.Subject] = true
+		}
+	}
+	for i, sub := range rep.Subjects {
+		if (sub.Status == "incompatible" || sub.Status == "removed") && !failing[sub.Name] {
+			rep.Subjects[i].Status = "accepted"
+		}
+	}
 	rep.Normalize()
 	res.Report = rep
 	return res, nil
