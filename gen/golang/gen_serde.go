@@ -22,6 +22,9 @@ type body struct {
 	// prefix names the package-level variables the body declares.
 	prefix string
 	decls  []string // "name type" of package-level variables
+	// pending is constant text to append, held by lit so that adjacent
+	// constants become one append; P flushes it first.
+	pending string
 }
 
 func newBody(m *model, g *generatedFile, prefix string) *body {
@@ -37,6 +40,7 @@ func (b *body) decl(what, typ string) string {
 }
 
 func (b *body) P(args ...any) {
+	b.flush()
 	for _, a := range args {
 		fmt.Fprint(&b.buf, a)
 	}

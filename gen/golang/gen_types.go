@@ -179,6 +179,7 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 	g.P("func (x *", t.goName, ") UnmarshalAvroFrom(w *", rt("WriterSchema"), ", b []byte) error {")
 	g.P("return _", t.goName, "_resolver.Unmarshal(w, b, x)")
 	g.P("}")
+	genRecordJSON(m, g, t, r)
 	for _, u := range t.unions {
 		genUnionDecl(m, g, u)
 	}
@@ -300,6 +301,7 @@ func genEnum(m *model, g *generatedFile, t *typeInfo, e *schema.Enum) {
 	g.P("*e = _", t.goName, "_symbols[i]")
 	g.P("}")
 	g.P("}")
+	genEnumJSON(m, g, t, e)
 }
 
 func genFixed(m *model, g *generatedFile, t *typeInfo, f *schema.Fixed) {
@@ -312,4 +314,5 @@ func genFixed(m *model, g *generatedFile, t *typeInfo, f *schema.Fixed) {
 	g.P()
 	g.P("// DecodeAvro decodes f from d.")
 	g.P("func (f *", t.goName, ") DecodeAvro(d *", rt("Decoder"), ") { d.Fixed(f[:]) }")
+	genFixedJSON(m, g, t, f)
 }
