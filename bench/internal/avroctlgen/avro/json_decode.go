@@ -44,6 +44,14 @@ type JSONDecoder struct {
 	keyOff int
 	// scratch holds unescaped strings.
 	scratch []byte
+	// inBuf is set when the last string read is the slice of the input at
+	// strOff (it had no escapes), so String can share a copy of the input.
+	inBuf  bool
+	strOff int
+	// shared is a string copy of a small input (see sharedStringLimit):
+	// strings without escapes are substrings of it, one allocation for
+	// all of them.
+	shared string
 }
 
 // NewJSONDecoder returns a JSONDecoder reading b.
@@ -338,6 +346,7 @@ func (d *JSONDecoder) str() []byte {
 		c := d.buf[i]
 		if c == '"' {
 			d.off = i + 1
+			d.inBuf, d.strOff = true, start+1
 			return d.buf[start+1 : i]
 		}
 		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
@@ -346,6 +355,7 @@ func (d *JSONDecoder) str() []byte {
 		i++
 	}
 	// The slow path: escapes, control characters, non-ASCII.
+	d.inBuf = false
 	out := append(d.scratch[:0], d.buf[start+1:i]...)
 	for {
 		if i >= len(d.buf) {
@@ -451,7 +461,17 @@ func (d *JSONDecoder) String() string {
 		d.want("a string")
 		return ""
 	}
-	return string(d.str())
+	b := d.str()
+	if len(b) == 0 {
+		return ""
+	}
+	if !d.inBuf || len(d.buf) > sharedStringLimit {
+		return string(b)
+	}
+	if d.shared == "" {
+		d.shared = string(d.buf)
+	}
+	return d.shared[d.strOff : d.strOff+len(b)]
 }
 
 // Symbol reads a string for an enum symbol or a union branch name; the
