@@ -455,3 +455,32 @@ func genFixedJSON(m *model, g *generatedFile, t *typeInfo, f *schema.Fixed) {
 	g.P("// DecodeAvroJSON decodes f from d.")
 	g.P("func (f *", t.goName, ") DecodeAvroJSON(d *", rt("JSONDecoder"), ") { d.Fixed(f[:]) }")
 }
+
+// genWrapperJSON emits the Avro JSON methods of the wrapper w of branch i
+// of a union: the union value {"branch": value}, as a record field holding
+// it writes it.
+func genWrapperJSON(m *model, g *generatedFile, u *unionInfo, i int, w string) {
+	br := u.u.Branches[i]
+	enc := newBody(m, g, "_"+w+"_json_")
+	enc.lit("{" + strconv.Quote(jsonBranchName(br)) + ":")
+	enc.encodeJSON(br, "w.Value", u.owner)
+	enc.lit("}")
+	enc.flush()
+	g.P()
+	for _, d := range enc.decls {
+		g.P("// ", strings.Fields(d)[0], " lends sorted entries to write a map in key order.")
+		g.P("var ", d)
+		g.P()
+	}
+	g.P("// AppendAvroJSON appends the Avro JSON of the union value, {", strconv.Quote(jsonBranchName(br)), ": value}.")
+	g.P("func (w ", w, ") AppendAvroJSON(dst []byte) ([]byte, error) {")
+	if enc.usesErr {
+		g.P("var err error")
+	}
+	g.buf.Write(enc.buf.Bytes())
+	g.P("return dst, nil")
+	g.P("}")
+	g.P()
+	g.P("// MarshalAvroJSON returns the Avro JSON of the union value.")
+	g.P("func (w ", w, ") MarshalAvroJSON() ([]byte, error) { return w.AppendAvroJSON(nil) }")
+}

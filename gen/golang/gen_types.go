@@ -212,6 +212,7 @@ func genUnionDecl(m *model, g *generatedFile, u *unionInfo) {
 		g.P()
 		g.P("// ", u.ctors[c], " returns v as a ", u.name, ".")
 		g.P("func ", u.ctors[c], "(v ", typ, ") ", u.name, " { return ", w, "{Value: v} }")
+		genWrapperJSON(m, g, u, i, w)
 		c++
 	}
 }

@@ -127,6 +127,17 @@ func TestAvroJSONEdgesMatchDatum(t *testing.T) {
 			t.Errorf("the JSON lacks %s:\n%s", want, got)
 		}
 	}
+	// A union wrapper writes what the record holding it writes.
+	o := edgeOrder()
+	for _, w := range []interface{ MarshalAvroJSON() ([]byte, error) }{
+		o.Choice.(orders.OrderChoiceMap), o.Payment.(orders.OrderPaymentCard), o.Attributes["all"].(orders.OrderAttributesValueBytes),
+		o.Previous.Choice.(orders.OrderChoiceArray), o.Attributes["nan"].(orders.OrderAttributesValueDouble),
+	} {
+		frag, err := w.MarshalAvroJSON()
+		if err != nil || !bytes.Contains(got, frag) {
+			t.Errorf("%T: %s, %v: not in the record's text", w, frag, err)
+		}
+	}
 	// Every byte value survives the round trip (bytes and fixed).
 	var back orders.Order
 	if err := back.UnmarshalAvroJSON(got); err != nil {
