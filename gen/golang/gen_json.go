@@ -162,6 +162,8 @@ func (b *body) encodeJSONLogical(s schema.Schema, l schema.Logical, expr, path s
 		}
 		b.P("return dst, ", b.rt("Errorf"), "(", strconv.Quote(path), ", \"%v\", err)")
 		b.P("}")
+	case "big-decimal":
+		b.P("dst = ", b.rt("AppendJSONBigDecimal"), "(dst, ", expr, ")")
 	case "uuid":
 		if s.Type() == schema.FixedType {
 			b.P("dst = ", b.rt("AppendJSONBytes"), "(dst, ", expr, "[:])")

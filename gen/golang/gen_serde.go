@@ -192,6 +192,8 @@ func (b *body) encodeLogical(s schema.Schema, l schema.Logical, expr, path strin
 		}
 		b.P("return dst, ", b.rt("Errorf"), "(", strconv.Quote(path), ", \"%v\", err)")
 		b.P("}")
+	case "big-decimal":
+		b.P("dst = ", b.rt("AppendBigDecimal"), "(dst, ", expr, ")")
 	case "uuid":
 		if s.Type() == schema.FixedType {
 			b.P("dst = append(dst, ", expr, "[:]...)")
@@ -325,6 +327,8 @@ func (b *body) decodeLogical(s schema.Schema, l schema.Logical, target string) b
 		} else {
 			b.P(target, " = d.Decimal(", l.Precision, ", ", l.Scale, ")")
 		}
+	case "big-decimal":
+		b.P(target, " = d.BigDecimal()")
 	case "uuid":
 		if s.Type() == schema.FixedType {
 			b.P("d.Fixed(", target, "[:])")
