@@ -331,7 +331,7 @@ func (d *JSONDecoder) Double() float64 {
 
 // str reads a JSON string at the offset and returns its unescaped UTF-8,
 // valid until the next read: a slice of the input when the string has no
-// escapes and is ASCII, else of the scratch buffer.
+// escapes and is valid UTF-8, else of the scratch buffer.
 func (d *JSONDecoder) str() []byte {
 	if d.off >= len(d.buf) || d.buf[d.off] != '"' {
 		d.want("a string")
@@ -346,8 +346,18 @@ func (d *JSONDecoder) str() []byte {
 			d.inBuf, d.strOff = true, start+1
 			return d.buf[start+1 : i]
 		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+		if c == '\\' || c < 0x20 {
 			break
+		}
+		if c >= utf8.RuneSelf {
+			// Valid UTF-8 is taken as is; invalid bytes are replaced on
+			// the slow path.
+			r, n := utf8.DecodeRune(d.buf[i:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			i += n
+			continue
 		}
 		i++
 	}
