@@ -164,8 +164,7 @@ func (x *Address) DecodeAvroJSON(d *avro.JSONDecoder) {
 			} else if d.BeginUnion("null, string") {
 				switch string(d.Key()) {
 				case "string":
-					x.Line2 = new(string)
-					(*x.Line2) = d.String()
+					x.Line2 = d.StringPtr()
 				default:
 					d.UnknownBranch("null, string")
 				}

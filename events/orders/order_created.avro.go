@@ -293,6 +293,9 @@ func (x *OrderCreated) DecodeAvroJSON(d *avro.JSONDecoder) {
 			}
 			seen[3] = true
 			for more1 := d.BeginArray(); more1; more1 = d.NextItem() {
+				if x.Items == nil {
+					x.Items = make([]LineItem, 0, 4)
+				}
 				var v2 LineItem
 				v2.DecodeAvroJSON(d)
 				x.Items = append(x.Items, v2)
@@ -337,8 +340,7 @@ func (x *OrderCreated) DecodeAvroJSON(d *avro.JSONDecoder) {
 			} else if d.BeginUnion("null, string") {
 				switch string(d.Key()) {
 				case "string":
-					x.Coupon = new(string)
-					(*x.Coupon) = d.String()
+					x.Coupon = d.StringPtr()
 				default:
 					d.UnknownBranch("null, string")
 				}
@@ -355,8 +357,7 @@ func (x *OrderCreated) DecodeAvroJSON(d *avro.JSONDecoder) {
 			} else if d.BeginUnion("null, string") {
 				switch string(d.Key()) {
 				case "string":
-					x.Channel = new(string)
-					(*x.Channel) = d.String()
+					x.Channel = d.StringPtr()
 				default:
 					d.UnknownBranch("null, string")
 				}

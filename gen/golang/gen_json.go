@@ -211,8 +211,14 @@ func (b *body) decodeJSON(s schema.Schema, target string) {
 		b.P("d.Fixed(", target, "[:])")
 	case *schema.Array:
 		more, v := b.tmp("more"), b.tmp("v")
+		typ := b.m.goType(b.g, s.Items)
 		b.P("for ", more, " := d.BeginArray(); ", more, "; ", more, " = d.NextItem() {")
-		b.P("var ", v, " ", b.m.goType(b.g, s.Items))
+		// A few items' room at once (the count is not known before the
+		// items are read): most arrays are short.
+		b.P("if ", target, " == nil {")
+		b.P(target, " = make([]", typ, ", 0, 4)")
+		b.P("}")
+		b.P("var ", v, " ", typ)
 		b.decodeJSON(s.Items, v)
 		b.P(target, " = append(", target, ", ", v, ")")
 		b.P("}")
@@ -258,6 +264,10 @@ func (b *body) decodeJSONUnion(s *schema.Union, target string) {
 				b.P(target, " = ", b.m.goType(b.g, br), "{}")
 				b.decodeJSON(br, target)
 			default:
+				if br.Type() == schema.String && schema.LogicalOf(br).Name == "" {
+					b.P(target, " = d.StringPtr()")
+					break
+				}
 				b.P(target, " = new(", b.m.goType(b.g, br), ")")
 				b.decodeJSON(br, "(*"+target+")")
 			}

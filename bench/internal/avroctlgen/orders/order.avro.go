@@ -308,6 +308,9 @@ func (x *Order) DecodeAvroJSON(d *avro.JSONDecoder) {
 			}
 			seen[4] = true
 			for more1 := d.BeginArray(); more1; more1 = d.NextItem() {
+				if x.Items == nil {
+					x.Items = make([]LineItem, 0, 4)
+				}
 				var v2 LineItem
 				v2.DecodeAvroJSON(d)
 				x.Items = append(x.Items, v2)
@@ -366,8 +369,7 @@ func (x *Order) DecodeAvroJSON(d *avro.JSONDecoder) {
 			} else if d.BeginUnion("null, string") {
 				switch string(d.Key()) {
 				case "string":
-					x.Coupon = new(string)
-					(*x.Coupon) = d.String()
+					x.Coupon = d.StringPtr()
 				default:
 					d.UnknownBranch("null, string")
 				}
@@ -384,8 +386,7 @@ func (x *Order) DecodeAvroJSON(d *avro.JSONDecoder) {
 			} else if d.BeginUnion("null, string") {
 				switch string(d.Key()) {
 				case "string":
-					x.Note = new(string)
-					(*x.Note) = d.String()
+					x.Note = d.StringPtr()
 				default:
 					d.UnknownBranch("null, string")
 				}

@@ -52,6 +52,8 @@ type JSONDecoder struct {
 	// strings without escapes are substrings of it, one allocation for
 	// all of them.
 	shared string
+	// strs is a slab that StringPtr hands out pointers from.
+	strs []string
 }
 
 // NewJSONDecoder returns a JSONDecoder reading b.
@@ -482,6 +484,18 @@ func (d *JSONDecoder) String() string {
 		d.shared = string(d.buf)
 	}
 	return d.shared[d.strOff : d.strOff+len(b)]
+}
+
+// StringPtr reads a string and returns a pointer to it, as a nullable
+// string field holds it; the pointers come from slabs, as the binary
+// Decoder's StringPtr.
+func (d *JSONDecoder) StringPtr() *string {
+	v := d.String()
+	if len(d.strs) == cap(d.strs) {
+		d.strs = make([]string, 0, stringSlab)
+	}
+	d.strs = append(d.strs, v)
+	return &d.strs[len(d.strs)-1]
 }
 
 // Symbol reads a string for an enum symbol or a union branch name; the

@@ -217,8 +217,7 @@ func (x *EventMetadata) DecodeAvroJSON(d *avro.JSONDecoder) {
 			} else if d.BeginUnion("null, string") {
 				switch string(d.Key()) {
 				case "string":
-					x.CorrelationID = new(string)
-					(*x.CorrelationID) = d.String()
+					x.CorrelationID = d.StringPtr()
 				default:
 					d.UnknownBranch("null, string")
 				}
