@@ -77,10 +77,10 @@ func TestBigDecimalBinary(t *testing.T) {
 	}
 	// What Java cannot read, or would read with loss, is an error.
 	for in, msg := range map[string]string{
-		"\x04\x00\x00": "the unscaled value has no bytes",
+		"\x04\x00\x00":         "the unscaled value has no bytes",
 		"\x08\x02\x01\x02\x00": "trailing bytes",
-		"\x02\x02": "length 1 exceeds the 0 remaining bytes",
-		"\x00": "unexpected end",
+		"\x02\x02":             "length 1 exceeds the 0 remaining bytes",
+		"\x00":                 "unexpected end",
 	} {
 		d := NewDecoder([]byte(in))
 		d.BigDecimal()
