@@ -22,10 +22,19 @@ func Check(reader, writer schema.Schema) Result {
 
 // checkPair runs one reader/writer comparison and tags what it finds.
 func checkPair(reader, writer schema.Schema, dir Direction, prev int) (res Result) {
+	return checkPrepared(reader, writer, nil, nil, dir, prev)
+}
+
+// checkPrepared is checkPair with the fingerprints of both sides, when
+// they were prepared (nil otherwise).
+func checkPrepared(reader, writer schema.Schema, rp, wp *Prepared, dir Direction, prev int) (res Result) {
 	if reader == nil || writer == nil {
 		return Result{Err: errors.New("compat: missing reader or writer schema")}
 	}
-	c := newChecker()
+	c := &checker{}
+	if rp != nil && wp != nil {
+		c.rinfo, c.winfo = rp.nodes, wp.nodes
+	}
 	defer func() {
 		// Java throws from lookupWriterField when a reader field and its
 		// aliases match several writer fields; Confluent turns the exception
@@ -39,6 +48,11 @@ func checkPair(reader, writer schema.Schema, dir Direction, prev int) (res Resul
 		}
 	}()
 	r := c.compat("", reader, writer)
+	if !r.incompatible && len(r.list) == 0 {
+		// The common case, without allocating (an empty, non-nil list, as
+		// always).
+		return Result{Compatible: true, Incompatibilities: []Incompatibility{}}
+	}
 	// Locations are rendered only for what is reported: union probes create
 	// many incompatibilities that are thrown away.
 	list := make([]Incompatibility, len(r.list))
@@ -127,7 +141,14 @@ type pairKey struct{ r, w schema.Schema }
 // parser shares, and still stops recursion, since every cycle runs through
 // records.
 type checker struct {
+	// memo is made on first use: most checks never meet a named pair twice
+	// and many meet none.
 	memo map[pairKey]*memoEntry
+	// rinfo and winfo are the fingerprints of the reader's and the writer's
+	// nodes when both were prepared (see sameIsCompatible), else nil.
+	rinfo, winfo map[schema.Schema]*nodeInfo
+	// skipped counts the pairs taken as compatible by fingerprint, for tests.
+	skipped int
 	// loc is the location stack; loc[0] is the root token.
 	loc []string
 	// spare holds location stacks for reuse by fresh.
@@ -136,12 +157,18 @@ type checker struct {
 	rpos, wpos schema.Position
 }
 
-func newChecker() *checker {
-	return &checker{memo: make(map[pairKey]*memoEntry)}
-}
-
 // compat is Java's getCompatibility(referenceToken, reader, writer, location).
 func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
+	if c.rinfo != nil {
+		// Equal prepared sub-schemas: compatible, nothing to report, nothing
+		// the rest of the check could see (sameIsCompatible).
+		if ri := c.rinfo[reader]; ri != nil && ri.same {
+			if wi := c.winfo[writer]; wi != nil && wi.same && wi.fp == ri.fp {
+				c.skipped++
+				return outcome{}
+			}
+		}
+	}
 	c.loc = append(c.loc, token)
 	savedR, savedW := c.rpos, c.wpos
 	if p := schema.PosOf(reader); p.IsValid() {
@@ -153,6 +180,9 @@ func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
 	var out outcome
 	if isNamed(reader) && isNamed(writer) {
 		key := pairKey{reader, writer}
+		if c.memo == nil {
+			c.memo = make(map[pairKey]*memoEntry)
+		}
 		if e, ok := c.memo[key]; ok {
 			if e.done {
 				out = e.out
@@ -211,7 +241,7 @@ func (c *checker) calculate(reader, writer schema.Schema) outcome {
 		case schema.UnionType:
 			// Every branch of the writer union must be readable.
 			for i, wb := range writer.(*schema.Union).Branches {
-				c.loc = append(c.loc, strconv.Itoa(i))
+				c.loc = append(c.loc, itoa(i))
 				if c.fresh(reader, wb).incompatible {
 					msg := "reader union lacking writer type: " + javaType(wb)
 					out = out.merge(c.incompatible(MissingUnionBranch, reader, writer, msg, reader, wb, nil))
@@ -226,7 +256,7 @@ func (c *checker) calculate(reader, writer schema.Schema) outcome {
 	// Different types. A reader must read every branch of a writer union.
 	if wu, ok := writer.(*schema.Union); ok {
 		for i, wb := range wu.Branches {
-			out = out.merge(c.compat(strconv.Itoa(i), reader, wb))
+			out = out.merge(c.compat(itoa(i), reader, wb))
 		}
 		return out
 	}
@@ -254,6 +284,12 @@ func (c *checker) calculate(reader, writer schema.Schema) outcome {
 	case schema.UnionType:
 		// Some branch of the reader union must read the writer.
 		for _, rb := range reader.(*schema.Union).Branches {
+			if ok, known := quickVerdict(rb, writer); known {
+				if ok {
+					return out
+				}
+				continue
+			}
 			if !c.fresh(rb, writer).incompatible {
 				return out
 			}
@@ -268,9 +304,9 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	var out outcome
 	c.loc = append(c.loc, "fields")
 	savedR, savedW := c.rpos, c.wpos
-	writerFields := writer.FieldIndex()
+	writerFields := c.fieldIndex(writer)
 	for i, rf := range reader.Fields {
-		c.loc = append(c.loc, strconv.Itoa(i))
+		c.loc = append(c.loc, itoa(i))
 		if rf.Pos.IsValid() {
 			c.rpos = rf.Pos
 		} else {
@@ -314,17 +350,46 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	return out
 }
 
+// fieldIndex returns the writer's FieldIndex, from its prepared
+// fingerprints when it has one, or nil when the record is small enough for
+// a linear scan (fieldIndexMin).
+func (c *checker) fieldIndex(writer *schema.Record) map[string]*schema.Field {
+	if c.winfo != nil {
+		if wi := c.winfo[writer]; wi != nil && wi.fields != nil {
+			return wi.fields
+		}
+	}
+	if len(writer.Fields) < fieldIndexMin {
+		return nil
+	}
+	return writer.FieldIndex()
+}
+
+// fieldNamed is FieldIndex lookup: fields when there is an index, else the
+// first of writer's fields called name.
+func fieldNamed(writer *schema.Record, fields map[string]*schema.Field, name string) *schema.Field {
+	if fields != nil {
+		return fields[name]
+	}
+	for _, f := range writer.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
 // lookupWriterField finds the writer field for a reader field by its name
 // or one of its aliases (only the reader's aliases count), in fields, the
-// writer's FieldIndex.
+// writer's FieldIndex (nil: scan writer's fields).
 func lookupWriterField(writer *schema.Record, fields map[string]*schema.Field, rf *schema.Field, pos int) *schema.Field {
 	var found *schema.Field
 	n := 0
-	if f := fields[rf.Name]; f != nil {
+	if f := fieldNamed(writer, fields, rf.Name); f != nil {
 		found, n = f, 1
 	}
 	for _, a := range rf.Aliases {
-		if f := fields[a]; f != nil {
+		if f := fieldNamed(writer, fields, a); f != nil {
 			found = f
 			n++
 		}
@@ -433,6 +498,59 @@ func pointer(loc []string) string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// smallInts are the location tokens of the first field and branch indexes,
+// so that locations cost no allocation per step.
+var smallInts = func() (out [256]string) {
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return
+}()
+
+func itoa(i int) string {
+	if i < len(smallInts) {
+		return smallInts[i]
+	}
+	return strconv.Itoa(i)
+}
+
+// quickVerdict decides a union probe without running the checker when the
+// pair can leave nothing behind (no memo entry: not two named types, no
+// recursion): two primitives, or two types of different kinds where
+// neither is a union. Java builds and throws away an incompatibility there.
+func quickVerdict(reader, writer schema.Schema) (compatible, known bool) {
+	rt, wt := kind(reader), kind(writer)
+	if rt == schema.UnionType || wt == schema.UnionType {
+		return false, false
+	}
+	if rt.IsPrimitive() && wt.IsPrimitive() {
+		return rt == wt || promotes(rt, wt), true
+	}
+	if rt != wt && !(rt.IsNamed() && wt.IsNamed()) {
+		return false, true
+	}
+	return false, false
+}
+
+// promotes reports whether a reader of primitive type r reads a writer of
+// primitive type w of another type (Java's promotions, as calculate has
+// them).
+func promotes(r, w schema.Type) bool {
+	switch r {
+	case schema.Long:
+		return w == schema.Int
+	case schema.Float:
+		return w == schema.Int || w == schema.Long
+	case schema.Double:
+		return w == schema.Int || w == schema.Long || w == schema.Float
+	case schema.Bytes:
+		return w == schema.String
+	case schema.String:
+		return w == schema.Bytes
+	}
+	return false
 }
 
 // kind is the Java type of s: an error is a RECORD there.

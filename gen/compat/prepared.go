@@ -1,0 +1,336 @@
+package compat
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+
+	"gitlab.com/acme/avroctl/gen/schema"
+)
+
+// Prepared is a schema readied for many compatibility checks, the way a
+// registry checks a new version against every previous one: a structural
+// fingerprint of every node, computed once, lets a check skip sub-schemas
+// that are the same on both sides, and lets a transitive check skip
+// previous versions equal to one it has already passed. Its memory is
+// proportional to the schema's size; it holds no global state.
+//
+// A Prepared is read-only once built and may be shared by concurrent
+// checks.
+type Prepared struct {
+	Schema schema.Schema
+	// key is the fingerprint of the whole schema: equal keys mean the
+	// checker sees the same thing in both (names, aliases, fields, defaults
+	// as present or not, symbols, sizes, shape), so they get the same
+	// verdict against any other schema.
+	key   [sha256.Size]byte
+	nodes map[schema.Schema]*nodeInfo
+}
+
+// nodeInfo is what Prepare computed for one node.
+type nodeInfo struct {
+	// fp is the fingerprint of the node's unfolding as the checker reads it.
+	fp [sha256.Size]byte
+	// same is set when a pair of nodes with equal fp may be taken as
+	// compatible without looking (see sameIsCompatible).
+	same bool
+	// fields indexes a record's fields by name (FieldIndex), built once.
+	fields map[string]*schema.Field
+}
+
+// sameIsCompatible explains when the checker may answer "compatible, no
+// incompatibilities" for a reader node and a writer node with the same
+// fingerprint without running, and still give Java's exact Result:
+//
+//   - Java's checker finds a schema compatible with any structurally equal
+//     one: on such a pair it only ever compares counterpart nodes (same
+//     names, same field names, same symbols, same sizes), or probes the
+//     branches of a reader union, where the counterpart branch reads. So the
+//     verdict is compatible and nothing is reported.
+//   - Skipping the pair must not change what the rest of the check sees.
+//     The only state a check keeps is its memo of named pairs; entries for
+//     counterpart pairs are compatible either way. A union with two named
+//     branches, though, makes Java probe a non-counterpart pair (branch A of
+//     the reader against branch B of the writer) and memoize its failure
+//     with a location relative to the probe, which a later visit of that
+//     pair would report. Nodes whose unfolding holds such a union are not
+//     shortcut.
+//   - Java throws when a reader field's name and aliases match two writer
+//     fields; on equal records that happens exactly when some alias of a
+//     field is a field name of the same record. Nodes whose unfolding holds
+//     such a record are not shortcut either: the check must throw.
+//   - Likewise a record with two fields of one name (schema.Parse rejects
+//     it, a hand-built model may not): its second field is paired with
+//     the other side's first.
+//   - A node that refers back to an enclosing named type (other than
+//     itself) is not fingerprinted on its own: its meaning depends on that
+//     type.
+//
+// TestPreparedMatchesPlain compares prepared and plain checks, full
+// Results, on random evolution histories.
+const sameIsCompatible = true
+
+// Prepare computes the fingerprints of s. It costs time and memory
+// proportional to the size of s.
+func Prepare(s schema.Schema) *Prepared {
+	p := &Prepared{Schema: s, nodes: make(map[schema.Schema]*nodeInfo)}
+	if s == nil {
+		return p
+	}
+	f := fingerprinter{p: p, h: sha256.New(), onStack: map[schema.Schema]int{}}
+	f.visit(s)
+	p.key = f.whole(s)
+	return p
+}
+
+// Key returns the fingerprint of the whole schema (see Prepared).
+func (p *Prepared) Key() [sha256.Size]byte { return p.key }
+
+// fieldIndexMin is the field count from which a record's field index is
+// kept: below it, a linear scan is cheaper than a map lookup.
+const fieldIndexMin = 9
+
+type fingerprinter struct {
+	p *Prepared
+	h hash.Hash
+	// onStack maps the named types being visited to their depth.
+	onStack map[schema.Schema]int
+	depth   int
+	// open: nodes already visited that refer back to an enclosing named
+	// type; anything containing them is not fingerprinted.
+	open map[schema.Schema]bool
+}
+
+// result of visiting a node: the fingerprint, the smallest stack depth it
+// refers back to (or maxDepth), and whether it may be shortcut.
+type visitResult struct {
+	fp     [sha256.Size]byte
+	minRef int
+	unsafe bool
+}
+
+const maxDepth = int(^uint(0) >> 1)
+
+// Node tags in the hashed encoding.
+const (
+	tagPrim byte = iota + 1
+	tagRecord
+	tagEnum
+	tagFixed
+	tagArray
+	tagMap
+	tagUnion
+	tagBackRef
+)
+
+type encoder struct{ b []byte }
+
+func (e *encoder) byte(c byte) { e.b = append(e.b, c) }
+func (e *encoder) int(n int)   { e.b = binary.AppendVarint(e.b, int64(n)) }
+func (e *encoder) str(s string) {
+	e.b = binary.AppendUvarint(e.b, uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+func (e *encoder) strs(list []string) {
+	e.int(len(list))
+	for _, s := range list {
+		e.str(s)
+	}
+}
+func (e *encoder) bool(v bool) {
+	if v {
+		e.byte(1)
+	} else {
+		e.byte(0)
+	}
+}
+
+// named encodes what the checker reads of a named type's names.
+func (e *encoder) named(n *schema.Named) {
+	e.str(n.Name)
+	e.str(n.Namespace)
+	e.strs(n.Aliases)
+}
+
+func (f *fingerprinter) sum(b []byte) [sha256.Size]byte {
+	f.h.Reset()
+	f.h.Write(b)
+	var out [sha256.Size]byte
+	f.h.Sum(out[:0])
+	return out
+}
+
+// visit fingerprints s and everything below it, bottom up, once per node.
+func (f *fingerprinter) visit(s schema.Schema) visitResult {
+	if d, ok := f.onStack[s]; ok {
+		// A reference back to an enclosing named type, encoded by how many
+		// named types up it is: it leaves every node between here and that
+		// type without a fingerprint of its own.
+		var e encoder
+		e.byte(tagBackRef)
+		e.int(f.depth - d)
+		return visitResult{fp: f.sum(e.b), minRef: d}
+	}
+	if f.open[s] {
+		return visitResult{minRef: -1}
+	}
+	if info, ok := f.p.nodes[s]; ok {
+		return visitResult{fp: info.fp, minRef: maxDepth, unsafe: !info.same}
+	}
+	var e encoder
+	res := visitResult{minRef: maxDepth}
+	child := func(c schema.Schema) {
+		r := f.visit(c)
+		e.b = append(e.b, r.fp[:]...)
+		res.minRef = min(res.minRef, r.minRef)
+		res.unsafe = res.unsafe || r.unsafe
+	}
+	myDepth := f.depth
+	var fields map[string]*schema.Field
+	switch t := s.(type) {
+	case *schema.Primitive:
+		e.byte(tagPrim)
+		e.int(int(t.T))
+	case *schema.Array:
+		e.byte(tagArray)
+		child(t.Items)
+	case *schema.Map:
+		e.byte(tagMap)
+		child(t.Values)
+	case *schema.Union:
+		e.byte(tagUnion)
+		e.int(len(t.Branches))
+		named := 0
+		for _, b := range t.Branches {
+			if isNamed(b) {
+				named++
+			}
+			child(b)
+		}
+		if named > 1 {
+			res.unsafe = true
+		}
+	case *schema.Enum:
+		e.byte(tagEnum)
+		e.named(&t.Named)
+		e.strs(t.Symbols)
+		e.bool(t.HasDefault)
+		e.str(t.Default)
+	case *schema.Fixed:
+		e.byte(tagFixed)
+		e.named(&t.Named)
+		e.int(t.Size)
+	case *schema.Record:
+		e.byte(tagRecord)
+		e.named(&t.Named)
+		e.bool(t.IsError)
+		e.int(len(t.Fields))
+		f.onStack[s] = myDepth
+		f.depth++
+		idx := t.FieldIndex()
+		if len(idx) < len(t.Fields) {
+			// Two fields of one name (only a hand-built model has them):
+			// the second reads the first, so equal is not compatible.
+			res.unsafe = true
+		}
+		for _, fl := range t.Fields {
+			e.str(fl.Name)
+			e.strs(fl.Aliases)
+			e.bool(fl.HasDefault)
+			for _, a := range fl.Aliases {
+				if idx[a] != nil {
+					res.unsafe = true // Java throws on the equal pair
+				}
+			}
+			child(fl.Type)
+		}
+		f.depth--
+		delete(f.onStack, s)
+		if len(t.Fields) >= fieldIndexMin {
+			fields = idx
+		}
+	default:
+		panic("compat: unknown schema node")
+	}
+	res.fp = f.sum(e.b)
+	if res.minRef < myDepth {
+		// Refers back to an enclosing type: no fingerprint of its own (the
+		// field index is still worth keeping).
+		f.markOpen(s)
+		if fields != nil {
+			f.p.nodes[s] = &nodeInfo{fields: fields}
+		}
+		return res
+	}
+	res.minRef = maxDepth
+	if _, prim := s.(*schema.Primitive); !prim {
+		// Primitives are compared directly; they need no entry.
+		f.p.nodes[s] = &nodeInfo{fp: res.fp, same: !res.unsafe, fields: fields}
+	}
+	return res
+}
+
+func (f *fingerprinter) markOpen(s schema.Schema) {
+	if f.open == nil {
+		f.open = map[schema.Schema]bool{}
+	}
+	f.open[s] = true
+}
+
+// whole fingerprints the schema as one: every node in depth-first order,
+// each named type in full where it is first met and by its ordinal after.
+func (f *fingerprinter) whole(root schema.Schema) [sha256.Size]byte {
+	var e encoder
+	seen := map[schema.Schema]int{}
+	var walk func(s schema.Schema)
+	walk = func(s schema.Schema) {
+		if n, ok := seen[s]; ok {
+			e.byte(tagBackRef)
+			e.int(n)
+			return
+		}
+		switch t := s.(type) {
+		case *schema.Primitive:
+			e.byte(tagPrim)
+			e.int(int(t.T))
+		case *schema.Array:
+			e.byte(tagArray)
+			walk(t.Items)
+		case *schema.Map:
+			e.byte(tagMap)
+			walk(t.Values)
+		case *schema.Union:
+			e.byte(tagUnion)
+			e.int(len(t.Branches))
+			for _, b := range t.Branches {
+				walk(b)
+			}
+		case *schema.Enum:
+			seen[s] = len(seen)
+			e.byte(tagEnum)
+			e.named(&t.Named)
+			e.strs(t.Symbols)
+			e.bool(t.HasDefault)
+			e.str(t.Default)
+		case *schema.Fixed:
+			seen[s] = len(seen)
+			e.byte(tagFixed)
+			e.named(&t.Named)
+			e.int(t.Size)
+		case *schema.Record:
+			seen[s] = len(seen)
+			e.byte(tagRecord)
+			e.named(&t.Named)
+			e.bool(t.IsError)
+			e.int(len(t.Fields))
+			for _, fl := range t.Fields {
+				e.str(fl.Name)
+				e.strs(fl.Aliases)
+				e.bool(fl.HasDefault)
+				walk(fl.Type)
+			}
+		}
+	}
+	walk(root)
+	return f.sum(e.b)
+}
