@@ -22,16 +22,21 @@ func Check(reader, writer schema.Schema) Result {
 
 // checkPair runs one reader/writer comparison and tags what it finds.
 func checkPair(reader, writer schema.Schema, dir Direction, prev int) (res Result) {
-	return checkPrepared(reader, writer, nil, nil, dir, prev)
+	return checkPrepared(nil, reader, writer, nil, nil, dir, prev)
 }
 
 // checkPrepared is checkPair with the fingerprints of both sides, when
-// they were prepared (nil otherwise).
-func checkPrepared(reader, writer schema.Schema, rp, wp *Prepared, dir Direction, prev int) (res Result) {
+// they were prepared (nil otherwise), on c's scratch space when c is not
+// nil (a level check runs many comparisons).
+func checkPrepared(c *checker, reader, writer schema.Schema, rp, wp *Prepared, dir Direction, prev int) (res Result) {
 	if reader == nil || writer == nil {
 		return Result{Err: errors.New("compat: missing reader or writer schema")}
 	}
-	c := &checker{}
+	if c == nil {
+		c = &checker{}
+	} else {
+		c.reset()
+	}
 	if rp != nil && wp != nil {
 		c.rinfo, c.winfo = rp.nodes, wp.nodes
 	}
@@ -143,7 +148,7 @@ type pairKey struct{ r, w schema.Schema }
 type checker struct {
 	// memo is made on first use: most checks never meet a named pair twice
 	// and many meet none.
-	memo map[pairKey]*memoEntry
+	memo map[pairKey]memoEntry
 	// rinfo and winfo are the fingerprints of the reader's and the writer's
 	// nodes when both were prepared (see sameIsCompatible), else nil.
 	rinfo, winfo map[schema.Schema]*nodeInfo
@@ -155,6 +160,15 @@ type checker struct {
 	spare [][]string
 	// rpos and wpos are the nearest known source positions on each side.
 	rpos, wpos schema.Position
+}
+
+// reset makes c ready for another comparison, keeping its allocations.
+func (c *checker) reset() {
+	clear(c.memo)
+	c.loc = c.loc[:0]
+	c.rinfo, c.winfo = nil, nil
+	c.skipped = 0
+	c.rpos, c.wpos = schema.Position{}, schema.Position{}
 }
 
 // compat is Java's getCompatibility(referenceToken, reader, writer, location).
@@ -181,7 +195,7 @@ func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
 	if isNamed(reader) && isNamed(writer) {
 		key := pairKey{reader, writer}
 		if c.memo == nil {
-			c.memo = make(map[pairKey]*memoEntry)
+			c.memo = make(map[pairKey]memoEntry)
 		}
 		if e, ok := c.memo[key]; ok {
 			if e.done {
@@ -189,10 +203,9 @@ func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
 			}
 			// In progress: compatible unless proven otherwise.
 		} else {
-			e := &memoEntry{}
-			c.memo[key] = e
+			c.memo[key] = memoEntry{} // in progress
 			out = c.calculate(reader, writer)
-			e.out, e.done = out, true
+			c.memo[key] = memoEntry{done: true, out: out}
 		}
 	} else {
 		out = c.calculate(reader, writer)
@@ -304,8 +317,27 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	var out outcome
 	c.loc = append(c.loc, "fields")
 	savedR, savedW := c.rpos, c.wpos
-	writerFields := c.fieldIndex(writer)
+	var ri, wi *nodeInfo
+	if c.rinfo != nil {
+		ri, wi = c.rinfo[reader], c.winfo[writer]
+	}
+	writerFields := c.fieldIndex(writer, wi)
+	// Fields in the same place with the same name and the same prepared
+	// type, the bulk of any evolution, are compared by one fingerprint
+	// each: with no aliases on the reader field and unique names in the
+	// writer, the writer field found by name is the one in the same place,
+	// and its type reads (sameIsCompatible).
+	fast := ri != nil && wi != nil && wi.unique && ri.types != nil && wi.types != nil
 	for i, rf := range reader.Fields {
+		if fast && i < len(wi.types) {
+			if a, b := &ri.types[i], &wi.types[i]; a.same && a.plain && b.same && a.named == b.named {
+				continue
+			}
+		}
+		j := lookupWriterField(writer, writerFields, rf, i)
+		if j >= 0 && sameField(ri, i, wi, j, rf.Type, writer.Fields[j].Type) {
+			continue
+		}
 		c.loc = append(c.loc, itoa(i))
 		if rf.Pos.IsValid() {
 			c.rpos = rf.Pos
@@ -313,7 +345,10 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 			c.rpos = savedR
 		}
 		c.wpos = savedW
-		wf := lookupWriterField(writer, writerFields, rf, i)
+		var wf *schema.Field
+		if j >= 0 {
+			wf = writer.Fields[j]
+		}
 		if wf == nil {
 			if !rf.HasDefault {
 				if e, ok := rf.Type.(*schema.Enum); ok && e.HasDefault {
@@ -350,47 +385,80 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	return out
 }
 
-// fieldIndex returns the writer's FieldIndex, from its prepared
-// fingerprints when it has one, or nil when the record is small enough for
-// a linear scan (fieldIndexMin).
-func (c *checker) fieldIndex(writer *schema.Record) map[string]*schema.Field {
-	if c.winfo != nil {
-		if wi := c.winfo[writer]; wi != nil && wi.fields != nil {
-			return wi.fields
+// sameField reports, without running the checker, that a reader field's
+// type reads its writer field's type and that checking them would leave
+// nothing behind: two equal primitives or a primitive promotion (the
+// checker returns at once there), or two prepared types with the same
+// fingerprint (sameIsCompatible). ri and wi are the records' prepared
+// data, or nil.
+func sameField(ri *nodeInfo, i int, wi *nodeInfo, j int, rt, wt schema.Schema) bool {
+	if ri != nil && wi != nil && ri.types != nil && wi.types != nil {
+		if a, b := &ri.types[i], &wi.types[j]; a.same && b.same && a.fp == b.fp {
+			return true
 		}
+	}
+	if rp, ok := rt.(*schema.Primitive); ok {
+		if wp, ok := wt.(*schema.Primitive); ok {
+			return rp.T == wp.T || promotes(rp.T, wp.T)
+		}
+	}
+	return false
+}
+
+// fieldIndex returns the writer's field positions by name (the first of
+// each name, as FieldIndex), from its prepared data when it has them, or
+// nil when the record is small enough for a linear scan (fieldIndexMin).
+func (c *checker) fieldIndex(writer *schema.Record, wi *nodeInfo) map[string]int {
+	if wi != nil && wi.fields != nil {
+		return wi.fields
 	}
 	if len(writer.Fields) < fieldIndexMin {
 		return nil
 	}
-	return writer.FieldIndex()
+	return fieldPositions(writer)
 }
 
-// fieldNamed is FieldIndex lookup: fields when there is an index, else the
-// first of writer's fields called name.
-func fieldNamed(writer *schema.Record, fields map[string]*schema.Field, name string) *schema.Field {
-	if fields != nil {
-		return fields[name]
-	}
-	for _, f := range writer.Fields {
-		if f.Name == name {
-			return f
+// fieldPositions is FieldIndex with positions.
+func fieldPositions(r *schema.Record) map[string]int {
+	idx := make(map[string]int, len(r.Fields))
+	for i, f := range r.Fields {
+		if _, ok := idx[f.Name]; !ok {
+			idx[f.Name] = i
 		}
 	}
-	return nil
+	return idx
+}
+
+// fieldNamed is a FieldIndex lookup: in fields when there is an index,
+// else the first of writer's fields called name; -1 when there is none.
+func fieldNamed(writer *schema.Record, fields map[string]int, name string) int {
+	if fields != nil {
+		if i, ok := fields[name]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, f := range writer.Fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // lookupWriterField finds the writer field for a reader field by its name
 // or one of its aliases (only the reader's aliases count), in fields, the
-// writer's FieldIndex (nil: scan writer's fields).
-func lookupWriterField(writer *schema.Record, fields map[string]*schema.Field, rf *schema.Field, pos int) *schema.Field {
-	var found *schema.Field
+// writer's field positions (nil: scan writer's fields). It returns the
+// field's position, or -1.
+func lookupWriterField(writer *schema.Record, fields map[string]int, rf *schema.Field, pos int) int {
+	found := -1
 	n := 0
-	if f := fieldNamed(writer, fields, rf.Name); f != nil {
-		found, n = f, 1
+	if i := fieldNamed(writer, fields, rf.Name); i >= 0 {
+		found, n = i, 1
 	}
 	for _, a := range rf.Aliases {
-		if f := fieldNamed(writer, fields, a); f != nil {
-			found = f
+		if i := fieldNamed(writer, fields, a); i >= 0 {
+			found = i
 			n++
 		}
 	}

@@ -87,12 +87,13 @@ func (l Level) forward() bool {
 // version it came from.
 func CheckLevel(level Level, newSchema schema.Schema, previous []schema.Schema) Result {
 	var passed map[schema.Schema]bool
+	var c checker
 	for _, run := range levelRuns(level, len(previous)) {
 		// The same schema object twice in a history passes twice.
 		if passed[previous[run]] {
 			continue
 		}
-		res := runOne(level, newSchema, nil, previous[run], nil, run)
+		res := runOne(&c, level, newSchema, nil, previous[run], nil, run)
 		if !res.Compatible {
 			return res
 		}
@@ -112,12 +113,13 @@ func CheckLevel(level Level, newSchema schema.Schema, previous []schema.Schema) 
 // proportional to the number of previous versions.
 func CheckLevelPrepared(level Level, newSchema *Prepared, previous []*Prepared) Result {
 	var passed map[[32]byte]bool
+	var c checker
 	for _, run := range levelRuns(level, len(previous)) {
 		old := previous[run]
 		if passed[old.key] {
 			continue
 		}
-		res := runOne(level, newSchema.Schema, newSchema, old.Schema, old, run)
+		res := runOne(&c, level, newSchema.Schema, newSchema, old.Schema, old, run)
 		if !res.Compatible {
 			return res
 		}
@@ -131,7 +133,7 @@ func CheckLevelPrepared(level Level, newSchema *Prepared, previous []*Prepared) 
 
 // CheckPrepared is Check on prepared schemas, with the same Result.
 func CheckPrepared(reader, writer *Prepared) Result {
-	res := checkPrepared(reader.Schema, writer.Schema, reader, writer, ReaderWriter, -1)
+	res := checkPrepared(nil, reader.Schema, writer.Schema, reader, writer, ReaderWriter, -1)
 	annotate(res.Incompatibilities, rolesFor(ReaderWriter))
 	return res
 }
@@ -152,7 +154,7 @@ func levelRuns(level Level, n int) []int {
 }
 
 // runOne checks one previous version in the level's directions.
-func runOne(level Level, newSchema schema.Schema, newPrep *Prepared, old schema.Schema, oldPrep *Prepared, idx int) Result {
+func runOne(c *checker, level Level, newSchema schema.Schema, newPrep *Prepared, old schema.Schema, oldPrep *Prepared, idx int) Result {
 	var out Result
 	out.Compatible = true
 	add := func(r Result, dir Direction) {
@@ -166,10 +168,10 @@ func runOne(level Level, newSchema schema.Schema, newPrep *Prepared, old schema.
 		out.Incompatibilities = append(out.Incompatibilities, r.Incompatibilities...)
 	}
 	if level.forward() {
-		add(checkPrepared(old, newSchema, oldPrep, newPrep, OldReadsNew, idx), OldReadsNew)
+		add(checkPrepared(c, old, newSchema, oldPrep, newPrep, OldReadsNew, idx), OldReadsNew)
 	}
 	if level.backward() {
-		add(checkPrepared(newSchema, old, newPrep, oldPrep, NewReadsOld, idx), NewReadsOld)
+		add(checkPrepared(c, newSchema, old, newPrep, oldPrep, NewReadsOld, idx), NewReadsOld)
 	}
 	return out
 }

@@ -27,6 +27,15 @@ type Prepared struct {
 	nodes map[schema.Schema]*nodeInfo
 }
 
+// fieldType is the fingerprint of a field's type, and of its name and
+// type together.
+type fieldType struct {
+	fp, named [sha256.Size]byte
+	// same: fp may be used for the shortcut; plain: the field has no
+	// aliases, so its name alone finds its writer field.
+	same, plain bool
+}
+
 // nodeInfo is what Prepare computed for one node.
 type nodeInfo struct {
 	// fp is the fingerprint of the node's unfolding as the checker reads it.
@@ -34,8 +43,15 @@ type nodeInfo struct {
 	// same is set when a pair of nodes with equal fp may be taken as
 	// compatible without looking (see sameIsCompatible).
 	same bool
-	// fields indexes a record's fields by name (FieldIndex), built once.
-	fields map[string]*schema.Field
+	// For a record: fields has the positions of its fields by name (the
+	// first of each, as FieldIndex) when it has enough fields for a map to
+	// pay; unique says no two fields share a name; types has the prepared
+	// fingerprint of each field's type (not same for primitives and types
+	// without a fingerprint), kept inline so that a record's fields are
+	// compared in one sequential pass.
+	fields map[string]int
+	unique bool
+	types  []fieldType
 }
 
 // sameIsCompatible explains when the checker may answer "compatible, no
@@ -186,7 +202,7 @@ func (f *fingerprinter) visit(s schema.Schema) visitResult {
 		res.unsafe = res.unsafe || r.unsafe
 	}
 	myDepth := f.depth
-	var fields map[string]*schema.Field
+	var rec *nodeInfo
 	switch t := s.(type) {
 	case *schema.Primitive:
 		e.byte(tagPrim)
@@ -227,8 +243,9 @@ func (f *fingerprinter) visit(s schema.Schema) visitResult {
 		e.int(len(t.Fields))
 		f.onStack[s] = myDepth
 		f.depth++
-		idx := t.FieldIndex()
-		if len(idx) < len(t.Fields) {
+		idx := fieldPositions(t)
+		rec = &nodeInfo{unique: len(idx) == len(t.Fields)}
+		if !rec.unique {
 			// Two fields of one name (only a hand-built model has them):
 			// the second reads the first, so equal is not compatible.
 			res.unsafe = true
@@ -238,7 +255,7 @@ func (f *fingerprinter) visit(s schema.Schema) visitResult {
 			e.strs(fl.Aliases)
 			e.bool(fl.HasDefault)
 			for _, a := range fl.Aliases {
-				if idx[a] != nil {
+				if _, ok := idx[a]; ok {
 					res.unsafe = true // Java throws on the equal pair
 				}
 			}
@@ -247,27 +264,56 @@ func (f *fingerprinter) visit(s schema.Schema) visitResult {
 		f.depth--
 		delete(f.onStack, s)
 		if len(t.Fields) >= fieldIndexMin {
-			fields = idx
+			rec.fields = idx
 		}
 	default:
 		panic("compat: unknown schema node")
 	}
 	res.fp = f.sum(e.b)
 	if res.minRef < myDepth {
-		// Refers back to an enclosing type: no fingerprint of its own (the
-		// field index is still worth keeping).
+		// Refers back to an enclosing type: no fingerprint of its own (a
+		// record's field data is still worth keeping).
 		f.markOpen(s)
-		if fields != nil {
-			f.p.nodes[s] = &nodeInfo{fields: fields}
+		if rec != nil {
+			f.p.nodes[s] = rec
+			f.fieldTypes(s.(*schema.Record), rec)
 		}
 		return res
 	}
 	res.minRef = maxDepth
-	if _, prim := s.(*schema.Primitive); !prim {
+	if rec != nil {
+		rec.fp, rec.same = res.fp, !res.unsafe
+		f.p.nodes[s] = rec
+		f.fieldTypes(s.(*schema.Record), rec)
+	} else if _, prim := s.(*schema.Primitive); !prim {
 		// Primitives are compared directly; they need no entry.
-		f.p.nodes[s] = &nodeInfo{fp: res.fp, same: !res.unsafe, fields: fields}
+		f.p.nodes[s] = &nodeInfo{fp: res.fp, same: !res.unsafe}
 	}
 	return res
+}
+
+// fieldTypes fills in rec.types once r's own entry exists (a field may be
+// of type r itself).
+func (f *fingerprinter) fieldTypes(r *schema.Record, rec *nodeInfo) {
+	rec.types = make([]fieldType, len(r.Fields))
+	for i, fl := range r.Fields {
+		ft := &rec.types[i]
+		if p, ok := fl.Type.(*schema.Primitive); ok {
+			var e encoder
+			e.byte(tagPrim)
+			e.int(int(p.T))
+			ft.fp, ft.same = f.sum(e.b), true
+		} else if info := f.p.nodes[fl.Type]; info != nil && info.same {
+			ft.fp, ft.same = info.fp, true
+		}
+		if ft.same {
+			var e encoder
+			e.str(fl.Name)
+			e.b = append(e.b, ft.fp[:]...)
+			ft.named = f.sum(e.b)
+		}
+		ft.plain = len(fl.Aliases) == 0
+	}
 }
 
 func (f *fingerprinter) markOpen(s schema.Schema) {
