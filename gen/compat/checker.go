@@ -327,15 +327,27 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	// each: with no aliases on the reader field and unique names in the
 	// writer, the writer field found by name is the one in the same place,
 	// and its type reads (sameIsCompatible).
-	fast := ri != nil && wi != nil && wi.unique && ri.types != nil && wi.types != nil
-	for i, rf := range reader.Fields {
-		if fast && i < len(wi.types) {
-			if a, b := &ri.types[i], &wi.types[i]; a.same && a.plain && b.same && a.named == b.named {
+	prepared := ri != nil && wi != nil && ri.types != nil && wi.types != nil
+	fast := prepared && wi.unique
+	start := 0
+	if fast {
+		// The leading fields both records share, in one binary search of
+		// their prefix chains.
+		start = commonLead(ri, wi)
+		c.skipped += start
+	}
+	for i := start; i < len(reader.Fields); i++ {
+		rf := reader.Fields[i]
+		if fast && i < len(wi.named) {
+			if a := &ri.types[i]; a.same && a.plain && ri.named[i] == wi.named[i] {
 				c.skipped++
 				continue
 			}
 		}
-		j := lookupWriterField(writer, writerFields, rf, i)
+		j := -1
+		if !prepared || len(rf.Aliases) > 0 || wi.hasName(ri.nameHash[i]) {
+			j = lookupWriterField(writer, writerFields, rf, i)
+		}
 		if j >= 0 && sameField(ri, i, wi, j, rf.Type, writer.Fields[j].Type) {
 			continue
 		}

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
+	"hash/fnv"
+	"slices"
 
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -27,10 +29,9 @@ type Prepared struct {
 	nodes map[schema.Schema]*nodeInfo
 }
 
-// fieldType is the fingerprint of a field's type, and of its name and
-// type together.
+// fieldType is the fingerprint of a field's type.
 type fieldType struct {
-	fp, named [sha256.Size]byte
+	fp [sha256.Size]byte
 	// same: fp may be used for the shortcut; plain: the field has no
 	// aliases, so its name alone finds its writer field.
 	same, plain bool
@@ -52,6 +53,21 @@ type nodeInfo struct {
 	fields map[string]int
 	unique bool
 	types  []fieldType
+	// The record's fields compared in bulk (see checkRecordFields), kept
+	// compact because a check against a long history reads these of every
+	// version and little else:
+	//
+	//   - named[i] fingerprints field i's name and type together (zero when
+	//     its type is not same);
+	//   - prefix[k] chains named[0..k-1], for the first leadSame fields
+	//     (whose types are all same); leadPlain <= leadSame counts those
+	//     that also have no aliases;
+	//   - nameHash[i] is a 64-bit hash of field i's name, and hashes has
+	//     them sorted: a name whose hash is not there is no field's name.
+	named               [][sha256.Size]byte
+	prefix              [][sha256.Size]byte
+	leadSame, leadPlain int
+	nameHash, hashes    []uint64
 }
 
 // sameIsCompatible explains when the checker may answer "compatible, no
@@ -306,14 +322,69 @@ func (f *fingerprinter) fieldTypes(r *schema.Record, rec *nodeInfo) {
 		} else if info := f.p.nodes[fl.Type]; info != nil && info.same {
 			ft.fp, ft.same = info.fp, true
 		}
+		ft.plain = len(fl.Aliases) == 0
+	}
+	n := len(r.Fields)
+	rec.named = make([][sha256.Size]byte, n)
+	rec.nameHash = make([]uint64, n)
+	for i, fl := range r.Fields {
+		ft := &rec.types[i]
 		if ft.same {
 			var e encoder
 			e.str(fl.Name)
 			e.b = append(e.b, ft.fp[:]...)
-			ft.named = f.sum(e.b)
+			rec.named[i] = f.sum(e.b)
 		}
-		ft.plain = len(fl.Aliases) == 0
+		rec.nameHash[i] = nameHash(fl.Name)
 	}
+	rec.hashes = slices.Clone(rec.nameHash)
+	slices.Sort(rec.hashes)
+	for rec.leadSame < n && rec.types[rec.leadSame].same {
+		rec.leadSame++
+	}
+	for rec.leadPlain < rec.leadSame && rec.types[rec.leadPlain].plain {
+		rec.leadPlain++
+	}
+	rec.prefix = make([][sha256.Size]byte, rec.leadSame+1)
+	for k := 1; k <= rec.leadSame; k++ {
+		var b [2 * sha256.Size]byte
+		copy(b[:], rec.prefix[k-1][:])
+		copy(b[sha256.Size:], rec.named[k-1][:])
+		rec.prefix[k] = f.sum(b[:])
+	}
+}
+
+// nameHash is FNV-1a of a field name: equal names hash equal, so a
+// missing hash proves a missing name; a present one is looked up.
+func nameHash(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
+}
+
+// hasName reports whether the record may have a field whose name hashes
+// to h (false: it certainly has none).
+func (rec *nodeInfo) hasName(h uint64) bool {
+	_, found := slices.BinarySearch(rec.hashes, h)
+	return found
+}
+
+// commonLead returns how many leading fields a reader record and a writer
+// record share by the prefix chain: each with the same name and the same
+// type fingerprint, none with aliases on the reader's side. Equal chains
+// at k mean equal chains below k, so a binary search finds it.
+func commonLead(ri, wi *nodeInfo) int {
+	hi := min(ri.leadPlain, wi.leadSame)
+	lo := 0 // prefix[0] is equal on both sides
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if ri.prefix[mid] == wi.prefix[mid] {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
 }
 
 func (f *fingerprinter) markOpen(s schema.Schema) {
