@@ -150,7 +150,7 @@ type checker struct {
 	// and many meet none.
 	memo map[pairKey]memoEntry
 	// rinfo and winfo are the fingerprints of the reader's and the writer's
-	// nodes when both were prepared (see sameIsCompatible), else nil.
+	// nodes when both were prepared (see nodeInfo), else nil.
 	rinfo, winfo map[schema.Schema]*nodeInfo
 	// skipped counts the pairs taken as compatible by fingerprint, for tests.
 	skipped int
@@ -175,7 +175,7 @@ func (c *checker) reset() {
 func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
 	if c.rinfo != nil {
 		// Equal prepared sub-schemas: compatible, nothing to report, nothing
-		// the rest of the check could see (sameIsCompatible).
+		// the rest of the check could see (see nodeInfo).
 		if ri := c.rinfo[reader]; ri != nil && ri.same {
 			if wi := c.winfo[writer]; wi != nil && wi.same && wi.fp == ri.fp {
 				c.skipped++
@@ -326,7 +326,7 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	// type, the bulk of any evolution, are compared by one fingerprint
 	// each: with no aliases on the reader field and unique names in the
 	// writer, the writer field found by name is the one in the same place,
-	// and its type reads (sameIsCompatible).
+	// and its type reads (see nodeInfo).
 	prepared := ri != nil && wi != nil && ri.types != nil && wi.types != nil
 	fast := prepared && wi.unique
 	start := 0
@@ -402,7 +402,7 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 // type reads its writer field's type and that checking them would leave
 // nothing behind: two equal primitives or a primitive promotion (the
 // checker returns at once there), or two prepared types with the same
-// fingerprint (sameIsCompatible). ri and wi are the records' prepared
+// fingerprint (see nodeInfo). ri and wi are the records' prepared
 // data, or nil.
 func sameField(ri *nodeInfo, i int, wi *nodeInfo, j int, rt, wt schema.Schema) bool {
 	if ri != nil && wi != nil && ri.types != nil && wi.types != nil {

@@ -38,41 +38,10 @@ type fieldType struct {
 }
 
 // nodeInfo is what Prepare computed for one node.
-type nodeInfo struct {
-	// fp is the fingerprint of the node's unfolding as the checker reads it.
-	fp [sha256.Size]byte
-	// same is set when a pair of nodes with equal fp may be taken as
-	// compatible without looking (see sameIsCompatible).
-	same bool
-	// For a record: fields has the positions of its fields by name (the
-	// first of each, as FieldIndex) when it has enough fields for a map to
-	// pay; unique says no two fields share a name; types has the prepared
-	// fingerprint of each field's type (not same for primitives and types
-	// without a fingerprint), kept inline so that a record's fields are
-	// compared in one sequential pass.
-	fields map[string]int
-	unique bool
-	types  []fieldType
-	// The record's fields compared in bulk (see checkRecordFields), kept
-	// compact because a check against a long history reads these of every
-	// version and little else:
-	//
-	//   - named[i] fingerprints field i's name and type together (zero when
-	//     its type is not same);
-	//   - prefix[k] chains named[0..k-1], for the first leadSame fields
-	//     (whose types are all same); leadPlain <= leadSame counts those
-	//     that also have no aliases;
-	//   - nameHash[i] is a 64-bit hash of field i's name, and hashes has
-	//     them sorted: a name whose hash is not there is no field's name.
-	named               [][sha256.Size]byte
-	prefix              [][sha256.Size]byte
-	leadSame, leadPlain int
-	nameHash, hashes    []uint64
-}
-
-// sameIsCompatible explains when the checker may answer "compatible, no
-// incompatibilities" for a reader node and a writer node with the same
-// fingerprint without running, and still give Java's exact Result:
+//
+// Why the checker may answer "compatible, no incompatibilities" for a
+// reader node and a writer node with the same fingerprint, both same,
+// without running, and still give Java's exact Result:
 //
 //   - Java's checker finds a schema compatible with any structurally equal
 //     one: on such a pair it only ever compares counterpart nodes (same
@@ -100,7 +69,37 @@ type nodeInfo struct {
 //
 // TestPreparedMatchesPlain compares prepared and plain checks, full
 // Results, on random evolution histories.
-const sameIsCompatible = true
+type nodeInfo struct {
+	// fp is the fingerprint of the node's unfolding as the checker reads it.
+	fp [sha256.Size]byte
+	// same is set when a pair of nodes with equal fp may be taken as
+	// compatible without looking (see above).
+	same bool
+	// For a record: fields has the positions of its fields by name (the
+	// first of each, as FieldIndex) when it has enough fields for a map to
+	// pay; unique says no two fields share a name; types has the prepared
+	// fingerprint of each field's type (not same for primitives and types
+	// without a fingerprint), kept inline so that a record's fields are
+	// compared in one sequential pass.
+	fields map[string]int
+	unique bool
+	types  []fieldType
+	// The record's fields compared in bulk (see checkRecordFields), kept
+	// compact because a check against a long history reads these of every
+	// version and little else:
+	//
+	//   - named[i] fingerprints field i's name and type together (zero when
+	//     its type is not same);
+	//   - prefix[k] chains named[0..k-1], for the first leadSame fields
+	//     (whose types are all same); leadPlain <= leadSame counts those
+	//     that also have no aliases;
+	//   - nameHash[i] is a 64-bit hash of field i's name, and hashes has
+	//     them sorted: a name whose hash is not there is no field's name.
+	named               [][sha256.Size]byte
+	prefix              [][sha256.Size]byte
+	leadSame, leadPlain int
+	nameHash, hashes    []uint64
+}
 
 // Prepare computes the fingerprints of s. It costs time and memory
 // proportional to the size of s.
@@ -114,9 +113,6 @@ func Prepare(s schema.Schema) *Prepared {
 	p.key = f.whole(s)
 	return p
 }
-
-// Key returns the fingerprint of the whole schema (see Prepared).
-func (p *Prepared) Key() [sha256.Size]byte { return p.key }
 
 // fieldIndexMin is the field count from which a record's field index is
 // kept: below it, a linear scan is cheaper than a map lookup.
