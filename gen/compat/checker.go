@@ -39,6 +39,7 @@ func checkPrepared(c *checker, reader, writer schema.Schema, rp, wp *Prepared, d
 	}
 	if rp != nil && wp != nil {
 		c.rinfo, c.winfo = rp.nodes, wp.nodes
+		c.rp, c.wp = rp, wp
 	}
 	defer func() {
 		// Java throws from lookupWriterField when a reader field and its
@@ -146,12 +147,16 @@ type pairKey struct{ r, w schema.Schema }
 // parser shares, and still stops recursion, since every cycle runs through
 // records.
 type checker struct {
-	// memo is made on first use: most checks never meet a named pair twice
-	// and many meet none.
-	memo map[pairKey]memoEntry
+	// small is the memo while it has few entries, the common case (a
+	// linear scan beats hashing two interfaces); memo takes over beyond.
+	small  []memoSlot
+	memo   map[pairKey]memoEntry
+	useMap bool
 	// rinfo and winfo are the fingerprints of the reader's and the writer's
-	// nodes when both were prepared (see nodeInfo), else nil.
+	// nodes when both were prepared (see nodeInfo), else nil; rp and wp the
+	// prepared schemas, whose roots are looked up without hashing.
 	rinfo, winfo map[schema.Schema]*nodeInfo
+	rp, wp       *Prepared
 	// skipped counts the pairs taken as compatible by fingerprint, for tests.
 	skipped int
 	// loc is the location stack; loc[0] is the root token.
@@ -162,11 +167,76 @@ type checker struct {
 	rpos, wpos schema.Position
 }
 
+type memoSlot struct {
+	key pairKey
+	e   memoEntry
+}
+
+// smallMemo is how many entries the memo keeps in a slice.
+const smallMemo = 8
+
+func (c *checker) memoGet(k pairKey) (memoEntry, bool) {
+	if c.useMap {
+		e, ok := c.memo[k]
+		return e, ok
+	}
+	for i := range c.small {
+		if c.small[i].key == k {
+			return c.small[i].e, true
+		}
+	}
+	return memoEntry{}, false
+}
+
+func (c *checker) memoSet(k pairKey, e memoEntry) {
+	if c.useMap {
+		c.memo[k] = e
+		return
+	}
+	for i := range c.small {
+		if c.small[i].key == k {
+			c.small[i].e = e
+			return
+		}
+	}
+	if len(c.small) < smallMemo {
+		c.small = append(c.small, memoSlot{k, e})
+		return
+	}
+	if c.memo == nil {
+		c.memo = make(map[pairKey]memoEntry, 2*smallMemo)
+	}
+	c.useMap = true
+	for _, s := range c.small {
+		c.memo[s.key] = s.e
+	}
+	c.memo[k] = e
+}
+
+// info returns the prepared data of a node of the reader, or of the
+// writer when writerSide is set; nil when there is none.
+func (c *checker) info(s schema.Schema, writerSide bool) *nodeInfo {
+	p, m := c.rp, c.rinfo
+	if writerSide {
+		p, m = c.wp, c.winfo
+	}
+	if m == nil {
+		return nil
+	}
+	if p != nil && s == p.Schema {
+		return p.root
+	}
+	return m[s]
+}
+
 // reset makes c ready for another comparison, keeping its allocations.
 func (c *checker) reset() {
-	clear(c.memo)
+	c.small = c.small[:0]
+	clear(c.memo) // kept for the next comparison that needs it
+	c.useMap = false
 	c.loc = c.loc[:0]
 	c.rinfo, c.winfo = nil, nil
+	c.rp, c.wp = nil, nil
 	c.skipped = 0
 	c.rpos, c.wpos = schema.Position{}, schema.Position{}
 }
@@ -176,8 +246,8 @@ func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
 	if c.rinfo != nil {
 		// Equal prepared sub-schemas: compatible, nothing to report, nothing
 		// the rest of the check could see (see nodeInfo).
-		if ri := c.rinfo[reader]; ri != nil && ri.same {
-			if wi := c.winfo[writer]; wi != nil && wi.same && wi.fp == ri.fp {
+		if ri := c.info(reader, false); ri != nil && ri.same {
+			if wi := c.info(writer, true); wi != nil && wi.same && wi.fp == ri.fp {
 				c.skipped++
 				return outcome{}
 			}
@@ -194,18 +264,15 @@ func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
 	var out outcome
 	if isNamed(reader) && isNamed(writer) {
 		key := pairKey{reader, writer}
-		if c.memo == nil {
-			c.memo = make(map[pairKey]memoEntry)
-		}
-		if e, ok := c.memo[key]; ok {
+		if e, ok := c.memoGet(key); ok {
 			if e.done {
 				out = e.out
 			}
 			// In progress: compatible unless proven otherwise.
 		} else {
-			c.memo[key] = memoEntry{} // in progress
+			c.memoSet(key, memoEntry{}) // in progress
 			out = c.calculate(reader, writer)
-			c.memo[key] = memoEntry{done: true, out: out}
+			c.memoSet(key, memoEntry{done: true, out: out})
 		}
 	} else {
 		out = c.calculate(reader, writer)
@@ -319,7 +386,7 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	savedR, savedW := c.rpos, c.wpos
 	var ri, wi *nodeInfo
 	if c.rinfo != nil {
-		ri, wi = c.rinfo[reader], c.winfo[writer]
+		ri, wi = c.info(reader, false), c.info(writer, true)
 	}
 	writerFields := c.fieldIndex(writer, wi)
 	// Fields in the same place with the same name and the same prepared

@@ -27,6 +27,8 @@ type Prepared struct {
 	// verdict against any other schema.
 	key   [sha256.Size]byte
 	nodes map[schema.Schema]*nodeInfo
+	// root is nodes[Schema], the entry every check looks up first.
+	root *nodeInfo
 }
 
 // fieldType is the fingerprint of a field's type.
@@ -111,6 +113,7 @@ func Prepare(s schema.Schema) *Prepared {
 	f := fingerprinter{p: p, h: sha256.New(), onStack: map[schema.Schema]int{}}
 	f.visit(s)
 	p.key = f.whole(s)
+	p.root = p.nodes[s]
 	return p
 }
 

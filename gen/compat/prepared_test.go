@@ -69,7 +69,7 @@ func TestPreparedMatchesPlain(t *testing.T) {
 						t.Fatalf("history %d: Check(v%d, v%d) differs when prepared\nreader %s\nwriter %s\nplain    %s\nprepared %s",
 							h, i, j, src[i], src[j], describe(plain), describe(prep))
 					}
-					c := &checker{rinfo: prepared[i].nodes, winfo: prepared[j].nodes}
+					c := &checker{rinfo: prepared[i].nodes, winfo: prepared[j].nodes, rp: prepared[i], wp: prepared[j]}
 					func() {
 						defer func() { _ = recover() }()
 						c.compat("", versions[i], versions[j])
