@@ -124,7 +124,7 @@ func CheckLevelPrepared(level Level, newSchema *Prepared, previous []*Prepared) 
 			return res
 		}
 		if passed == nil {
-			passed = make(map[[32]byte]bool, len(previous))
+			passed = make(map[[32]byte]bool)
 		}
 		passed[old.key] = true
 	}
