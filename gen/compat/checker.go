@@ -404,13 +404,21 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 		c.skipped += start
 	}
 	for i := start; i < len(reader.Fields); i++ {
-		rf := reader.Fields[i]
-		if fast && i < len(wi.named) {
-			if a := &ri.types[i]; a.same && a.plain && ri.named[i] == wi.named[i] {
+		if prepared {
+			// Decided from the records' compact data alone, without
+			// reading the field: the same field in the same place, or a
+			// field with a default that the writer cannot have (nothing to
+			// report).
+			fl := ri.flags[i]
+			if fast && i < len(wi.named) && fl&(flagSame|flagPlain) == flagSame|flagPlain && ri.named[i] == wi.named[i] {
 				c.skipped++
 				continue
 			}
+			if fl&(flagPlain|flagDefault) == flagPlain|flagDefault && !wi.hasName(ri.nameHash[i]) {
+				continue
+			}
 		}
+		rf := reader.Fields[i]
 		j := -1
 		if !prepared || len(rf.Aliases) > 0 || wi.hasName(ri.nameHash[i]) {
 			j = lookupWriterField(writer, writerFields, rf, i)

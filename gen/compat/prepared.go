@@ -97,11 +97,21 @@ type nodeInfo struct {
 	//     that also have no aliases;
 	//   - nameHash[i] is a 64-bit hash of field i's name, and hashes has
 	//     them sorted: a name whose hash is not there is no field's name.
+	//   - flags[i] has field i's flagSame, flagPlain and flagDefault.
 	named               [][sha256.Size]byte
 	prefix              [][sha256.Size]byte
 	leadSame, leadPlain int
 	nameHash, hashes    []uint64
+	flags               []uint8
 }
+
+// Field flags: the type is same, the field has no aliases, the field has
+// a default.
+const (
+	flagSame uint8 = 1 << iota
+	flagPlain
+	flagDefault
+)
 
 // Prepare computes the fingerprints of s. It costs time and memory
 // proportional to the size of s.
@@ -326,8 +336,18 @@ func (f *fingerprinter) fieldTypes(r *schema.Record, rec *nodeInfo) {
 	n := len(r.Fields)
 	rec.named = make([][sha256.Size]byte, n)
 	rec.nameHash = make([]uint64, n)
+	rec.flags = make([]uint8, n)
 	for i, fl := range r.Fields {
 		ft := &rec.types[i]
+		if ft.same {
+			rec.flags[i] |= flagSame
+		}
+		if ft.plain {
+			rec.flags[i] |= flagPlain
+		}
+		if fl.HasDefault {
+			rec.flags[i] |= flagDefault
+		}
 		if ft.same {
 			var e encoder
 			e.str(fl.Name)
