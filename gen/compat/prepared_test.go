@@ -211,3 +211,13 @@ func TestPreparedAmbiguousAlias(t *testing.T) {
 		t.Fatalf("prepared: %s\nwant %s", describe(prep), describe(plain))
 	}
 }
+
+// TestPrepareHandBuilt: a hand-built model with a hole (a nil field type)
+// is prepared without panicking and never shortcut.
+func TestPrepareHandBuilt(t *testing.T) {
+	r := &schema.Record{Named: schema.Named{Name: "R"}, Fields: []*schema.Field{{Name: "a"}, {Name: "b", Type: &schema.Primitive{T: schema.Int}}}}
+	p := Prepare(r)
+	if p.root == nil || p.root.same {
+		t.Fatalf("a record with a nil field type must not be shortcut: %+v", p.root)
+	}
+}
