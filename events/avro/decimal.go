@@ -418,6 +418,16 @@ func (d *Decoder) checkDecimal(start int, b []byte, precision, scale int32) Deci
 	if d.err != nil {
 		return Decimal{}
 	}
+	v, msg := checkedDecimal(b, precision, scale)
+	if msg != "" {
+		d.failAt(start, msg, nil)
+	}
+	return v
+}
+
+// checkedDecimal converts the unscaled bytes b and checks the value against
+// the precision; a non-empty message says what is wrong.
+func checkedDecimal(b []byte, precision, scale int32) (Decimal, string) {
 	// Bytes that only repeat the sign (a fixed is padded with them) do
 	// not count.
 	for len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
@@ -426,14 +436,12 @@ func (d *Decoder) checkDecimal(start int, b []byte, precision, scale int32) Deci
 	// A value of precision digits has at most precision*log2(10) bits,
 	// plus the sign bit.
 	if maxBytes := (float64(precision)*math.Log2(10)+1)/8 + 1; float64(len(b)) > maxBytes {
-		d.failAt(start, fmt.Sprintf("decimal of %d significant bytes has more than the %d digits of its precision", len(b), precision), nil)
-		return Decimal{}
+		return Decimal{}, fmt.Sprintf("decimal of %d significant bytes has more than the %d digits of its precision", len(b), precision)
 	}
 	v := DecimalFromBytes(b, scale)
 	if v.big != nil && moreDigits(v.big, precision) ||
 		v.big == nil && precision < int32(len(pow10)) && (v.small == math.MinInt64 || abs64(v.small) >= pow10[precision]) {
-		d.failAt(start, fmt.Sprintf("decimal %s has more than the %d digits of its precision", Quote(v.String()), precision), nil)
-		return Decimal{}
+		return Decimal{}, fmt.Sprintf("decimal %s has more than the %d digits of its precision", Quote(v.String()), precision)
 	}
-	return v
+	return v, ""
 }

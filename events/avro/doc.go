@@ -10,8 +10,8 @@
 // The generated code is straight-line: each record has AppendAvro, which
 // appends the Avro binary encoding to a byte slice, and UnmarshalAvro, which
 // decodes it again through a Decoder. This package supplies the primitive
-// encoders, the bounded Decoder, the logical-type value types (Decimal, UUID,
-// Duration and the time conversions), and schema resolution for data written
+// encoders, the bounded Decoder, the logical-type value types (Decimal,
+// BigDecimal, UUID, Duration and the time conversions), and schema resolution for data written
 // with a different writer schema (see Resolver).
 //
 // Logical types map to Go as follows:
@@ -22,7 +22,10 @@
 //	time-millis, time-micros        time.Duration since midnight
 //	timestamp-*, local-timestamp-*  time.Time in UTC (local-* read as UTC wall time)
 //	duration (fixed 12)             Duration: months, days, milliseconds
-//	big-decimal                     []byte, the raw encoding (no Go mapping yet)
+//	big-decimal (bytes)             BigDecimal: exact; big.Int unscaled value + a scale per value
+//
+// Every generated type also has the Avro JSON encoding (AppendAvroJSON,
+// UnmarshalAvroJSON over JSONDecoder): the text Java's JsonEncoder writes.
 //
 // Decoding is bounded: a length or block count larger than what the rest of
 // the input can hold is an error before anything is allocated.

@@ -121,6 +121,136 @@ func (x *LoyaltyPointsAdded) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) e
 	return _LoyaltyPointsAdded_resolver.Unmarshal(w, b, x)
 }
 
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *LoyaltyPointsAdded) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *LoyaltyPointsAdded) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"metadata\":"...)
+	if dst, err = x.Metadata.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"customerId\":"...)
+	dst = avro.AppendJSONString(dst, x.CustomerID)
+	dst = append(dst, ",\"orderId\":"...)
+	dst = avro.AppendJSONUUID(dst, x.OrderID)
+	dst = append(dst, ",\"points\":"...)
+	dst = avro.AppendJSONInt(dst, x.Points)
+	dst = append(dst, ",\"balance\":"...)
+	dst = avro.AppendJSONLong(dst, x.Balance)
+	dst = append(dst, ",\"tier\":"...)
+	if dst, err = x.Tier.AppendAvroJSON(dst); err != nil {
+		return dst, avro.FieldError("LoyaltyPointsAdded.tier", err)
+	}
+	dst = append(dst, ",\"expiresAt\":"...)
+	if x.ExpiresAt == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"long\":"...)
+		dst = avro.AppendJSONLong(dst, (*x.ExpiresAt).UnixMilli())
+		dst = append(dst, '}')
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *LoyaltyPointsAdded) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = LoyaltyPointsAdded{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _LoyaltyPointsAdded_jsonFields names the fields, for errors about missing ones.
+var _LoyaltyPointsAdded_jsonFields = [...]string{"metadata", "customerId", "orderId", "points", "balance", "tier", "expiresAt"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *LoyaltyPointsAdded) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [7]bool
+	for more := d.BeginObject("an object (record com.acme.events.loyalty.LoyaltyPointsAdded)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "metadata":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.loyalty.LoyaltyPointsAdded")
+				return
+			}
+			seen[0] = true
+			x.Metadata.DecodeAvroJSON(d)
+		case "customerId":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.loyalty.LoyaltyPointsAdded")
+				return
+			}
+			seen[1] = true
+			x.CustomerID = d.String()
+		case "orderId":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.loyalty.LoyaltyPointsAdded")
+				return
+			}
+			seen[2] = true
+			x.OrderID = d.UUID()
+		case "points":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.loyalty.LoyaltyPointsAdded")
+				return
+			}
+			seen[3] = true
+			x.Points = d.Int()
+		case "balance":
+			if seen[4] {
+				d.DuplicateField("com.acme.events.loyalty.LoyaltyPointsAdded")
+				return
+			}
+			seen[4] = true
+			x.Balance = d.Long()
+		case "tier":
+			if seen[5] {
+				d.DuplicateField("com.acme.events.loyalty.LoyaltyPointsAdded")
+				return
+			}
+			seen[5] = true
+			x.Tier.DecodeAvroJSON(d)
+		case "expiresAt":
+			if seen[6] {
+				d.DuplicateField("com.acme.events.loyalty.LoyaltyPointsAdded")
+				return
+			}
+			seen[6] = true
+			if d.Null() {
+				x.ExpiresAt = nil
+			} else if d.BeginUnion("null, long") {
+				switch string(d.Key()) {
+				case "long":
+					x.ExpiresAt = new(time.Time)
+					(*x.ExpiresAt) = avro.TimeFromMillis(d.Long())
+				default:
+					d.UnknownBranch("null, long")
+				}
+				d.EndUnion()
+			}
+		default:
+			d.UnknownField("com.acme.events.loyalty.LoyaltyPointsAdded")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.loyalty.LoyaltyPointsAdded", _LoyaltyPointsAdded_jsonFields[i])
+			return
+		}
+	}
+}
+
 // ExampleLoyaltyPointsAdded returns an example LoyaltyPointsAdded, the same on every call: the
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for

@@ -61,3 +61,45 @@ func (e *Tier) DecodeAvro(d *avro.Decoder) {
 		*e = _Tier_symbols[i]
 	}
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of e: the quoted symbol.
+func (e Tier) MarshalAvroJSON() ([]byte, error) { return e.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the quoted symbol; the zero value and unknown
+// symbols are handled as AppendAvro handles them.
+func (e Tier) AppendAvroJSON(dst []byte) ([]byte, error) {
+	switch e {
+	case TierBronze, "":
+		return append(dst, "\"BRONZE\""...), nil
+	case TierSilver:
+		return append(dst, "\"SILVER\""...), nil
+	case TierGold:
+		return append(dst, "\"GOLD\""...), nil
+	}
+	return dst, avro.Errorf("com.acme.events.loyalty.Tier", "unknown symbol %s of com.acme.events.loyalty.Tier", avro.Quote(string(e)))
+}
+
+// UnmarshalAvroJSON decodes e from its Avro JSON encoding, a quoted symbol.
+func (e *Tier) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	e.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// DecodeAvroJSON decodes a quoted symbol from d.
+func (e *Tier) DecodeAvroJSON(d *avro.JSONDecoder) {
+	s := d.Symbol()
+	if d.Err() != nil {
+		return
+	}
+	switch string(s) {
+	case "BRONZE":
+		*e = TierBronze
+	case "SILVER":
+		*e = TierSilver
+	case "GOLD":
+		*e = TierGold
+	default:
+		d.UnknownSymbol("com.acme.events.loyalty.Tier", s, "BRONZE, SILVER, GOLD")
+	}
+}

@@ -101,6 +101,112 @@ func (x *Address) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _Address_resolver.Unmarshal(w, b, x)
 }
 
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *Address) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *Address) AppendAvroJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, "{\"line1\":"...)
+	dst = avro.AppendJSONString(dst, x.Line1)
+	dst = append(dst, ",\"line2\":"...)
+	if x.Line2 == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"string\":"...)
+		dst = avro.AppendJSONString(dst, (*x.Line2))
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ",\"postalCode\":"...)
+	dst = avro.AppendJSONString(dst, x.PostalCode)
+	dst = append(dst, ",\"city\":"...)
+	dst = avro.AppendJSONString(dst, x.City)
+	dst = append(dst, ",\"country\":"...)
+	dst = avro.AppendJSONString(dst, x.Country)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *Address) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = Address{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _Address_jsonFields names the fields, for errors about missing ones.
+var _Address_jsonFields = [...]string{"line1", "line2", "postalCode", "city", "country"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *Address) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [5]bool
+	for more := d.BeginObject("an object (record com.acme.events.orders.Address)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "line1":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.orders.Address")
+				return
+			}
+			seen[0] = true
+			x.Line1 = d.String()
+		case "line2":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.orders.Address")
+				return
+			}
+			seen[1] = true
+			if d.Null() {
+				x.Line2 = nil
+			} else if d.BeginUnion("null, string") {
+				switch string(d.Key()) {
+				case "string":
+					x.Line2 = d.StringPtr()
+				default:
+					d.UnknownBranch("null, string")
+				}
+				d.EndUnion()
+			}
+		case "postalCode":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.orders.Address")
+				return
+			}
+			seen[2] = true
+			x.PostalCode = d.String()
+		case "city":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.orders.Address")
+				return
+			}
+			seen[3] = true
+			x.City = d.String()
+		case "country":
+			if seen[4] {
+				d.DuplicateField("com.acme.events.orders.Address")
+				return
+			}
+			seen[4] = true
+			x.Country = d.String()
+		default:
+			d.UnknownField("com.acme.events.orders.Address")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.orders.Address", _Address_jsonFields[i])
+			return
+		}
+	}
+}
+
 // ExampleAddress returns an example Address, the same on every call: the
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for

@@ -64,3 +64,49 @@ func (e *CancellationReason) DecodeAvro(d *avro.Decoder) {
 		*e = _CancellationReason_symbols[i]
 	}
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of e: the quoted symbol.
+func (e CancellationReason) MarshalAvroJSON() ([]byte, error) { return e.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the quoted symbol; the zero value and unknown
+// symbols are handled as AppendAvro handles them.
+func (e CancellationReason) AppendAvroJSON(dst []byte) ([]byte, error) {
+	switch e {
+	case CancellationReasonOther, "":
+		return append(dst, "\"OTHER\""...), nil
+	case CancellationReasonCustomerRequest:
+		return append(dst, "\"CUSTOMER_REQUEST\""...), nil
+	case CancellationReasonPaymentFailed:
+		return append(dst, "\"PAYMENT_FAILED\""...), nil
+	case CancellationReasonOutOfStock:
+		return append(dst, "\"OUT_OF_STOCK\""...), nil
+	}
+	return dst, avro.Errorf("com.acme.events.orders.CancellationReason", "unknown symbol %s of com.acme.events.orders.CancellationReason", avro.Quote(string(e)))
+}
+
+// UnmarshalAvroJSON decodes e from its Avro JSON encoding, a quoted symbol.
+func (e *CancellationReason) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	e.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// DecodeAvroJSON decodes a quoted symbol from d.
+func (e *CancellationReason) DecodeAvroJSON(d *avro.JSONDecoder) {
+	s := d.Symbol()
+	if d.Err() != nil {
+		return
+	}
+	switch string(s) {
+	case "OTHER":
+		*e = CancellationReasonOther
+	case "CUSTOMER_REQUEST":
+		*e = CancellationReasonCustomerRequest
+	case "PAYMENT_FAILED":
+		*e = CancellationReasonPaymentFailed
+	case "OUT_OF_STOCK":
+		*e = CancellationReasonOutOfStock
+	default:
+		d.UnknownSymbol("com.acme.events.orders.CancellationReason", s, "OTHER, CUSTOMER_REQUEST, PAYMENT_FAILED, OUT_OF_STOCK")
+	}
+}

@@ -93,6 +93,90 @@ func (x *LineItem) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _LineItem_resolver.Unmarshal(w, b, x)
 }
 
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *LineItem) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *LineItem) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"sku\":"...)
+	dst = avro.AppendJSONString(dst, x.SKU)
+	dst = append(dst, ",\"name\":"...)
+	dst = avro.AppendJSONString(dst, x.Name)
+	dst = append(dst, ",\"quantity\":"...)
+	dst = avro.AppendJSONInt(dst, x.Quantity)
+	dst = append(dst, ",\"unitPrice\":"...)
+	if dst, err = x.UnitPrice.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *LineItem) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = LineItem{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _LineItem_jsonFields names the fields, for errors about missing ones.
+var _LineItem_jsonFields = [...]string{"sku", "name", "quantity", "unitPrice"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *LineItem) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [4]bool
+	for more := d.BeginObject("an object (record com.acme.events.orders.LineItem)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "sku":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.orders.LineItem")
+				return
+			}
+			seen[0] = true
+			x.SKU = d.String()
+		case "name":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.orders.LineItem")
+				return
+			}
+			seen[1] = true
+			x.Name = d.String()
+		case "quantity":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.orders.LineItem")
+				return
+			}
+			seen[2] = true
+			x.Quantity = d.Int()
+		case "unitPrice":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.orders.LineItem")
+				return
+			}
+			seen[3] = true
+			x.UnitPrice.DecodeAvroJSON(d)
+		default:
+			d.UnknownField("com.acme.events.orders.LineItem")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.orders.LineItem", _LineItem_jsonFields[i])
+			return
+		}
+	}
+}
+
 // ExampleLineItem returns an example LineItem, the same on every call: the
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for

@@ -108,6 +108,111 @@ func (x *OrderCancelled) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error
 	return _OrderCancelled_resolver.Unmarshal(w, b, x)
 }
 
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *OrderCancelled) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *OrderCancelled) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"metadata\":"...)
+	if dst, err = x.Metadata.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"orderId\":"...)
+	dst = avro.AppendJSONUUID(dst, x.OrderID)
+	dst = append(dst, ",\"reason\":"...)
+	if dst, err = x.Reason.AppendAvroJSON(dst); err != nil {
+		return dst, avro.FieldError("OrderCancelled.reason", err)
+	}
+	dst = append(dst, ",\"refund\":"...)
+	if x.Refund == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"com.acme.events.shared.Money\":"...)
+		if dst, err = (*x.Refund).AppendAvroJSON(dst); err != nil {
+			return dst, err
+		}
+		dst = append(dst, '}')
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *OrderCancelled) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = OrderCancelled{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _OrderCancelled_jsonFields names the fields, for errors about missing ones.
+var _OrderCancelled_jsonFields = [...]string{"metadata", "orderId", "reason", "refund"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *OrderCancelled) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [4]bool
+	for more := d.BeginObject("an object (record com.acme.events.orders.OrderCancelled)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "metadata":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.orders.OrderCancelled")
+				return
+			}
+			seen[0] = true
+			x.Metadata.DecodeAvroJSON(d)
+		case "orderId":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.orders.OrderCancelled")
+				return
+			}
+			seen[1] = true
+			x.OrderID = d.UUID()
+		case "reason":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.orders.OrderCancelled")
+				return
+			}
+			seen[2] = true
+			x.Reason.DecodeAvroJSON(d)
+		case "refund":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.orders.OrderCancelled")
+				return
+			}
+			seen[3] = true
+			if d.Null() {
+				x.Refund = nil
+			} else if d.BeginUnion("null, com.acme.events.shared.Money") {
+				switch string(d.Key()) {
+				case "com.acme.events.shared.Money":
+					x.Refund = new(shared.Money)
+					(*x.Refund).DecodeAvroJSON(d)
+				default:
+					d.UnknownBranch("null, com.acme.events.shared.Money")
+				}
+				d.EndUnion()
+			}
+		default:
+			d.UnknownField("com.acme.events.orders.OrderCancelled")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.orders.OrderCancelled", _OrderCancelled_jsonFields[i])
+			return
+		}
+	}
+}
+
 // ExampleOrderCancelled returns an example OrderCancelled, the same on every call: the
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for

@@ -178,6 +178,207 @@ func (x *OrderCreated) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _OrderCreated_resolver.Unmarshal(w, b, x)
 }
 
+// _OrderCreated_json_entries1 lends sorted entries to write a map field in key order.
+var _OrderCreated_json_entries1 avro.EntryPool[string]
+
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *OrderCreated) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *OrderCreated) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"metadata\":"...)
+	if dst, err = x.Metadata.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"orderId\":"...)
+	dst = avro.AppendJSONUUID(dst, x.OrderID)
+	dst = append(dst, ",\"customerId\":"...)
+	dst = avro.AppendJSONString(dst, x.CustomerID)
+	dst = append(dst, ",\"items\":["...)
+	for i1 := range x.Items {
+		if i1 > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, err = x.Items[i1].AppendAvroJSON(dst); err != nil {
+			return dst, err
+		}
+	}
+	dst = append(dst, "],\"total\":"...)
+	if dst, err = x.Total.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"shippingAddress\":"...)
+	if dst, err = x.ShippingAddress.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"attributes\":{"...)
+	if len(x.Attributes) > 0 {
+		es2 := _OrderCreated_json_entries1.Sorted(x.Attributes)
+		for e3 := range es2.List {
+			if e3 > 0 {
+				dst = append(dst, ',')
+			}
+			dst = avro.AppendJSONString(dst, es2.List[e3].Key)
+			dst = append(dst, ':')
+			dst = avro.AppendJSONString(dst, es2.List[e3].Value)
+		}
+		es2.Release()
+	}
+	dst = append(dst, "},\"coupon\":"...)
+	if x.Coupon == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"string\":"...)
+		dst = avro.AppendJSONString(dst, (*x.Coupon))
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ",\"channel\":"...)
+	if x.Channel == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"string\":"...)
+		dst = avro.AppendJSONString(dst, (*x.Channel))
+		dst = append(dst, '}')
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *OrderCreated) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = OrderCreated{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _OrderCreated_jsonFields names the fields, for errors about missing ones.
+var _OrderCreated_jsonFields = [...]string{"metadata", "orderId", "customerId", "items", "total", "shippingAddress", "attributes", "coupon", "channel"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *OrderCreated) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [9]bool
+	for more := d.BeginObject("an object (record com.acme.events.orders.OrderCreated)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "metadata":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[0] = true
+			x.Metadata.DecodeAvroJSON(d)
+		case "orderId":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[1] = true
+			x.OrderID = d.UUID()
+		case "customerId":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[2] = true
+			x.CustomerID = d.String()
+		case "items":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[3] = true
+			for more1 := d.BeginArray(); more1; more1 = d.NextItem() {
+				if x.Items == nil {
+					x.Items = make([]LineItem, 0, 4)
+				}
+				var v2 LineItem
+				v2.DecodeAvroJSON(d)
+				x.Items = append(x.Items, v2)
+			}
+		case "total":
+			if seen[4] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[4] = true
+			x.Total.DecodeAvroJSON(d)
+		case "shippingAddress":
+			if seen[5] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[5] = true
+			x.ShippingAddress.DecodeAvroJSON(d)
+		case "attributes":
+			if seen[6] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[6] = true
+			for more3 := d.BeginObject("an object (map)"); more3; more3 = d.NextKey() {
+				if x.Attributes == nil {
+					x.Attributes = map[string]string{}
+				}
+				k4 := string(d.Key())
+				var v5 string
+				v5 = d.String()
+				x.Attributes[k4] = v5
+			}
+		case "coupon":
+			if seen[7] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[7] = true
+			if d.Null() {
+				x.Coupon = nil
+			} else if d.BeginUnion("null, string") {
+				switch string(d.Key()) {
+				case "string":
+					x.Coupon = d.StringPtr()
+				default:
+					d.UnknownBranch("null, string")
+				}
+				d.EndUnion()
+			}
+		case "channel":
+			if seen[8] {
+				d.DuplicateField("com.acme.events.orders.OrderCreated")
+				return
+			}
+			seen[8] = true
+			if d.Null() {
+				x.Channel = nil
+			} else if d.BeginUnion("null, string") {
+				switch string(d.Key()) {
+				case "string":
+					x.Channel = d.StringPtr()
+				default:
+					d.UnknownBranch("null, string")
+				}
+				d.EndUnion()
+			}
+		default:
+			d.UnknownField("com.acme.events.orders.OrderCreated")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.orders.OrderCreated", _OrderCreated_jsonFields[i])
+			return
+		}
+	}
+}
+
 // ExampleOrderCreated returns an example OrderCreated, the same on every call: the
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for

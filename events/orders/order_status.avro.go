@@ -70,3 +70,57 @@ func (e *OrderStatus) DecodeAvro(d *avro.Decoder) {
 		*e = _OrderStatus_symbols[i]
 	}
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of e: the quoted symbol.
+func (e OrderStatus) MarshalAvroJSON() ([]byte, error) { return e.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the quoted symbol; the zero value and unknown
+// symbols are handled as AppendAvro handles them.
+func (e OrderStatus) AppendAvroJSON(dst []byte) ([]byte, error) {
+	switch e {
+	case OrderStatusUnknown, "":
+		return append(dst, "\"UNKNOWN\""...), nil
+	case OrderStatusCreated:
+		return append(dst, "\"CREATED\""...), nil
+	case OrderStatusPaid:
+		return append(dst, "\"PAID\""...), nil
+	case OrderStatusShipped:
+		return append(dst, "\"SHIPPED\""...), nil
+	case OrderStatusDelivered:
+		return append(dst, "\"DELIVERED\""...), nil
+	case OrderStatusCancelled:
+		return append(dst, "\"CANCELLED\""...), nil
+	}
+	return dst, avro.Errorf("com.acme.events.orders.OrderStatus", "unknown symbol %s of com.acme.events.orders.OrderStatus", avro.Quote(string(e)))
+}
+
+// UnmarshalAvroJSON decodes e from its Avro JSON encoding, a quoted symbol.
+func (e *OrderStatus) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	e.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// DecodeAvroJSON decodes a quoted symbol from d.
+func (e *OrderStatus) DecodeAvroJSON(d *avro.JSONDecoder) {
+	s := d.Symbol()
+	if d.Err() != nil {
+		return
+	}
+	switch string(s) {
+	case "UNKNOWN":
+		*e = OrderStatusUnknown
+	case "CREATED":
+		*e = OrderStatusCreated
+	case "PAID":
+		*e = OrderStatusPaid
+	case "SHIPPED":
+		*e = OrderStatusShipped
+	case "DELIVERED":
+		*e = OrderStatusDelivered
+	case "CANCELLED":
+		*e = OrderStatusCancelled
+	default:
+		d.UnknownSymbol("com.acme.events.orders.OrderStatus", s, "UNKNOWN, CREATED, PAID, SHIPPED, DELIVERED, CANCELLED")
+	}
+}

@@ -94,6 +94,94 @@ func (x *OrderUpdated) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _OrderUpdated_resolver.Unmarshal(w, b, x)
 }
 
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *OrderUpdated) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *OrderUpdated) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"metadata\":"...)
+	if dst, err = x.Metadata.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"orderId\":"...)
+	dst = avro.AppendJSONUUID(dst, x.OrderID)
+	dst = append(dst, ",\"previousStatus\":"...)
+	if dst, err = x.PreviousStatus.AppendAvroJSON(dst); err != nil {
+		return dst, avro.FieldError("OrderUpdated.previousStatus", err)
+	}
+	dst = append(dst, ",\"status\":"...)
+	if dst, err = x.Status.AppendAvroJSON(dst); err != nil {
+		return dst, avro.FieldError("OrderUpdated.status", err)
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *OrderUpdated) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = OrderUpdated{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _OrderUpdated_jsonFields names the fields, for errors about missing ones.
+var _OrderUpdated_jsonFields = [...]string{"metadata", "orderId", "previousStatus", "status"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *OrderUpdated) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [4]bool
+	for more := d.BeginObject("an object (record com.acme.events.orders.OrderUpdated)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "metadata":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.orders.OrderUpdated")
+				return
+			}
+			seen[0] = true
+			x.Metadata.DecodeAvroJSON(d)
+		case "orderId":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.orders.OrderUpdated")
+				return
+			}
+			seen[1] = true
+			x.OrderID = d.UUID()
+		case "previousStatus":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.orders.OrderUpdated")
+				return
+			}
+			seen[2] = true
+			x.PreviousStatus.DecodeAvroJSON(d)
+		case "status":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.orders.OrderUpdated")
+				return
+			}
+			seen[3] = true
+			x.Status.DecodeAvroJSON(d)
+		default:
+			d.UnknownField("com.acme.events.orders.OrderUpdated")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.orders.OrderUpdated", _OrderUpdated_jsonFields[i])
+			return
+		}
+	}
+}
+
 // ExampleOrderUpdated returns an example OrderUpdated, the same on every call: the
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for

@@ -67,3 +67,53 @@ func (e *PaymentMethod) DecodeAvro(d *avro.Decoder) {
 		*e = _PaymentMethod_symbols[i]
 	}
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of e: the quoted symbol.
+func (e PaymentMethod) MarshalAvroJSON() ([]byte, error) { return e.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the quoted symbol; the zero value and unknown
+// symbols are handled as AppendAvro handles them.
+func (e PaymentMethod) AppendAvroJSON(dst []byte) ([]byte, error) {
+	switch e {
+	case PaymentMethodUnknown, "":
+		return append(dst, "\"UNKNOWN\""...), nil
+	case PaymentMethodCard:
+		return append(dst, "\"CARD\""...), nil
+	case PaymentMethodSepaDebit:
+		return append(dst, "\"SEPA_DEBIT\""...), nil
+	case PaymentMethodPaypal:
+		return append(dst, "\"PAYPAL\""...), nil
+	case PaymentMethodApplePay:
+		return append(dst, "\"APPLE_PAY\""...), nil
+	}
+	return dst, avro.Errorf("com.acme.events.payments.PaymentMethod", "unknown symbol %s of com.acme.events.payments.PaymentMethod", avro.Quote(string(e)))
+}
+
+// UnmarshalAvroJSON decodes e from its Avro JSON encoding, a quoted symbol.
+func (e *PaymentMethod) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	e.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// DecodeAvroJSON decodes a quoted symbol from d.
+func (e *PaymentMethod) DecodeAvroJSON(d *avro.JSONDecoder) {
+	s := d.Symbol()
+	if d.Err() != nil {
+		return
+	}
+	switch string(s) {
+	case "UNKNOWN":
+		*e = PaymentMethodUnknown
+	case "CARD":
+		*e = PaymentMethodCard
+	case "SEPA_DEBIT":
+		*e = PaymentMethodSepaDebit
+	case "PAYPAL":
+		*e = PaymentMethodPaypal
+	case "APPLE_PAY":
+		*e = PaymentMethodApplePay
+	default:
+		d.UnknownSymbol("com.acme.events.payments.PaymentMethod", s, "UNKNOWN, CARD, SEPA_DEBIT, PAYPAL, APPLE_PAY")
+	}
+}

@@ -108,6 +108,121 @@ func (x *PaymentValidated) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) err
 	return _PaymentValidated_resolver.Unmarshal(w, b, x)
 }
 
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *PaymentValidated) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *PaymentValidated) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"metadata\":"...)
+	if dst, err = x.Metadata.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"paymentId\":"...)
+	dst = avro.AppendJSONString(dst, x.PaymentID)
+	dst = append(dst, ",\"orderId\":"...)
+	dst = avro.AppendJSONUUID(dst, x.OrderID)
+	dst = append(dst, ",\"customerId\":"...)
+	dst = avro.AppendJSONString(dst, x.CustomerID)
+	dst = append(dst, ",\"amount\":"...)
+	if dst, err = x.Amount.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"method\":"...)
+	if dst, err = x.Method.AppendAvroJSON(dst); err != nil {
+		return dst, avro.FieldError("PaymentValidated.method", err)
+	}
+	dst = append(dst, ",\"providerReference\":"...)
+	dst = avro.AppendJSONString(dst, x.ProviderReference)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *PaymentValidated) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = PaymentValidated{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _PaymentValidated_jsonFields names the fields, for errors about missing ones.
+var _PaymentValidated_jsonFields = [...]string{"metadata", "paymentId", "orderId", "customerId", "amount", "method", "providerReference"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *PaymentValidated) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [7]bool
+	for more := d.BeginObject("an object (record com.acme.events.payments.PaymentValidated)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "metadata":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.payments.PaymentValidated")
+				return
+			}
+			seen[0] = true
+			x.Metadata.DecodeAvroJSON(d)
+		case "paymentId":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.payments.PaymentValidated")
+				return
+			}
+			seen[1] = true
+			x.PaymentID = d.String()
+		case "orderId":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.payments.PaymentValidated")
+				return
+			}
+			seen[2] = true
+			x.OrderID = d.UUID()
+		case "customerId":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.payments.PaymentValidated")
+				return
+			}
+			seen[3] = true
+			x.CustomerID = d.String()
+		case "amount":
+			if seen[4] {
+				d.DuplicateField("com.acme.events.payments.PaymentValidated")
+				return
+			}
+			seen[4] = true
+			x.Amount.DecodeAvroJSON(d)
+		case "method":
+			if seen[5] {
+				d.DuplicateField("com.acme.events.payments.PaymentValidated")
+				return
+			}
+			seen[5] = true
+			x.Method.DecodeAvroJSON(d)
+		case "providerReference":
+			if seen[6] {
+				d.DuplicateField("com.acme.events.payments.PaymentValidated")
+				return
+			}
+			seen[6] = true
+			x.ProviderReference = d.String()
+		default:
+			d.UnknownField("com.acme.events.payments.PaymentValidated")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.payments.PaymentValidated", _PaymentValidated_jsonFields[i])
+			return
+		}
+	}
+}
+
 // ExamplePaymentValidated returns an example PaymentValidated, the same on every call: the
 // schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
 // in dates and times. It is valid (it encodes and decodes), for

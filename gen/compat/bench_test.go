@@ -9,6 +9,21 @@ import (
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
+// cpuLoop runs fn b.N times and reports the process CPU time per run
+// ("cpu-ns/op") next to the wall time.
+func cpuLoop(b *testing.B, fn func()) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0, ok := processCPU()
+	for i := 0; i < b.N; i++ {
+		fn()
+	}
+	b.StopTimer()
+	if cpu1, _ := processCPU(); ok {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // benchFields returns n field declarations of varied types, each with a
 // default so that adding or removing them is FULL compatible.
 func benchFields(n int) []string {
@@ -53,11 +68,39 @@ func BenchmarkFullTransitive1000(b *testing.B) {
 	for i := range previous {
 		previous[i] = benchRecord(b, all[:20+i%21])
 	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	cpuLoop(b, func() {
 		if res := compat.CheckLevel(compat.FullTransitive, newSchema, previous); !res.Compatible {
 			b.Fatalf("unexpected incompatibility: %v", res.Incompatibilities)
 		}
+	})
+}
+
+// BenchmarkFullTransitive1000Prepared is BenchmarkFullTransitive1000 the
+// way the registry runs it: the previous versions are prepared once (as
+// they are parsed once), the new schema on every check. The history has
+// 21 distinct versions among its 1,000, and every version shares most of
+// its fields with the new one.
+func BenchmarkFullTransitive1000Prepared(b *testing.B) {
+	all := benchFields(40)
+	newSchema := benchRecord(b, all)
+	previous := make([]*compat.Prepared, 1000)
+	for i := range previous {
+		previous[i] = compat.Prepare(benchRecord(b, all[:20+i%21]))
+	}
+	cpuLoop(b, func() {
+		if res := compat.CheckLevelPrepared(compat.FullTransitive, compat.Prepare(newSchema), previous); !res.Compatible {
+			b.Fatalf("unexpected incompatibility: %v", res.Incompatibilities)
+		}
+	})
+}
+
+// BenchmarkPrepare is the one-time cost per version: fingerprinting a
+// 40-field record.
+func BenchmarkPrepare(b *testing.B) {
+	s := benchRecord(b, benchFields(40))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		compat.Prepare(s)
 	}
 }
 
@@ -75,4 +118,62 @@ func BenchmarkCheckWide(b *testing.B) {
 			}
 		})
 	}
+}
+
+// rotatingVersion is version v of interop's benchmark history (there,
+// historySchema): 30 fixed fields of assorted types, named types among
+// them, and 10 optional fields rotating through a pool, so that all 1,000
+// versions differ.
+func rotatingVersion(b *testing.B, v int) schema.Schema {
+	fixed := []string{
+		`"string"`, `"long"`, `"int"`, `"double"`, `"boolean"`, `"bytes"`,
+		`["null","string"]`, `{"type":"array","items":"string"}`, `{"type":"map","values":"long"}`,
+		`{"type":"long","logicalType":"timestamp-millis"}`,
+	}
+	var fields []string
+	for i := 0; i < 30; i++ {
+		t := fixed[i%len(fixed)]
+		switch i {
+		case 10:
+			t = `{"type":"enum","name":"Status","symbols":["UNKNOWN","NEW","PAID","SHIPPED"],"default":"UNKNOWN"}`
+		case 11:
+			t = `{"type":"record","name":"Money","fields":[{"name":"units","type":"long"},{"name":"currency","type":"string"}]}`
+		case 12:
+			t = `{"type":"fixed","name":"Id","size":16}`
+		case 13:
+			t = `{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"},{"name":"price","type":"Money"}]}}`
+		}
+		fields = append(fields, fmt.Sprintf(`{"name":"f%d","type":%s}`, i, t))
+	}
+	for i := 0; i < 10; i++ {
+		fields = append(fields, fmt.Sprintf(`{"name":"opt%d","type":["null","string"],"default":null}`, v+i))
+	}
+	return benchRecord(b, fields)
+}
+
+// BenchmarkRotating1000 checks version 1,000 of the rotating history
+// FULL_TRANSITIVE against the 1,000 before it, all distinct: plain, and
+// prepared (previous versions prepared once, the new one per check).
+func BenchmarkRotating1000(b *testing.B) {
+	next := rotatingVersion(b, 1000)
+	previous := make([]schema.Schema, 1000)
+	prepared := make([]*compat.Prepared, 1000)
+	for i := range previous {
+		previous[i] = rotatingVersion(b, i)
+		prepared[i] = compat.Prepare(previous[i])
+	}
+	b.Run("plain", func(b *testing.B) {
+		cpuLoop(b, func() {
+			if res := compat.CheckLevel(compat.FullTransitive, next, previous); !res.Compatible {
+				b.Fatal(res.Incompatibilities)
+			}
+		})
+	})
+	b.Run("prepared", func(b *testing.B) {
+		cpuLoop(b, func() {
+			if res := compat.CheckLevelPrepared(compat.FullTransitive, compat.Prepare(next), prepared); !res.Compatible {
+				b.Fatal(res.Incompatibilities)
+			}
+		})
+	})
 }

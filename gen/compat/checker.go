@@ -22,10 +22,25 @@ func Check(reader, writer schema.Schema) Result {
 
 // checkPair runs one reader/writer comparison and tags what it finds.
 func checkPair(reader, writer schema.Schema, dir Direction, prev int) (res Result) {
+	return checkPrepared(nil, reader, writer, nil, nil, dir, prev)
+}
+
+// checkPrepared is checkPair with the fingerprints of both sides, when
+// they were prepared (nil otherwise), on c's scratch space when c is not
+// nil (a level check runs many comparisons).
+func checkPrepared(c *checker, reader, writer schema.Schema, rp, wp *Prepared, dir Direction, prev int) (res Result) {
 	if reader == nil || writer == nil {
 		return Result{Err: errors.New("compat: missing reader or writer schema")}
 	}
-	c := newChecker()
+	if c == nil {
+		c = &checker{}
+	} else {
+		c.reset()
+	}
+	if rp != nil && wp != nil {
+		c.rinfo, c.winfo = rp.nodes, wp.nodes
+		c.rp, c.wp = rp, wp
+	}
 	defer func() {
 		// Java throws from lookupWriterField when a reader field and its
 		// aliases match several writer fields; Confluent turns the exception
@@ -39,6 +54,11 @@ func checkPair(reader, writer schema.Schema, dir Direction, prev int) (res Resul
 		}
 	}()
 	r := c.compat("", reader, writer)
+	if !r.incompatible && len(r.list) == 0 {
+		// The common case, without allocating (an empty, non-nil list, as
+		// always).
+		return Result{Compatible: true, Incompatibilities: []Incompatibility{}}
+	}
 	// Locations are rendered only for what is reported: union probes create
 	// many incompatibilities that are thrown away.
 	list := make([]Incompatibility, len(r.list))
@@ -127,7 +147,18 @@ type pairKey struct{ r, w schema.Schema }
 // parser shares, and still stops recursion, since every cycle runs through
 // records.
 type checker struct {
-	memo map[pairKey]*memoEntry
+	// small is the memo while it has few entries, the common case (a
+	// linear scan beats hashing two interfaces); memo takes over beyond.
+	small  []memoSlot
+	memo   map[pairKey]memoEntry
+	useMap bool
+	// rinfo and winfo are the fingerprints of the reader's and the writer's
+	// nodes when both were prepared (see nodeInfo), else nil; rp and wp the
+	// prepared schemas, whose roots are looked up without hashing.
+	rinfo, winfo map[schema.Schema]*nodeInfo
+	rp, wp       *Prepared
+	// skipped counts the pairs taken as compatible by fingerprint, for tests.
+	skipped int
 	// loc is the location stack; loc[0] is the root token.
 	loc []string
 	// spare holds location stacks for reuse by fresh.
@@ -136,12 +167,92 @@ type checker struct {
 	rpos, wpos schema.Position
 }
 
-func newChecker() *checker {
-	return &checker{memo: make(map[pairKey]*memoEntry)}
+type memoSlot struct {
+	key pairKey
+	e   memoEntry
+}
+
+// smallMemo is how many entries the memo keeps in a slice.
+const smallMemo = 8
+
+func (c *checker) memoGet(k pairKey) (memoEntry, bool) {
+	if c.useMap {
+		e, ok := c.memo[k]
+		return e, ok
+	}
+	for i := range c.small {
+		if c.small[i].key == k {
+			return c.small[i].e, true
+		}
+	}
+	return memoEntry{}, false
+}
+
+func (c *checker) memoSet(k pairKey, e memoEntry) {
+	if c.useMap {
+		c.memo[k] = e
+		return
+	}
+	for i := range c.small {
+		if c.small[i].key == k {
+			c.small[i].e = e
+			return
+		}
+	}
+	if len(c.small) < smallMemo {
+		c.small = append(c.small, memoSlot{k, e})
+		return
+	}
+	if c.memo == nil {
+		c.memo = make(map[pairKey]memoEntry, 2*smallMemo)
+	}
+	c.useMap = true
+	for _, s := range c.small {
+		c.memo[s.key] = s.e
+	}
+	c.memo[k] = e
+}
+
+// info returns the prepared data of a node of the reader, or of the
+// writer when writerSide is set; nil when there is none.
+func (c *checker) info(s schema.Schema, writerSide bool) *nodeInfo {
+	p, m := c.rp, c.rinfo
+	if writerSide {
+		p, m = c.wp, c.winfo
+	}
+	if m == nil {
+		return nil
+	}
+	if p != nil && s == p.Schema {
+		return p.root
+	}
+	return m[s]
+}
+
+// reset makes c ready for another comparison, keeping its allocations.
+func (c *checker) reset() {
+	c.small = c.small[:0]
+	clear(c.memo) // kept for the next comparison that needs it
+	c.useMap = false
+	c.loc = c.loc[:0]
+	c.rinfo, c.winfo = nil, nil
+	c.rp, c.wp = nil, nil
+	c.skipped = 0
+	c.rpos, c.wpos = schema.Position{}, schema.Position{}
 }
 
 // compat is Java's getCompatibility(referenceToken, reader, writer, location).
 func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
+	if c.rinfo != nil {
+		// Equal prepared sub-schemas: compatible, nothing to report, nothing
+		// the rest of the check could see (see nodeInfo).
+		if ri := c.info(reader, false); ri != nil && ri.same {
+			if wi := c.info(writer, true); wi != nil && wi.same && wi.fp == ri.fp {
+				c.skipped++
+				return outcome{}
+			}
+		}
+	}
 	c.loc = append(c.loc, token)
 	savedR, savedW := c.rpos, c.wpos
 	if p := schema.PosOf(reader); p.IsValid() {
@@ -153,16 +264,15 @@ func (c *checker) compat(token string, reader, writer schema.Schema) outcome {
 	var out outcome
 	if isNamed(reader) && isNamed(writer) {
 		key := pairKey{reader, writer}
-		if e, ok := c.memo[key]; ok {
+		if e, ok := c.memoGet(key); ok {
 			if e.done {
 				out = e.out
 			}
 			// In progress: compatible unless proven otherwise.
 		} else {
-			e := &memoEntry{}
-			c.memo[key] = e
+			c.memoSet(key, memoEntry{}) // in progress
 			out = c.calculate(reader, writer)
-			e.out, e.done = out, true
+			c.memoSet(key, memoEntry{done: true, out: out})
 		}
 	} else {
 		out = c.calculate(reader, writer)
@@ -211,7 +321,7 @@ func (c *checker) calculate(reader, writer schema.Schema) outcome {
 		case schema.UnionType:
 			// Every branch of the writer union must be readable.
 			for i, wb := range writer.(*schema.Union).Branches {
-				c.loc = append(c.loc, strconv.Itoa(i))
+				c.loc = append(c.loc, itoa(i))
 				if c.fresh(reader, wb).incompatible {
 					msg := "reader union lacking writer type: " + javaType(wb)
 					out = out.merge(c.incompatible(MissingUnionBranch, reader, writer, msg, reader, wb, nil))
@@ -226,7 +336,7 @@ func (c *checker) calculate(reader, writer schema.Schema) outcome {
 	// Different types. A reader must read every branch of a writer union.
 	if wu, ok := writer.(*schema.Union); ok {
 		for i, wb := range wu.Branches {
-			out = out.merge(c.compat(strconv.Itoa(i), reader, wb))
+			out = out.merge(c.compat(itoa(i), reader, wb))
 		}
 		return out
 	}
@@ -254,6 +364,12 @@ func (c *checker) calculate(reader, writer schema.Schema) outcome {
 	case schema.UnionType:
 		// Some branch of the reader union must read the writer.
 		for _, rb := range reader.(*schema.Union).Branches {
+			if ok, known := quickVerdict(rb, writer); known {
+				if ok {
+					return out
+				}
+				continue
+			}
 			if !c.fresh(rb, writer).incompatible {
 				return out
 			}
@@ -268,16 +384,59 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	var out outcome
 	c.loc = append(c.loc, "fields")
 	savedR, savedW := c.rpos, c.wpos
-	writerFields := writer.FieldIndex()
-	for i, rf := range reader.Fields {
-		c.loc = append(c.loc, strconv.Itoa(i))
+	var ri, wi *nodeInfo
+	if c.rinfo != nil {
+		ri, wi = c.info(reader, false), c.info(writer, true)
+	}
+	writerFields := c.fieldIndex(writer, wi)
+	// Fields in the same place with the same name and the same prepared
+	// type, the bulk of any evolution, are compared by one fingerprint
+	// each: with no aliases on the reader field and unique names in the
+	// writer, the writer field found by name is the one in the same place,
+	// and its type reads (see nodeInfo).
+	prepared := ri != nil && wi != nil && ri.types != nil && wi.types != nil
+	fast := prepared && wi.unique
+	start := 0
+	if fast {
+		// The leading fields both records share, in one binary search of
+		// their prefix chains.
+		start = commonLead(ri, wi)
+		c.skipped += start
+	}
+	for i := start; i < len(reader.Fields); i++ {
+		if prepared {
+			// Decided from the records' compact data alone, without
+			// reading the field: the same field in the same place, or a
+			// field with a default that the writer cannot have (nothing to
+			// report).
+			fl := ri.flags[i]
+			if fast && i < len(wi.named) && fl&(flagSame|flagPlain) == flagSame|flagPlain && ri.named[i] == wi.named[i] {
+				c.skipped++
+				continue
+			}
+			if fl&(flagPlain|flagDefault) == flagPlain|flagDefault && !wi.hasName(ri.nameHash[i]) {
+				continue
+			}
+		}
+		rf := reader.Fields[i]
+		j := -1
+		if !prepared || len(rf.Aliases) > 0 || wi.hasName(ri.nameHash[i]) {
+			j = lookupWriterField(writer, writerFields, rf, i)
+		}
+		if j >= 0 && sameField(ri, i, wi, j, rf.Type, writer.Fields[j].Type) {
+			continue
+		}
+		c.loc = append(c.loc, itoa(i))
 		if rf.Pos.IsValid() {
 			c.rpos = rf.Pos
 		} else {
 			c.rpos = savedR
 		}
 		c.wpos = savedW
-		wf := lookupWriterField(writer, writerFields, rf, i)
+		var wf *schema.Field
+		if j >= 0 {
+			wf = writer.Fields[j]
+		}
 		if wf == nil {
 			if !rf.HasDefault {
 				if e, ok := rf.Type.(*schema.Enum); ok && e.HasDefault {
@@ -314,18 +473,80 @@ func (c *checker) checkRecordFields(reader, writer *schema.Record) outcome {
 	return out
 }
 
+// sameField reports, without running the checker, that a reader field's
+// type reads its writer field's type and that checking them would leave
+// nothing behind: two equal primitives or a primitive promotion (the
+// checker returns at once there), or two prepared types with the same
+// fingerprint (see nodeInfo). ri and wi are the records' prepared
+// data, or nil.
+func sameField(ri *nodeInfo, i int, wi *nodeInfo, j int, rt, wt schema.Schema) bool {
+	if ri != nil && wi != nil && ri.types != nil && wi.types != nil {
+		if a, b := &ri.types[i], &wi.types[j]; a.same && b.same && a.fp == b.fp {
+			return true
+		}
+	}
+	if rp, ok := rt.(*schema.Primitive); ok {
+		if wp, ok := wt.(*schema.Primitive); ok {
+			return rp.T == wp.T || promotes(rp.T, wp.T)
+		}
+	}
+	return false
+}
+
+// fieldIndex returns the writer's field positions by name (the first of
+// each name, as FieldIndex), from its prepared data when it has them, or
+// nil when the record is small enough for a linear scan (fieldIndexMin).
+func (c *checker) fieldIndex(writer *schema.Record, wi *nodeInfo) map[string]int {
+	if wi != nil && wi.fields != nil {
+		return wi.fields
+	}
+	if len(writer.Fields) < fieldIndexMin {
+		return nil
+	}
+	return fieldPositions(writer)
+}
+
+// fieldPositions is FieldIndex with positions.
+func fieldPositions(r *schema.Record) map[string]int {
+	idx := make(map[string]int, len(r.Fields))
+	for i, f := range r.Fields {
+		if _, ok := idx[f.Name]; !ok {
+			idx[f.Name] = i
+		}
+	}
+	return idx
+}
+
+// fieldNamed is a FieldIndex lookup: in fields when there is an index,
+// else the first of writer's fields called name; -1 when there is none.
+func fieldNamed(writer *schema.Record, fields map[string]int, name string) int {
+	if fields != nil {
+		if i, ok := fields[name]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, f := range writer.Fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // lookupWriterField finds the writer field for a reader field by its name
 // or one of its aliases (only the reader's aliases count), in fields, the
-// writer's FieldIndex.
-func lookupWriterField(writer *schema.Record, fields map[string]*schema.Field, rf *schema.Field, pos int) *schema.Field {
-	var found *schema.Field
+// writer's field positions (nil: scan writer's fields). It returns the
+// field's position, or -1.
+func lookupWriterField(writer *schema.Record, fields map[string]int, rf *schema.Field, pos int) int {
+	found := -1
 	n := 0
-	if f := fields[rf.Name]; f != nil {
-		found, n = f, 1
+	if i := fieldNamed(writer, fields, rf.Name); i >= 0 {
+		found, n = i, 1
 	}
 	for _, a := range rf.Aliases {
-		if f := fields[a]; f != nil {
-			found = f
+		if i := fieldNamed(writer, fields, a); i >= 0 {
+			found = i
 			n++
 		}
 	}
@@ -433,6 +654,59 @@ func pointer(loc []string) string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// smallInts are the location tokens of the first field and branch indexes,
+// so that locations cost no allocation per step.
+var smallInts = func() (out [256]string) {
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return
+}()
+
+func itoa(i int) string {
+	if i < len(smallInts) {
+		return smallInts[i]
+	}
+	return strconv.Itoa(i)
+}
+
+// quickVerdict decides a union probe without running the checker when the
+// pair can leave nothing behind (no memo entry: not two named types, no
+// recursion): two primitives, or two types of different kinds where
+// neither is a union. Java builds and throws away an incompatibility there.
+func quickVerdict(reader, writer schema.Schema) (compatible, known bool) {
+	rt, wt := kind(reader), kind(writer)
+	if rt == schema.UnionType || wt == schema.UnionType {
+		return false, false
+	}
+	if rt.IsPrimitive() && wt.IsPrimitive() {
+		return rt == wt || promotes(rt, wt), true
+	}
+	if rt != wt && !(rt.IsNamed() && wt.IsNamed()) {
+		return false, true
+	}
+	return false, false
+}
+
+// promotes reports whether a reader of primitive type r reads a writer of
+// primitive type w of another type (Java's promotions, as calculate has
+// them).
+func promotes(r, w schema.Type) bool {
+	switch r {
+	case schema.Long:
+		return w == schema.Int
+	case schema.Float:
+		return w == schema.Int || w == schema.Long
+	case schema.Double:
+		return w == schema.Int || w == schema.Long || w == schema.Float
+	case schema.Bytes:
+		return w == schema.String
+	case schema.String:
+		return w == schema.Bytes
+	}
+	return false
 }
 
 // kind is the Java type of s: an error is a RECORD there.

@@ -17,6 +17,10 @@ type Previous struct {
 	// Text is the schema as the registry stores and prints it (Confluent's
 	// AvroSchema.toString(): Java's compact Schema.toString()).
 	Text string
+	// Prepared, when set, is Prepare(Schema), kept by the caller across
+	// checks (a registry keeps one per stored schema): checks against a
+	// long history then skip what is equal (see CheckLevelPrepared).
+	Prepared *Prepared
 }
 
 // maxSchemaSizeForLogging is Confluent's MAX_SCHEMA_SIZE_FOR_LOGGING.
@@ -32,25 +36,51 @@ const maxSchemaSizeForLogging = 10 * 1024
 // new-reads-old half (or after the only half for FORWARD).
 //
 // Registry metadata checks (reserved fields) are not part of it.
+//
+// Previous versions with Prepared set are checked as CheckLevelPrepared
+// checks them, with the same messages.
 func ConfluentMessages(level Level, newSchema schema.Schema, previous []Previous) []string {
+	var np *Prepared
+	var passed map[[32]byte]bool
 	for _, i := range levelRuns(level, len(previous)) {
-		if msgs := confluentOne(level, newSchema, previous[i]); len(msgs) > 0 {
+		old := previous[i]
+		if old.Prepared != nil {
+			if passed[old.Prepared.key] {
+				continue // equal to a version without messages
+			}
+			if np == nil {
+				np = Prepare(newSchema)
+			}
+		}
+		if msgs := confluentOne(level, newSchema, np, old); len(msgs) > 0 {
 			return msgs
+		}
+		if old.Prepared != nil {
+			if passed == nil {
+				passed = map[[32]byte]bool{}
+			}
+			passed[old.Prepared.key] = true
 		}
 	}
 	return nil
 }
 
-func confluentOne(level Level, newSchema schema.Schema, old Previous) []string {
+func confluentOne(level Level, newSchema schema.Schema, np *Prepared, old Previous) []string {
+	oldReadsNew := func() Result { return Check(old.Schema, newSchema) }
+	newReadsOld := func() Result { return Check(newSchema, old.Schema) }
+	if np != nil && old.Prepared != nil {
+		oldReadsNew = func() Result { return CheckPrepared(old.Prepared, np) }
+		newReadsOld = func() Result { return CheckPrepared(np, old.Prepared) }
+	}
 	var msgs []string
 	switch {
 	case level.forward() && level.backward():
-		msgs = append(msgs, formatDifferences(Check(old.Schema, newSchema), old, "old", "new", false)...)
-		msgs = append(msgs, formatDifferences(Check(newSchema, old.Schema), old, "new", "old", true)...)
+		msgs = append(msgs, formatDifferences(oldReadsNew(), old, "old", "new", false)...)
+		msgs = append(msgs, formatDifferences(newReadsOld(), old, "new", "old", true)...)
 	case level.forward():
-		msgs = formatDifferences(Check(old.Schema, newSchema), old, "old", "new", true)
+		msgs = formatDifferences(oldReadsNew(), old, "old", "new", true)
 	case level.backward():
-		msgs = formatDifferences(Check(newSchema, old.Schema), old, "new", "old", true)
+		msgs = formatDifferences(newReadsOld(), old, "new", "old", true)
 	}
 	return msgs
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand"
 	"os"
 	"os/exec"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,6 +80,11 @@ func TestDifferentialJava(t *testing.T) {
 		}
 		compared++
 		res := Check(r, w)
+		// The prepared check must give the very same Result.
+		if prep := CheckPrepared(Prepare(r), Prepare(w)); !reflect.DeepEqual(prep, res) {
+			failed++
+			t.Errorf("pair %d: prepared check differs\nreader %s\nwriter %s\nplain    %s\nprepared %s", i, pairs[i][0], pairs[i][1], describe(res), describe(prep))
+		}
 		if !res.Compatible {
 			incompatible++
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"gitlab.com/acme/avroctl/gen/compat"
@@ -12,7 +13,8 @@ import (
 
 // FuzzCheck feeds two schemas as bytes. When both parse, every check must
 // return without panicking, including on recursive types, and a schema must
-// always be compatible with itself.
+// always be compatible with itself. The prepared checks must agree with
+// the plain ones.
 func FuzzCheck(f *testing.F) {
 	dirs, _ := filepath.Glob(filepath.Join("testdata", "pairs", "*"))
 	for _, dir := range dirs {
@@ -44,9 +46,21 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			return
 		}
-		compat.Check(ra, rb)
-		compat.Check(rb, ra)
-		compat.CheckLevel(compat.FullTransitive, ra, []schema.Schema{rb, ra})
+		// Prepared checks must return the very Result of plain ones.
+		pa, pb := compat.Prepare(ra), compat.Prepare(rb)
+		for _, p := range [][2]*compat.Prepared{{pa, pb}, {pb, pa}, {pa, pa}} {
+			plain, prep := compat.Check(p[0].Schema, p[1].Schema), compat.CheckPrepared(p[0], p[1])
+			if !reflect.DeepEqual(plain, prep) {
+				t.Errorf("prepared check differs:\n%v\n%v", plain, prep)
+			}
+		}
+		for _, level := range compat.AllLevels {
+			plain := compat.CheckLevel(level, ra, []schema.Schema{rb, ra})
+			prep := compat.CheckLevelPrepared(level, pa, []*compat.Prepared{pb, pa})
+			if !reflect.DeepEqual(plain, prep) {
+				t.Errorf("prepared %s check differs:\n%v\n%v", level, plain, prep)
+			}
+		}
 		compat.ConfluentMessages(compat.Full, ra, []compat.Previous{{Schema: rb, Version: 1, Text: string(b)}})
 		if res := compat.Check(ra, ra); !res.Compatible && res.Err == nil {
 			t.Errorf("schema not compatible with itself: %v\n%s", res.Incompatibilities, a)

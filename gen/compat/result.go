@@ -7,6 +7,11 @@
 // message, plus avroctl's own additions: where the offending element was
 // written, what breaks for whom, and how to fix it. Rendering lives in
 // gen/compat/report.
+//
+// A registry checks each new version against its whole history. Prepare
+// fingerprints a schema once; CheckLevelPrepared (and Previous.Prepared for
+// ConfluentMessages) then skips the sub-schemas and the previous versions
+// that are equal, with the very Result the plain checks return.
 package compat
 
 import (

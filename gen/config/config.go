@@ -10,15 +10,18 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"gitlab.com/acme/avroctl/gen/breaking/rules"
 	"gitlab.com/acme/avroctl/gen/lint"
 )
 
@@ -42,9 +45,12 @@ type Config struct {
 	Release  Release  `yaml:"release"`
 	Lint     Lint     `yaml:"lint"`
 	Kafka    Kafka    `yaml:"kafka"`
+	Breaking Breaking `yaml:"breaking"`
 
 	// Dir is the folder the file was read from; paths above are relative to it.
 	Dir string `yaml:"-"`
+	// File is the file's path ("" for the defaults).
+	File string `yaml:"-"`
 }
 
 // Go configures code generation.
@@ -100,6 +106,44 @@ type Lint struct {
 	Ignore []string `yaml:"ignore"`
 	// IgnoreOnly maps a rule or category to files or folders it skips.
 	IgnoreOnly map[string][]string `yaml:"ignore_only"`
+}
+
+// Breaking configures `avroctl breaking` with buf's keys. Rule IDs and
+// category names (WIRE, WIRE_JSON, GO_API, REGISTRY) are those
+// `avroctl breaking --list-rules` prints.
+type Breaking struct {
+	// Use lists the categories or rules to check (default WIRE).
+	Use []string `yaml:"use"`
+	// Except removes rules or categories from Use.
+	Except []string `yaml:"except"`
+	// Ignore silences findings, each with a reason (and an end date).
+	Ignore []BreakingIgnore `yaml:"ignore"`
+	// IgnoreUnstableNamespaces are glob patterns ("*.v1alpha*"): findings
+	// of subjects in a matching namespace are skipped.
+	IgnoreUnstableNamespaces []string `yaml:"ignore_unstable_namespaces"`
+	// Resolver is "error" (default: RESOLVER_REJECTS fails the check) or
+	// "warn" (it is reported only). `compat check` honours it too.
+	Resolver string `yaml:"resolver"`
+}
+
+// BreakingIgnore is one audited ignore: a rule (or category) in a scope
+// (path, type, field; all optional), why, and until when.
+type BreakingIgnore struct {
+	Rule string `yaml:"rule"`
+	// Path is a file or folder relative to this file.
+	Path string `yaml:"path"`
+	// Type is a full name (a subject, or a type a finding is about).
+	Type string `yaml:"type"`
+	// Field is a field name (of Type, when set).
+	Field  string `yaml:"field"`
+	Reason string `yaml:"reason"`
+	// Until is the last day it applies, YYYY-MM-DD; after it the ignore is
+	// an IGNORE_EXPIRED finding.
+	Until string `yaml:"until"`
+
+	// Line and Col locate the entry in the file.
+	Line int `yaml:"-"`
+	Col  int `yaml:"-"`
 }
 
 // Error is a configuration error located in the file.
@@ -177,6 +221,12 @@ func Parse(filename string, data []byte) (*Config, error) {
 		return nil, yamlError(filename, err)
 	}
 	c.Dir = filepath.Dir(filename)
+	c.File = filename
+	for i := range c.Breaking.Ignore {
+		if n := nodeAt(doc, []string{"breaking", "ignore", strconv.Itoa(i)}); n != nil {
+			c.Breaking.Ignore[i].Line, c.Breaking.Ignore[i].Col = n.Line, n.Column
+		}
+	}
 	c.applyDefaults()
 	if err := c.validate(filename, doc); err != nil {
 		return nil, err
@@ -261,11 +311,60 @@ func (c *Config) validate(filename string, doc *yaml.Node) error {
 			at([]string{"lint", "ignore_only", id}, "unknown lint rule or category %q (see avroctl lint --list-rules)", id)
 		}
 	}
+	c.validateBreaking(at)
 	// Only a strategy the user wrote can need topics: the default needs none.
 	if c.Registry.Strategy != "record" && len(c.Registry.Topics) == 0 {
 		at([]string{"registry", "strategy"}, "the %s strategy needs registry.topics (record full name -> topic); add them, or use strategy: record", c.Registry.Strategy)
 	}
 	return errors.Join(errs...)
+}
+
+// validateBreaking checks the breaking section's names, patterns and
+// ignores: an ignore without a reason is an error, as in the IDL markers.
+func (c *Config) validateBreaking(at func(path []string, format string, args ...any)) {
+	known := map[string]bool{}
+	for _, id := range rules.IDs() {
+		known[id] = true
+	}
+	b := c.Breaking
+	for i, id := range b.Use {
+		if !known[id] {
+			at([]string{"breaking", "use", fmt.Sprint(i)}, "unknown breaking rule or category %q (see avroctl breaking --list-rules)", id)
+		}
+	}
+	for i, id := range b.Except {
+		if !known[id] {
+			at([]string{"breaking", "except", fmt.Sprint(i)}, "unknown breaking rule or category %q (see avroctl breaking --list-rules)", id)
+		}
+	}
+	for i, p := range b.IgnoreUnstableNamespaces {
+		if _, err := path.Match(p, ""); err != nil {
+			at([]string{"breaking", "ignore_unstable_namespaces", fmt.Sprint(i)}, "%q is not a glob pattern (for example \"*.v1alpha*\"): %v", p, err)
+		}
+	}
+	if _, err := rules.ResolverLevel(b.Resolver); err != nil {
+		at([]string{"breaking", "resolver"}, "%q: want warn (RESOLVER_REJECTS is reported only) or error (it fails the check)", b.Resolver)
+	}
+	for i, ig := range b.Ignore {
+		entry := []string{"breaking", "ignore", fmt.Sprint(i)}
+		switch {
+		case ig.Rule == "":
+			at(entry, "an ignore needs rule: a rule ID or category (see avroctl breaking --list-rules)")
+		case !known[ig.Rule]:
+			at(append(entry, "rule"), "unknown breaking rule or category %q (see avroctl breaking --list-rules)", ig.Rule)
+		}
+		if strings.TrimSpace(ig.Reason) == "" {
+			at(entry, "an ignore needs reason: say why the change is accepted (it is printed with every report)")
+		}
+		if ig.Until != "" {
+			if _, err := time.Parse(rules.DateLayout, ig.Until); err != nil {
+				at(append(entry, "until"), "%q is not a date: write YYYY-MM-DD", ig.Until)
+			}
+		}
+		if ig.Type != "" && !avroNameRx.MatchString(ig.Type) {
+			at(append(entry, "type"), "%q is not a full Avro name (namespace.Name)", ig.Type)
+		}
+	}
 }
 
 // PackageFor returns the package folder for an Avro namespace.
@@ -409,6 +508,12 @@ func unknownKeys(filename string, n *yaml.Node, t reflect.Type, parent string) [
 		path := k.Value
 		if parent != "" {
 			path = parent + "." + k.Value
+		}
+		if ft.Kind() == reflect.Slice && v.Kind == yaml.SequenceNode {
+			for j, item := range v.Content {
+				errs = append(errs, unknownKeys(filename, item, ft.Elem(), fmt.Sprintf("%s[%d]", path, j))...)
+			}
+			continue
 		}
 		errs = append(errs, unknownKeys(filename, v, ft, path)...)
 	}

@@ -85,6 +85,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("version: 1\nregistry:\n  strategy: record\n"))
 	f.Add([]byte("version: 1\ngo:\n  packages:\n    a.b: c\n"))
 	f.Add([]byte("version: [\n"))
+	f.Add([]byte("version: 1\nbreaking:\n  use: [GO_API]\n  ignore:\n    - {rule: WIRE, reason: x, until: 2027-01-01}\n"))
 	f.Add([]byte("version: 1\nregistry:\n  strategy: record\nlint:\n  use: [MINIMAL]\n  ignore_only:\n    ENUM_DEFAULT: [idl/a.avdl]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("f.yaml", data)
@@ -92,4 +93,55 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted version %d", c.Version)
 		}
 	})
+}
+
+func TestBreakingSection(t *testing.T) {
+	src := `version: 1
+breaking:
+  use: [WIRE_JSON, REGISTRY]
+  except: [REGISTRY_SAME_VERSION]
+  resolver: warn
+  ignore_unstable_namespaces: ["*.v1alpha*"]
+  ignore:
+    - rule: JSON_FIELD_RENAMED
+      path: idl/orders
+      type: com.acme.Order
+      field: note
+      reason: "no JSON consumers"
+      until: 2027-03-01
+`
+	c, err := Parse("dir/avroctl.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ig := c.Breaking.Ignore[0]
+	if ig.Rule != "JSON_FIELD_RENAMED" || ig.Path != "idl/orders" || ig.Type != "com.acme.Order" || ig.Field != "note" ||
+		ig.Reason != "no JSON consumers" || ig.Until != "2027-03-01" || ig.Line != 8 || ig.Col != 7 || c.File != "dir/avroctl.yaml" {
+		t.Errorf("ignore: %+v", ig)
+	}
+	if c.Breaking.Resolver != "warn" || c.Breaking.IgnoreUnstableNamespaces[0] != "*.v1alpha*" {
+		t.Errorf("breaking: %+v", c.Breaking)
+	}
+}
+
+func TestBreakingSectionBad(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"unknown category", "version: 1\nbreaking:\n  use: [WIRE, FILE]\n", "avroctl.yaml:3:15: breaking.use.1: unknown breaking rule or category \"FILE\" (see avroctl breaking --list-rules)"},
+		{"unknown except", "version: 1\nbreaking:\n  except: [NOPE]\n", "avroctl.yaml:3:12: breaking.except.0: unknown breaking rule or category \"NOPE\""},
+		{"bad resolver", "version: 1\nbreaking:\n  resolver: maybe\n", "avroctl.yaml:3:13: breaking.resolver: \"maybe\": want warn"},
+		{"bad pattern", "version: 1\nbreaking:\n  ignore_unstable_namespaces: [\"[a\"]\n", "avroctl.yaml:3:32: breaking.ignore_unstable_namespaces.0: \"[a\" is not a glob pattern"},
+		{"no reason", "version: 1\nbreaking:\n  ignore:\n    - rule: GO_FIELD_REMOVED\n      type: com.acme.Order\n", "avroctl.yaml:4:7: breaking.ignore.0: an ignore needs reason"},
+		{"no rule", "version: 1\nbreaking:\n  ignore:\n    - reason: x\n", "avroctl.yaml:4:7: breaking.ignore.0: an ignore needs rule"},
+		{"unknown rule", "version: 1\nbreaking:\n  ignore:\n    - rule: GO_FIELD_GONE\n      reason: x\n", "avroctl.yaml:4:13: breaking.ignore.0.rule: unknown breaking rule or category \"GO_FIELD_GONE\""},
+		{"bad until", "version: 1\nbreaking:\n  ignore:\n    - rule: WIRE\n      reason: x\n      until: 2027-02-30\n", "avroctl.yaml:6:14: breaking.ignore.0.until: \"2027-02-30\" is not a date: write YYYY-MM-DD"},
+		{"unknown ignore key", "version: 1\nbreaking:\n  ignore:\n    - rule: WIRE\n      reason: x\n      file: a.avdl\n", "avroctl.yaml:6:7: unknown key \"file\" in breaking.ignore[0]; valid keys: rule, path, type, field, reason, until"},
+		{"unknown breaking key", "version: 1\nbreaking:\n  ignore_unstable_packages: []\n", "avroctl.yaml:3:3: unknown key \"ignore_unstable_packages\" in breaking; valid keys: use, except, ignore, ignore_unstable_namespaces, resolver"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("avroctl.yaml", []byte(tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error = %v\nwant it to contain %q", err, tc.want)
+			}
+		})
+	}
 }

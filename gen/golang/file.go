@@ -31,7 +31,7 @@ type generatedFile struct {
 // their own variables; an imported package may not take one as its name.
 var reservedLocals = []string{"x", "d", "dst", "err", "b", "e", "f", "u", "w",
 	"v", "k", "n", "i", "ks", "string", "error", "len", "append", "make", "new",
-	"min", "nil", "true", "false", "any"}
+	"min", "nil", "true", "false", "any", "s", "seen", "more", "ok"}
 
 func newGeneratedFile(path, importPath, pkgName, header string) *generatedFile {
 	g := &generatedFile{path: path, importPath: importPath, pkgName: pkgName, header: header,

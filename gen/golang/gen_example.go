@@ -9,7 +9,6 @@ import (
 	"unicode"
 
 	"gitlab.com/acme/avroctl/gen/datum"
-	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
 	"gitlab.com/acme/avroctl/gen/random"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -170,10 +169,7 @@ func (m *model) exampleExpr(g *generatedFile, s schema.Schema, name string) stri
 	case "duration":
 		return rt("Duration") + "{Months: 1, Days: 2, Millis: 3000}"
 	case "big-decimal":
-		// No Go mapping yet: the raw encoding of 123.45 (unscaled 12345 as
-		// Avro bytes, then the scale 2 as an Avro int), as random.Example.
-		enc := avro.AppendInt(avro.AppendBytes(nil, []byte{0x30, 0x39}), 2)
-		return "[]byte(" + strconv.Quote(string(enc)) + ")"
+		return fmt.Sprintf("%s(%s(12345), 2)", rt("NewBigDecimal"), g.qualify("math/big", "NewInt")) // 123.45, as random.Example
 	case "date":
 		return at(0, 0)
 	case "timestamp-millis", "timestamp-micros", "timestamp-nanos",

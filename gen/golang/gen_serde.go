@@ -22,6 +22,9 @@ type body struct {
 	// prefix names the package-level variables the body declares.
 	prefix string
 	decls  []string // "name type" of package-level variables
+	// pending is constant text to append, held by lit so that adjacent
+	// constants become one append; P flushes it first.
+	pending string
 }
 
 func newBody(m *model, g *generatedFile, prefix string) *body {
@@ -37,6 +40,7 @@ func (b *body) decl(what, typ string) string {
 }
 
 func (b *body) P(args ...any) {
+	b.flush()
 	for _, a := range args {
 		fmt.Fprint(&b.buf, a)
 	}
@@ -188,6 +192,8 @@ func (b *body) encodeLogical(s schema.Schema, l schema.Logical, expr, path strin
 		}
 		b.P("return dst, ", b.rt("Errorf"), "(", strconv.Quote(path), ", \"%v\", err)")
 		b.P("}")
+	case "big-decimal":
+		b.P("dst = ", b.rt("AppendBigDecimal"), "(dst, ", expr, ")")
 	case "uuid":
 		if s.Type() == schema.FixedType {
 			b.P("dst = append(dst, ", expr, "[:]...)")
@@ -321,6 +327,8 @@ func (b *body) decodeLogical(s schema.Schema, l schema.Logical, target string) b
 		} else {
 			b.P(target, " = d.Decimal(", l.Precision, ", ", l.Scale, ")")
 		}
+	case "big-decimal":
+		b.P(target, " = d.BigDecimal()")
 	case "uuid":
 		if s.Type() == schema.FixedType {
 			b.P("d.Fixed(", target, "[:])")

@@ -179,6 +179,7 @@ func genRecord(m *model, g *generatedFile, t *typeInfo, r *schema.Record) error 
 	g.P("func (x *", t.goName, ") UnmarshalAvroFrom(w *", rt("WriterSchema"), ", b []byte) error {")
 	g.P("return _", t.goName, "_resolver.Unmarshal(w, b, x)")
 	g.P("}")
+	genRecordJSON(m, g, t, r)
 	for _, u := range t.unions {
 		genUnionDecl(m, g, u)
 	}
@@ -211,6 +212,7 @@ func genUnionDecl(m *model, g *generatedFile, u *unionInfo) {
 		g.P()
 		g.P("// ", u.ctors[c], " returns v as a ", u.name, ".")
 		g.P("func ", u.ctors[c], "(v ", typ, ") ", u.name, " { return ", w, "{Value: v} }")
+		genWrapperJSON(m, g, u, i, w)
 		c++
 	}
 }
@@ -300,6 +302,7 @@ func genEnum(m *model, g *generatedFile, t *typeInfo, e *schema.Enum) {
 	g.P("*e = _", t.goName, "_symbols[i]")
 	g.P("}")
 	g.P("}")
+	genEnumJSON(m, g, t, e)
 }
 
 func genFixed(m *model, g *generatedFile, t *typeInfo, f *schema.Fixed) {
@@ -312,4 +315,5 @@ func genFixed(m *model, g *generatedFile, t *typeInfo, f *schema.Fixed) {
 	g.P()
 	g.P("// DecodeAvro decodes f from d.")
 	g.P("func (f *", t.goName, ") DecodeAvro(d *", rt("Decoder"), ") { d.Fixed(f[:]) }")
+	genFixedJSON(m, g, t, f)
 }

@@ -68,7 +68,8 @@ type model struct {
 // recordMethods are the method names generated on records; a field may not
 // take one as its Go name.
 var recordMethods = []string{"AppendAvro", "MarshalAvro", "UnmarshalAvro", "DecodeAvro",
-	"UnmarshalAvroFrom", "AvroSchema", "AvroFingerprint"}
+	"UnmarshalAvroFrom", "AvroSchema", "AvroFingerprint",
+	"AppendAvroJSON", "MarshalAvroJSON", "UnmarshalAvroJSON", "DecodeAvroJSON"}
 
 func buildModel(schemas []schema.NamedSchema, opts Options) (*model, error) {
 	m := &model{opts: opts, byFull: map[string]*typeInfo{}, unions: map[*schema.Union]*unionInfo{},

@@ -60,12 +60,13 @@ func isCollection(s schema.Schema) bool {
 	return t == schema.ArrayType || t == schema.MapType
 }
 
-// logicalGoType maps a logical type to its Go type. big-decimal has no Go
-// mapping yet and stays []byte.
+// logicalGoType maps a logical type to its Go type.
 func (m *model) logicalGoType(g *generatedFile, name string) (string, bool) {
 	switch name {
 	case "decimal":
 		return g.qualify(m.runtimeImport(), "Decimal"), true
+	case "big-decimal":
+		return g.qualify(m.runtimeImport(), "BigDecimal"), true
 	case "uuid":
 		return g.qualify(m.runtimeImport(), "UUID"), true
 	case "duration":

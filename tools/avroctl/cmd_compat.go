@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -173,21 +174,38 @@ func compatCheckRun(s *streams, o *compatCheckOptions, args []string) error {
 		extra = evolve.ResolverFindings([]evolve.Pair{{Reader: reader, Writer: writer}}, "", blame)
 		extra = append(extra, evolve.RenameFindings(writer, reader, "", blame)...)
 	}
+	// breaking.resolver in avroctl.yaml decides whether RESOLVER_REJECTS
+	// fails this check too, so both commands agree.
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	resolver, _ := breaking.ResolverLevel(cfg.Breaking.Resolver) // validated by config
+	for i := range extra {
+		if extra[i].Type == evolve.ResolverRejects && resolver == breaking.LevelWarn {
+			extra[i].Severity = "minor"
+			extra[i].Message = "warning (breaking.resolver: warn): " + extra[i].Message
+		}
+	}
 	rep := report.Report{Compatible: res.Compatible, Findings: append(report.FromResult(res, "", blame), extra...)}
 	rep.Normalize()
 	if err := report.Print(s.Out, format, rep); err != nil {
 		return err
 	}
-	return findingsExit(rep)
+	return findingsExit(rep, resolver)
 }
 
 // findingsExit is the exit status of a compatibility report: 1 when the
 // verdict is incompatible, and also when a consumer's resolving reader
 // rejects a change the verdict (Java's) accepts, since consumers would fail
-// at run time. Rename findings alone are informational.
-func findingsExit(rep report.Report) error {
+// at run time, unless breaking.resolver is warn. Rename findings alone are
+// informational.
+func findingsExit(rep report.Report, resolver string) error {
 	if !rep.Compatible {
 		return errFindings
+	}
+	if resolver == breaking.LevelWarn {
+		return nil
 	}
 	for _, f := range rep.Findings {
 		if f.Type == evolve.ResolverRejects {
@@ -202,6 +220,8 @@ type breakingOptions struct {
 	level        string
 	schemas      string
 	allowRemoved bool
+	listRules    bool
+	today        string
 	out          findingFlags
 }
 
@@ -216,16 +236,50 @@ every release tag <release.tag_prefix>v* (events/v* by default, in version
 order) before REF. The schemas folder and tag prefix come from avroctl.yaml
 when there is one; run from the repository root.
 
+Rules come in categories, chosen as buf chooses its breaking categories
+(breaking.use / breaking.except in avroctl.yaml; --list-rules prints them).
+They nest as buf's do (FILE ⊃ PACKAGE ⊃ WIRE_JSON ⊃ WIRE, strictest first):
+
+  WIRE ⊂ WIRE_JSON ⊂ GO_API        REGISTRY (the checker's rules + its own)
+
+  WIRE       binary data at the compatibility level: Java's checker, plus
+             RESOLVER_REJECTS (the registry accepts it, a consumer's
+             resolving reader cannot read it). The default.
+  WIRE_JSON  WIRE, plus Avro JSON text: a field renamed with an alias, a
+             union branch's full name, a removed enum symbol.
+  GO_API     WIRE_JSON, plus the generated Go API: removed types, fields
+             and enum constants, changed field types.
+  REGISTRY   what the registry decides: the checker's rules, a change that
+             prints or normalizes to the registered schema (no new
+             version), a referenced subject that changed.
+
 New subjects are fine; removed subjects are an error unless --allow-removed.
-Renames (FIELD_RENAMED, TYPE_MOVED, with the alias edit) and changes the
-registry accepts but a consumer's resolving reader cannot read
-(RESOLVER_REJECTS) are reported alongside Java's verdict.
-Exit codes: 0 compatible, 1 breaking changes or RESOLVER_REJECTS, 2 bad input or missing
-revision (the message says which git fetch to run).`,
+Renames (FIELD_RENAMED, TYPE_MOVED, with the alias edit) are reported too.
+breaking.resolver: warn makes RESOLVER_REJECTS a warning (compat check
+follows it too).
+
+Ignores are audited: each says why, and may say until when.
+  breaking:
+    ignore:
+      - {rule: JSON_FIELD_RENAMED, type: com.acme.Order, field: note,
+         reason: "no JSON consumers", until: 2027-03-01}
+    ignore_unstable_namespaces: ["*.v1alpha*"]
+or, in the IDL, on the element (its line or the comments above it):
+  // avroctl:breaking:ignore JSON_FIELD_RENAMED reason="no JSON consumers" until=2027-03-01
+An ignore without a reason is an error (exit 2); an expired one is an
+IGNORE_EXPIRED finding, one that silenced nothing is IGNORE_UNUSED (a
+warning), and the report lists every ignore with what it silenced.
+
+Exit codes: 0 no finding of level error, 1 breaking changes, 2 bad input or
+missing revision (the message says which git fetch to run).`,
 		Example: `  avroctl breaking --against origin/main
-  avroctl breaking --against origin/main --level FULL_TRANSITIVE --error-format gitlab-code-quality > gl-code-quality-report.json`,
+  avroctl breaking --against origin/main --level FULL_TRANSITIVE --error-format gitlab-code-quality > gl-code-quality-report.json
+  avroctl breaking --list-rules -o json`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.listRules {
+				return breakingListRules(s, &o)
+			}
 			return breakingRun(s, &o, cmd.Flags().Changed(flagSchemas), cmd.Flags().Changed(flagLevel))
 		},
 	}
@@ -233,6 +287,10 @@ revision (the message says which git fetch to run).`,
 	cmd.Flags().StringVar(&o.level, flagLevel, "", "compatibility level (default: registry.compatibility in avroctl.yaml, else BACKWARD): "+strings.Join(compat.AllLevelStrings(), "|"))
 	cmd.Flags().StringVar(&o.schemas, flagSchemas, "schemas", "folder of compiled .avsc files, one per named type")
 	cmd.Flags().BoolVar(&o.allowRemoved, flagAllowRemoved, false, "accept subjects that were removed")
+	cmd.Flags().BoolVar(&o.listRules, "list-rules", false, "print the categories and rules (-o text|json) and exit")
+	// --today pins the date expired ignores are judged by, for tests.
+	cmd.Flags().StringVar(&o.today, "today", "", "date to judge until= against (YYYY-MM-DD; default today, UTC)")
+	_ = cmd.Flags().MarkHidden("today")
 	o.out.bind(cmd)
 	return cmd
 }
@@ -245,8 +303,14 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	if o.against == "" {
 		return usageErrorf("--%s REF is required, e.g. --against origin/main", flagAgainst)
 	}
+	var today time.Time
+	if o.today != "" {
+		if today, err = time.Parse(breaking.DateLayout, o.today); err != nil {
+			return usageErrorf("--today %q: want YYYY-MM-DD", o.today)
+		}
+	}
 	// avroctl.yaml (when present) names the schemas folder, the level the
-	// registry enforces and the release tag prefix.
+	// registry enforces, the release tag prefix and the breaking section.
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
@@ -271,24 +335,40 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	if cfg.Release.TagPrefix != "" {
 		tagPrefix = cfg.Release.TagPrefix + "v"
 	}
-	rep, err := breaking.Run(breaking.Options{
-		Sources:      idlSources(cfg),
-		Schemas:      o.schemas,
-		Against:      o.against,
-		Level:        level,
-		AllowRemoved: o.allowRemoved,
-		TagPrefix:    tagPrefix,
+	res, err := breaking.Check(breaking.Options{
+		Sources:            idlSources(cfg),
+		Schemas:            o.schemas,
+		Against:            o.against,
+		Level:              level,
+		AllowRemoved:       o.allowRemoved,
+		TagPrefix:          tagPrefix,
+		Use:                cfg.Breaking.Use,
+		Except:             cfg.Breaking.Except,
+		Ignores:            breaking.ConfigIgnores(cfg),
+		UnstableNamespaces: cfg.Breaking.IgnoreUnstableNamespaces,
+		Resolver:           cfg.Breaking.Resolver,
+		Today:              today,
 	})
 	if err != nil {
-		if errors.Is(err, breaking.ErrMissingRevision) {
-			return usageError{err}
-		}
+		return usageError{err}
+	}
+	if err := breaking.Print(s.Out, format, res); err != nil {
 		return err
 	}
-	if err := report.Print(s.Out, format, rep); err != nil {
-		return err
+	if !res.Report.Compatible {
+		return errFindings
 	}
-	return findingsExit(rep)
+	return nil
+}
+
+// breakingListRules prints the categories (with how they nest) and every
+// rule with the categories that include it.
+func breakingListRules(s *streams, o *breakingOptions) error {
+	switch o.out.output {
+	case "text", "json":
+		return breaking.PrintRules(s.Out, o.out.output == "json")
+	}
+	return usageErrorf("-o %q: want text or json", o.out.output)
 }
 
 // idlSources compiles the IDL the schemas come from, so that breaking points

@@ -33,6 +33,8 @@ type generateOptions struct {
 	goVersion        string
 	check            bool
 	output           string
+	// --from-registry: the subjects are the arguments.
+	reg registryGenerate
 }
 
 func newGenerateCmd(s *streams) *cobra.Command {
@@ -53,7 +55,9 @@ needs only the standard library.
 Input is a folder of .avsc files (--schemas, references across files resolve)
 or of .avdl files (--idl). Only files that change are rewritten; generated
 files that are no longer produced are removed. --check writes nothing and
-exits 1 when the module on disk is stale.`,
+exits 1 when the module on disk is stale.
+
+` + fromRegistryHelp,
 		Example: `  # Generate events/ from the compiled schemas
   avroctl generate --schemas schemas --out events
 
@@ -64,10 +68,27 @@ exits 1 when the module on disk is stale.`,
   avroctl generate --topic orders=com.acme.orders.OrderCreated --topic orders=com.acme.orders.OrderCancelled
 
   # CI: fail when events/ is not regenerated
-  avroctl generate --schemas schemas --check`,
-		Args: cobraArgs(cobra.NoArgs),
+  avroctl generate --schemas schemas --check
+
+  # A consumer of contracts it does not own: pin them in avroctl.lock
+  REGISTRY_URL=https://sr.example.com avroctl generate --from-registry orders-value payments-value@3
+  avroctl generate --from-registry orders-value --update-lock   # move to the latest versions`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if o.reg.on {
+				return cobraArgs(cobra.MinimumNArgs(1))(cmd, args)
+			}
+			return cobraArgs(cobra.NoArgs)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.fromConfig(cmd); err != nil {
+				return err
+			}
+			if o.reg.on {
+				if cmd.Flags().Changed("schemas") || cmd.Flags().Changed("idl") {
+					return usageErrorf("give --%s or --schemas/--idl, not both", genFlagFromRegistry)
+				}
+				o.reg.subjects = args
+			} else if err := o.reg.refuseWithout(cmd); err != nil {
 				return err
 			}
 			return generateRun(s, o)
@@ -84,6 +105,7 @@ exits 1 when the module on disk is stale.`,
 	f.StringVar(&o.goVersion, "go-version", golang.DefaultGoVersion, "go directive of the generated go.mod")
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 if the output folder is stale")
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text|json")
+	o.reg.bind(cmd)
 	return cmd
 }
 
@@ -174,10 +196,18 @@ func generateRun(s *streams, o *generateOptions) error {
 	}
 	var schemas []schema.NamedSchema
 	var err error
-	if fi, err := os.Stat(o.idlDir); o.idlDir != "" && (err != nil || !fi.IsDir()) {
+	var commitLock func() error
+	if o.reg.on {
+		schemas, commitLock, err = o.reg.load(s, o.check)
+		if err != nil {
+			return err
+		}
+	} else if fi, err := os.Stat(o.idlDir); o.idlDir != "" && (err != nil || !fi.IsDir()) {
 		return usageErrorf("%s: not a folder; set it with --idl DIR (or idl: in %s)", o.idlDir, configPath)
 	}
-	if o.idlDir != "" {
+	if o.reg.on {
+		// loaded above
+	} else if o.idlDir != "" {
 		schemas, err = loadIDL(o.idlDir, o.importDirs)
 	} else {
 		dir := o.schemasDir
@@ -207,6 +237,12 @@ func generateRun(s *streams, o *generateOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	// The lock is written only once the code it describes is.
+	if commitLock != nil && !o.check {
+		if err := commitLock(); err != nil {
+			return err
+		}
 	}
 	if res.Changed == nil {
 		res.Changed = []string{}

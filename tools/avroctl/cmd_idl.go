@@ -113,11 +113,12 @@ func printWarnings(s *streams, ws []idl.Warning) {
 
 func newIdlCmd(s *streams) *cobra.Command {
 	var (
-		inputs idlInputs
-		format string
+		inputs   idlInputs
+		format   string
+		fromAvsc fromAvscFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "idl [-I DIR]... FILE.avdl [OUT]",
+		Use:   "idl [-I DIR]... FILE.avdl [OUT] | idl --from-avsc FILE.avsc... [--out FILE]",
 		Short: "Compile an Avro IDL file to a protocol (.avpr) or schema (.avsc), like avro-tools idl",
 		Long: `Compile an Avro IDL file and write its protocol, or the main schema of a
 schema-syntax file, byte for byte as avro-tools idl writes it (pretty JSON,
@@ -130,11 +131,24 @@ of its named schemas instead (an extension; idl2schemata writes them as
 files).
 
 Only regular files are read, up to --max-file-size bytes each. With -o json,
-errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.`,
+errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.
+
+` + fromAvscHelp,
 		Example: `  avroctl idl idl/orders.avdl
   avroctl idl -I shared/idl idl/orders.avdl build/orders.avpr
-  avroctl idl -o json idl/orders.avdl > result.json   # errors as JSON too`,
-		Args: cobraArgs(cobra.RangeArgs(1, 2)),
+  avroctl idl -o json idl/orders.avdl > result.json   # errors as JSON too
+  avroctl idl --from-avsc schemas/com.acme.events.orders.OrderCreated.avsc
+  avroctl idl --from-avsc Address.avsc Order.avsc --out idl/orders.avdl   # Order uses Address
+  avroctl idl --from-avsc build/orders.avpr                                # a protocol`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if fromAvsc.on {
+				return cobraArgs(cobra.MinimumNArgs(1))(cmd, args)
+			}
+			if fromAvsc.out != "" {
+				return usageErrorf("idl: --%s goes with --%s; without it, name the output file as the second argument", idlFlagOutFile, idlFlagFromAvsc)
+			}
+			return cobraArgs(cobra.RangeArgs(1, 2))(cmd, args)
+		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) == 0 {
 				return []cobra.Completion{"avdl"}, cobra.ShellCompDirectiveFilterFileExt
@@ -148,6 +162,9 @@ errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.`,
 			opts, err := inputs.options()
 			if err != nil {
 				return err
+			}
+			if fromAvsc.on {
+				return runIdlFromAvsc(s, args, fromAvsc.out, format, opts.MaxFileSize)
 			}
 			var f *idl.File
 			if args[0] == "-" {
@@ -181,6 +198,7 @@ errors are {"errors": [{"file", "line", "column", "message"}]} on stdout.`,
 	}
 	inputs.bind(cmd)
 	bindOutputFormat(cmd, &format)
+	fromAvsc.bind(cmd)
 	return cmd
 }
 

@@ -18,6 +18,9 @@
 //	func (x *T) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error // any compatible writer schema
 //	func (T) AvroSchema() string                         // the full writer schema JSON
 //	func (T) AvroFingerprint() uint64                    // CRC-64-AVRO of the canonical form
+//	func (x *T) AppendAvroJSON(dst []byte) ([]byte, error) // Avro JSON, as Java's JsonEncoder writes it
+//	func (x *T) MarshalAvroJSON() ([]byte, error)
+//	func (x *T) UnmarshalAvroJSON(b []byte) error        // Avro JSON, as Java's JsonDecoder reads it
 //
 // so *T implements avro.Record
 //
@@ -25,7 +28,7 @@
 // TAvroFingerprintSHA256. Nullable unions are pointers (nil slices and maps
 // for arrays and maps); other unions are sealed interfaces with one wrapper
 // type and one constructor per branch; enums are string types with
-// constants, String and Valid, whose zero value encodes as the enum's
+// constants, String and Valid (and the JSON methods above), whose zero value encodes as the enum's
 // default symbol (without one it is an error naming the field). A field
 // whose record type requires the field's own record again (a cycle of
 // required records, legal Avro without any finite value) is a pointer that

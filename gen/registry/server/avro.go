@@ -30,11 +30,16 @@ func (defaultChecker) Check(level string, newSchema schema.Schema, previous []co
 	if lv == compat.None || len(previous) == 0 {
 		return true, nil
 	}
-	olds := make([]schema.Schema, len(previous))
-	for i, p := range previous {
-		olds[i] = p.Schema
+	var res compat.Result
+	if prepared := preparedOf(previous); prepared != nil {
+		res = compat.CheckLevelPrepared(lv, compat.Prepare(newSchema), prepared)
+	} else {
+		olds := make([]schema.Schema, len(previous))
+		for i, p := range previous {
+			olds[i] = p.Schema
+		}
+		res = compat.CheckLevel(lv, newSchema, olds)
 	}
-	res := compat.CheckLevel(lv, newSchema, olds)
 	if res.Compatible && res.Err == nil {
 		return true, nil
 	}
@@ -45,6 +50,19 @@ func (defaultChecker) Check(level string, newSchema schema.Schema, previous []co
 	// Confluent's registry adds the level as the last line.
 	msgs = append(msgs, fmt.Sprintf("{compatibility: '%s'}", level))
 	return false, msgs
+}
+
+// preparedOf returns the prepared previous versions when every one has
+// them (previousVersions prepares them for transitive levels), else nil.
+func preparedOf(previous []compat.Previous) []*compat.Prepared {
+	out := make([]*compat.Prepared, len(previous))
+	for i, p := range previous {
+		if p.Prepared == nil {
+			return nil
+		}
+		out[i] = p.Prepared
+	}
+	return out
 }
 
 // validLevel returns the canonical spelling of a compatibility level.
@@ -176,6 +194,31 @@ func (s *Server) schemaByID(st *store.State, id int) (schema.Schema, error) {
 	return sc, nil
 }
 
+// preparedByID returns the schema registered under id readied for
+// repeated compatibility checks, computed once. It runs under the store
+// lock.
+func (s *Server) preparedByID(st *store.State, id int) (*compat.Prepared, error) {
+	s.parsedMu.Lock()
+	p, ok := s.prepared[id]
+	s.parsedMu.Unlock()
+	if ok {
+		return p, nil
+	}
+	sc, err := s.schemaByID(st, id)
+	if err != nil {
+		return nil, err
+	}
+	p = compat.Prepare(sc)
+	s.parsedMu.Lock()
+	if q, ok := s.prepared[id]; ok {
+		p = q // a concurrent check prepared it first
+	} else {
+		s.prepared[id] = p
+	}
+	s.parsedMu.Unlock()
+	return p, nil
+}
+
 // latestLive returns the highest version that is not soft-deleted, or nil.
 func latestLive(sub *store.Subject) *store.Version {
 	for i := len(sub.Versions) - 1; i >= 0; i-- {
@@ -204,16 +247,29 @@ func (s *Server) previousVersions(st *store.State, sub *store.Subject, level str
 			}
 		}
 	}
+	// A transitive check against a long history uses each version's
+	// fingerprints (computed once per schema, then cached) to skip what
+	// the new schema shares with it; one version alone is cheaper checked
+	// as is.
+	transitive := len(versions) > 1
 	var prev []compat.Previous
 	for _, v := range versions {
 		if v.Deleted {
 			continue
 		}
-		sc, err := s.schemaByID(st, v.ID)
+		p := compat.Previous{Version: v.Version, Text: st.Schemas[v.ID].Text}
+		var err error
+		if transitive {
+			if p.Prepared, err = s.preparedByID(st, v.ID); err == nil {
+				p.Schema = p.Prepared.Schema
+			}
+		} else {
+			p.Schema, err = s.schemaByID(st, v.ID)
+		}
 		if err != nil {
 			return nil, err
 		}
-		prev = append(prev, compat.Previous{Schema: sc, Version: v.Version, Text: st.Schemas[v.ID].Text})
+		prev = append(prev, p)
 	}
 	return prev, nil
 }

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"gitlab.com/acme/avroctl/gen/compat"
 	"gitlab.com/acme/avroctl/gen/registry/store"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
@@ -71,6 +72,11 @@ type Server struct {
 	// immutable once registered, so the parse is too.
 	parsedMu sync.Mutex
 	parsed   map[int]schema.Schema
+	// prepared caches, by ID, the parsed schemas readied for transitive
+	// checks (compat.Prepare): a registration checks every previous
+	// version, and fingerprinting each once keeps that cost down to what
+	// differs. Like parsed, it holds one entry per stored schema at most.
+	prepared map[int]*compat.Prepared
 	// requestCache keeps the parses of schemas without references (see
 	// parseCached).
 	requestCache *parseCache
@@ -87,7 +93,7 @@ type Server struct {
 // New returns a server over st.
 func New(st *store.Store, opts Options) *Server {
 	s := &Server{store: st, opts: opts, checker: opts.Checker, log: opts.Logger,
-		mux: http.NewServeMux(), parsed: map[int]schema.Schema{}}
+		mux: http.NewServeMux(), parsed: map[int]schema.Schema{}, prepared: map[int]*compat.Prepared{}}
 	if s.checker == nil {
 		s.checker = defaultChecker{}
 	}

@@ -90,3 +90,109 @@ var _LineItem_resolver = avro.NewResolver(_LineItem_avroSchema)
 func (x *LineItem) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _LineItem_resolver.Unmarshal(w, b, x)
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *LineItem) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *LineItem) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"sku\":"...)
+	dst = avro.AppendJSONString(dst, x.SKU)
+	dst = append(dst, ",\"name\":"...)
+	dst = avro.AppendJSONString(dst, x.Name)
+	dst = append(dst, ",\"quantity\":"...)
+	dst = avro.AppendJSONInt(dst, x.Quantity)
+	dst = append(dst, ",\"unit_price\":"...)
+	if dst, err = avro.AppendJSONDecimalBytes(dst, x.UnitPrice, 18, 2); err != nil {
+		return dst, avro.Errorf("LineItem.unit_price", "%v", err)
+	}
+	dst = append(dst, ",\"gift_wrap\":"...)
+	dst = avro.AppendJSONBool(dst, x.GiftWrap)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *LineItem) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = LineItem{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _LineItem_jsonFields names the fields, for errors about missing ones.
+var _LineItem_jsonFields = [...]string{"sku", "name", "quantity", "unit_price", "gift_wrap"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *LineItem) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [5]bool
+	for more := d.BeginObject("an object (record com.acme.orders.LineItem)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "sku":
+			if seen[0] {
+				d.DuplicateField("com.acme.orders.LineItem")
+				return
+			}
+			seen[0] = true
+			x.SKU = d.String()
+		case "name":
+			if seen[1] {
+				d.DuplicateField("com.acme.orders.LineItem")
+				return
+			}
+			seen[1] = true
+			x.Name = d.String()
+		case "quantity":
+			if seen[2] {
+				d.DuplicateField("com.acme.orders.LineItem")
+				return
+			}
+			seen[2] = true
+			x.Quantity = d.Int()
+		case "unit_price":
+			if seen[3] {
+				d.DuplicateField("com.acme.orders.LineItem")
+				return
+			}
+			seen[3] = true
+			x.UnitPrice = d.Decimal(18, 2)
+		case "gift_wrap":
+			if seen[4] {
+				d.DuplicateField("com.acme.orders.LineItem")
+				return
+			}
+			seen[4] = true
+			x.GiftWrap = d.Bool()
+		default:
+			d.UnknownField("com.acme.orders.LineItem")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.orders.LineItem", _LineItem_jsonFields[i])
+			return
+		}
+	}
+}
+
+// ExampleLineItem returns an example LineItem, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExampleLineItem() LineItem {
+	x := NewLineItem()
+	x.SKU = "sku"
+	x.Name = "name"
+	x.Quantity = 42
+	x.UnitPrice = avro.NewDecimal(123456789012345678, 2)
+	return x
+}

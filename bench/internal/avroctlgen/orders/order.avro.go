@@ -179,3 +179,250 @@ var _Order_resolver = avro.NewResolver(_Order_avroSchema)
 func (x *Order) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _Order_resolver.Unmarshal(w, b, x)
 }
+
+// _Order_json_entries1 lends sorted entries to write a map field in key order.
+var _Order_json_entries1 avro.EntryPool[string]
+
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *Order) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *Order) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"order_id\":"...)
+	dst = avro.AppendJSONUUID(dst, x.OrderID)
+	dst = append(dst, ",\"customer_id\":"...)
+	dst = avro.AppendJSONLong(dst, x.CustomerID)
+	dst = append(dst, ",\"created_at\":"...)
+	dst = avro.AppendJSONLong(dst, x.CreatedAt.UnixMilli())
+	dst = append(dst, ",\"status\":"...)
+	if dst, err = x.Status.AppendAvroJSON(dst); err != nil {
+		return dst, avro.FieldError("Order.status", err)
+	}
+	dst = append(dst, ",\"items\":["...)
+	for i1 := range x.Items {
+		if i1 > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, err = x.Items[i1].AppendAvroJSON(dst); err != nil {
+			return dst, err
+		}
+	}
+	dst = append(dst, "],\"total\":"...)
+	if dst, err = avro.AppendJSONDecimalBytes(dst, x.Total, 18, 2); err != nil {
+		return dst, avro.Errorf("Order.total", "%v", err)
+	}
+	dst = append(dst, ",\"currency\":"...)
+	dst = avro.AppendJSONString(dst, x.Currency)
+	dst = append(dst, ",\"shipping_address\":"...)
+	if dst, err = x.ShippingAddress.AppendAvroJSON(dst); err != nil {
+		return dst, err
+	}
+	dst = append(dst, ",\"attributes\":{"...)
+	if len(x.Attributes) > 0 {
+		es2 := _Order_json_entries1.Sorted(x.Attributes)
+		for e3 := range es2.List {
+			if e3 > 0 {
+				dst = append(dst, ',')
+			}
+			dst = avro.AppendJSONString(dst, es2.List[e3].Key)
+			dst = append(dst, ':')
+			dst = avro.AppendJSONString(dst, es2.List[e3].Value)
+		}
+		es2.Release()
+	}
+	dst = append(dst, "},\"weight_kg\":"...)
+	dst = avro.AppendJSONDouble(dst, x.WeightKg)
+	dst = append(dst, ",\"coupon\":"...)
+	if x.Coupon == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"string\":"...)
+		dst = avro.AppendJSONString(dst, (*x.Coupon))
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ",\"note\":"...)
+	if x.Note == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"string\":"...)
+		dst = avro.AppendJSONString(dst, (*x.Note))
+		dst = append(dst, '}')
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *Order) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = Order{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _Order_jsonFields names the fields, for errors about missing ones.
+var _Order_jsonFields = [...]string{"order_id", "customer_id", "created_at", "status", "items", "total", "currency", "shipping_address", "attributes", "weight_kg", "coupon", "note"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *Order) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [12]bool
+	for more := d.BeginObject("an object (record com.acme.orders.Order)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "order_id":
+			if seen[0] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[0] = true
+			x.OrderID = d.UUID()
+		case "customer_id":
+			if seen[1] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[1] = true
+			x.CustomerID = d.Long()
+		case "created_at":
+			if seen[2] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[2] = true
+			x.CreatedAt = avro.TimeFromMillis(d.Long())
+		case "status":
+			if seen[3] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[3] = true
+			x.Status.DecodeAvroJSON(d)
+		case "items":
+			if seen[4] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[4] = true
+			for more1 := d.BeginArray(); more1; more1 = d.NextItem() {
+				if x.Items == nil {
+					x.Items = make([]LineItem, 0, 4)
+				}
+				var v2 LineItem
+				v2.DecodeAvroJSON(d)
+				x.Items = append(x.Items, v2)
+			}
+		case "total":
+			if seen[5] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[5] = true
+			x.Total = d.Decimal(18, 2)
+		case "currency":
+			if seen[6] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[6] = true
+			x.Currency = d.String()
+		case "shipping_address":
+			if seen[7] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[7] = true
+			x.ShippingAddress.DecodeAvroJSON(d)
+		case "attributes":
+			if seen[8] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[8] = true
+			for more3 := d.BeginObject("an object (map)"); more3; more3 = d.NextKey() {
+				if x.Attributes == nil {
+					x.Attributes = map[string]string{}
+				}
+				k4 := string(d.Key())
+				var v5 string
+				v5 = d.String()
+				x.Attributes[k4] = v5
+			}
+		case "weight_kg":
+			if seen[9] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[9] = true
+			x.WeightKg = d.Double()
+		case "coupon":
+			if seen[10] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[10] = true
+			if d.Null() {
+				x.Coupon = nil
+			} else if d.BeginUnion("null, string") {
+				switch string(d.Key()) {
+				case "string":
+					x.Coupon = d.StringPtr()
+				default:
+					d.UnknownBranch("null, string")
+				}
+				d.EndUnion()
+			}
+		case "note":
+			if seen[11] {
+				d.DuplicateField("com.acme.orders.Order")
+				return
+			}
+			seen[11] = true
+			if d.Null() {
+				x.Note = nil
+			} else if d.BeginUnion("null, string") {
+				switch string(d.Key()) {
+				case "string":
+					x.Note = d.StringPtr()
+				default:
+					d.UnknownBranch("null, string")
+				}
+				d.EndUnion()
+			}
+		default:
+			d.UnknownField("com.acme.orders.Order")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.orders.Order", _Order_jsonFields[i])
+			return
+		}
+	}
+}
+
+// ExampleOrder returns an example Order, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExampleOrder() Order {
+	x := NewOrder()
+	x.OrderID = avro.UUID{0xbb, 0xf3, 0xa8, 0x12, 0x4c, 0x65, 0x4b, 0x1b, 0x9d, 0x89, 0x40, 0xcf, 0xd7, 0xae, 0x1b, 0x1d}
+	x.CustomerID = 42
+	x.CreatedAt = time.Date(2024, time.January, 15, 10, 30, 0, 0, time.UTC)
+	x.Status = OrderStatusPending
+	x.Items = []LineItem{ExampleLineItem()}
+	x.Total = avro.NewDecimal(123456789012345678, 2)
+	x.Currency = "currency"
+	x.ShippingAddress = ExampleAddress()
+	x.Attributes = map[string]string{"key": "attributes"}
+	x.WeightKg = 4.2
+	return x
+}

@@ -64,3 +64,55 @@ func (e *OrderStatus) DecodeAvro(d *avro.Decoder) {
 		*e = _OrderStatus_symbols[i]
 	}
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of e: the quoted symbol.
+func (e OrderStatus) MarshalAvroJSON() ([]byte, error) { return e.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the quoted symbol; the zero value and unknown
+// symbols are handled as AppendAvro handles them.
+func (e OrderStatus) AppendAvroJSON(dst []byte) ([]byte, error) {
+	switch e {
+	case OrderStatusPending:
+		return append(dst, "\"PENDING\""...), nil
+	case OrderStatusPaid:
+		return append(dst, "\"PAID\""...), nil
+	case OrderStatusShipped:
+		return append(dst, "\"SHIPPED\""...), nil
+	case OrderStatusDelivered:
+		return append(dst, "\"DELIVERED\""...), nil
+	case OrderStatusCancelled:
+		return append(dst, "\"CANCELLED\""...), nil
+	case "":
+		return dst, avro.Errorf("com.acme.orders.OrderStatus", "no symbol set (the zero value of com.acme.orders.OrderStatus, which has no default)")
+	}
+	return dst, avro.Errorf("com.acme.orders.OrderStatus", "unknown symbol %s of com.acme.orders.OrderStatus", avro.Quote(string(e)))
+}
+
+// UnmarshalAvroJSON decodes e from its Avro JSON encoding, a quoted symbol.
+func (e *OrderStatus) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	e.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// DecodeAvroJSON decodes a quoted symbol from d.
+func (e *OrderStatus) DecodeAvroJSON(d *avro.JSONDecoder) {
+	s := d.Symbol()
+	if d.Err() != nil {
+		return
+	}
+	switch string(s) {
+	case "PENDING":
+		*e = OrderStatusPending
+	case "PAID":
+		*e = OrderStatusPaid
+	case "SHIPPED":
+		*e = OrderStatusShipped
+	case "DELIVERED":
+		*e = OrderStatusDelivered
+	case "CANCELLED":
+		*e = OrderStatusCancelled
+	default:
+		d.UnknownSymbol("com.acme.orders.OrderStatus", s, "PENDING, PAID, SHIPPED, DELIVERED, CANCELLED")
+	}
+}

@@ -124,3 +124,148 @@ var _EventMetadata_resolver = avro.NewResolver(_EventMetadata_avroSchema)
 func (x *EventMetadata) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _EventMetadata_resolver.Unmarshal(w, b, x)
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *EventMetadata) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *EventMetadata) AppendAvroJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, "{\"eventId\":"...)
+	dst = avro.AppendJSONUUID(dst, x.EventID)
+	dst = append(dst, ",\"eventType\":"...)
+	dst = avro.AppendJSONString(dst, x.EventType)
+	dst = append(dst, ",\"occurredAt\":"...)
+	dst = avro.AppendJSONLong(dst, x.OccurredAt.UnixMilli())
+	dst = append(dst, ",\"producer\":"...)
+	dst = avro.AppendJSONString(dst, x.Producer)
+	dst = append(dst, ",\"correlationId\":"...)
+	if x.CorrelationID == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"string\":"...)
+		dst = avro.AppendJSONString(dst, (*x.CorrelationID))
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ",\"causationId\":"...)
+	if x.CausationID == nil {
+		dst = append(dst, "null"...)
+	} else {
+		dst = append(dst, "{\"string\":"...)
+		dst = avro.AppendJSONUUID(dst, (*x.CausationID))
+		dst = append(dst, '}')
+	}
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *EventMetadata) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = EventMetadata{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _EventMetadata_jsonFields names the fields, for errors about missing ones.
+var _EventMetadata_jsonFields = [...]string{"eventId", "eventType", "occurredAt", "producer", "correlationId", "causationId"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *EventMetadata) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [6]bool
+	for more := d.BeginObject("an object (record com.acme.events.shared.EventMetadata)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "eventId":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.shared.EventMetadata")
+				return
+			}
+			seen[0] = true
+			x.EventID = d.UUID()
+		case "eventType":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.shared.EventMetadata")
+				return
+			}
+			seen[1] = true
+			x.EventType = d.String()
+		case "occurredAt":
+			if seen[2] {
+				d.DuplicateField("com.acme.events.shared.EventMetadata")
+				return
+			}
+			seen[2] = true
+			x.OccurredAt = avro.TimeFromMillis(d.Long())
+		case "producer":
+			if seen[3] {
+				d.DuplicateField("com.acme.events.shared.EventMetadata")
+				return
+			}
+			seen[3] = true
+			x.Producer = d.String()
+		case "correlationId":
+			if seen[4] {
+				d.DuplicateField("com.acme.events.shared.EventMetadata")
+				return
+			}
+			seen[4] = true
+			if d.Null() {
+				x.CorrelationID = nil
+			} else if d.BeginUnion("null, string") {
+				switch string(d.Key()) {
+				case "string":
+					x.CorrelationID = d.StringPtr()
+				default:
+					d.UnknownBranch("null, string")
+				}
+				d.EndUnion()
+			}
+		case "causationId":
+			if seen[5] {
+				d.DuplicateField("com.acme.events.shared.EventMetadata")
+				return
+			}
+			seen[5] = true
+			if d.Null() {
+				x.CausationID = nil
+			} else if d.BeginUnion("null, string") {
+				switch string(d.Key()) {
+				case "string":
+					x.CausationID = new(avro.UUID)
+					(*x.CausationID) = d.UUID()
+				default:
+					d.UnknownBranch("null, string")
+				}
+				d.EndUnion()
+			}
+		default:
+			d.UnknownField("com.acme.events.shared.EventMetadata")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.shared.EventMetadata", _EventMetadata_jsonFields[i])
+			return
+		}
+	}
+}
+
+// ExampleEventMetadata returns an example EventMetadata, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExampleEventMetadata() EventMetadata {
+	x := NewEventMetadata()
+	x.EventID = avro.UUID{0x16, 0x27, 0xd5, 0xc0, 0xcd, 0x4f, 0x47, 0x8d, 0x96, 0x9c, 0x76, 0x4e, 0x0b, 0xa7, 0x35, 0xe2}
+	x.EventType = "eventType"
+	x.OccurredAt = time.Date(2024, time.January, 15, 10, 30, 0, 0, time.UTC)
+	x.Producer = "producer"
+	return x
+}

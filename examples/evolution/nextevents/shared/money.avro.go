@@ -84,3 +84,80 @@ var _Money_resolver = avro.NewResolver(_Money_avroSchema)
 func (x *Money) UnmarshalAvroFrom(w *avro.WriterSchema, b []byte) error {
 	return _Money_resolver.Unmarshal(w, b, x)
 }
+
+// MarshalAvroJSON returns the Avro JSON encoding of x, byte for byte as
+// Java's JsonEncoder writes it.
+func (x *Money) MarshalAvroJSON() ([]byte, error) { return x.AppendAvroJSON(nil) }
+
+// AppendAvroJSON appends the Avro JSON encoding of x to dst.
+func (x *Money) AppendAvroJSON(dst []byte) ([]byte, error) {
+	var err error
+	dst = append(dst, "{\"amount\":"...)
+	if dst, err = avro.AppendJSONDecimalBytes(dst, x.Amount, 18, 2); err != nil {
+		return dst, avro.Errorf("Money.amount", "%v", err)
+	}
+	dst = append(dst, ",\"currency\":"...)
+	dst = avro.AppendJSONString(dst, x.Currency)
+	dst = append(dst, '}')
+	return dst, nil
+}
+
+// UnmarshalAvroJSON decodes x from its Avro JSON encoding, as Java's
+// JsonDecoder reads it (see avro.JSONDecoder). The whole input must be one
+// value; errors name the byte offset.
+func (x *Money) UnmarshalAvroJSON(b []byte) error {
+	d := avro.NewJSONDecoder(b)
+	*x = Money{}
+	x.DecodeAvroJSON(&d)
+	return d.Finish()
+}
+
+// _Money_jsonFields names the fields, for errors about missing ones.
+var _Money_jsonFields = [...]string{"amount", "currency"}
+
+// DecodeAvroJSON decodes x from d; errors are recorded in d. Fields may
+// come in any order, each exactly once.
+func (x *Money) DecodeAvroJSON(d *avro.JSONDecoder) {
+	var seen [2]bool
+	for more := d.BeginObject("an object (record com.acme.events.shared.Money)"); more; more = d.NextKey() {
+		switch string(d.Key()) {
+		case "amount":
+			if seen[0] {
+				d.DuplicateField("com.acme.events.shared.Money")
+				return
+			}
+			seen[0] = true
+			x.Amount = d.Decimal(18, 2)
+		case "currency":
+			if seen[1] {
+				d.DuplicateField("com.acme.events.shared.Money")
+				return
+			}
+			seen[1] = true
+			x.Currency = d.String()
+		default:
+			d.UnknownField("com.acme.events.shared.Money")
+			return
+		}
+	}
+	if d.Err() != nil {
+		return
+	}
+	for i, ok := range seen {
+		if !ok {
+			d.MissingField("com.acme.events.shared.Money", _Money_jsonFields[i])
+			return
+		}
+	}
+}
+
+// ExampleMoney returns an example Money, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExampleMoney() Money {
+	x := NewMoney()
+	x.Amount = avro.NewDecimal(123456789012345678, 2)
+	x.Currency = "currency"
+	return x
+}

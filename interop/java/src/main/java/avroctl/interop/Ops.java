@@ -51,6 +51,10 @@ import java.util.Properties;
  * <li>{@code decode {writer, reader?, data}} -> {@code {json, trailing}}</li>
  * <li>{@code canonical {schema}} -> {@code {canonical, fingerprint64, md5,
  * sha256}}</li>
+ * <li>{@code bigDecimal {values, data}} -> {@code {bytes, text, read}}:
+ * Conversions.BigDecimalConversion.toBytes (base64) and toString of
+ * new BigDecimal(value) for each value; fromBytes(data[i]).toString() (or
+ * "error: ...") for each base64 data item</li>
  * <li>{@code benchCompat {new, previous, iterations, warmup?}} ->
  * {@code {elapsedNs, cpuNs, firstIterationNs, checks, compatible}}</li>
  * </ul>
@@ -81,6 +85,10 @@ final class Ops {
       return canonical(req);
     case "benchCompat":
       return benchCompat(req);
+    case "idlFormat":
+      return IdlFormatOp.run(mapper, req);
+    case "bigDecimal":
+      return bigDecimal(req);
     default:
       return new FormatOps(mapper).dispatch(op, req); // its ops, else "unknown op"
     }
@@ -337,5 +345,29 @@ final class Ops {
     o.put("json", buf.toString(StandardCharsets.UTF_8));
     o.put("trailing", trailing);
     return o;
+  }
+
+  private ObjectNode bigDecimal(JsonNode req) {
+    org.apache.avro.Conversions.BigDecimalConversion conv = new org.apache.avro.Conversions.BigDecimalConversion();
+    ObjectNode r = mapper.createObjectNode();
+    ArrayNode bytes = r.putArray("bytes");
+    ArrayNode text = r.putArray("text");
+    for (JsonNode v : req.path("values")) {
+      java.math.BigDecimal d = new java.math.BigDecimal(v.asText());
+      java.nio.ByteBuffer b = conv.toBytes(d, null, null);
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      bytes.add(Base64.getEncoder().encodeToString(out));
+      text.add(d.toString());
+    }
+    ArrayNode read = r.putArray("read");
+    for (JsonNode v : req.path("data")) {
+      try {
+        read.add(conv.fromBytes(java.nio.ByteBuffer.wrap(Base64.getDecoder().decode(v.asText())), null, null).toString());
+      } catch (RuntimeException e) {
+        read.add("error: " + describe(e));
+      }
+    }
+    return r;
   }
 }
