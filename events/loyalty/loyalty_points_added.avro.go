@@ -250,3 +250,18 @@ func (x *LoyaltyPointsAdded) DecodeAvroJSON(d *avro.JSONDecoder) {
 		}
 	}
 }
+
+// ExampleLoyaltyPointsAdded returns an example LoyaltyPointsAdded, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExampleLoyaltyPointsAdded() LoyaltyPointsAdded {
+	x := NewLoyaltyPointsAdded()
+	x.Metadata = shared.ExampleEventMetadata()
+	x.CustomerID = "customerId"
+	x.OrderID = avro.UUID{0x0d, 0x62, 0x34, 0x57, 0xd8, 0x4f, 0x47, 0x8d, 0xbf, 0x7b, 0xf7, 0x44, 0x1d, 0x11, 0x48, 0x42}
+	x.Points = 42
+	x.Balance = 42
+	x.Tier = TierBronze
+	return x
+}

@@ -212,3 +212,15 @@ func (x *OrderCancelled) DecodeAvroJSON(d *avro.JSONDecoder) {
 		}
 	}
 }
+
+// ExampleOrderCancelled returns an example OrderCancelled, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExampleOrderCancelled() OrderCancelled {
+	x := NewOrderCancelled()
+	x.Metadata = shared.ExampleEventMetadata()
+	x.OrderID = avro.UUID{0x0d, 0x62, 0x34, 0x57, 0xd8, 0x4f, 0x47, 0x8d, 0xbf, 0x7b, 0xf7, 0x44, 0x1d, 0x11, 0x48, 0x42}
+	x.Reason = CancellationReasonOther
+	return x
+}

@@ -378,3 +378,18 @@ func (x *OrderCreated) DecodeAvroJSON(d *avro.JSONDecoder) {
 		}
 	}
 }
+
+// ExampleOrderCreated returns an example OrderCreated, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExampleOrderCreated() OrderCreated {
+	x := NewOrderCreated()
+	x.Metadata = shared.ExampleEventMetadata()
+	x.OrderID = avro.UUID{0x0d, 0x62, 0x34, 0x57, 0xd8, 0x4f, 0x47, 0x8d, 0xbf, 0x7b, 0xf7, 0x44, 0x1d, 0x11, 0x48, 0x42}
+	x.CustomerID = "customerId"
+	x.Items = []LineItem{ExampleLineItem()}
+	x.Total = shared.ExampleMoney()
+	x.ShippingAddress = ExampleAddress()
+	return x
+}

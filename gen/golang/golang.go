@@ -116,6 +116,9 @@ func Generate(schemas []schema.NamedSchema, opts Options) (Files, error) {
 			if err := genRecord(m, g, t, s); err != nil {
 				return nil, err
 			}
+			if err := genExample(m, g, t, s); err != nil {
+				return nil, err
+			}
 		case *schema.Enum:
 			genEnum(m, g, t, s)
 		case *schema.Fixed:
@@ -183,6 +186,7 @@ func genModuleDoc(m *model, opts Options, topics []*topicInfo) (File, error) {
 // Every record type T has:
 //
 //	func NewT() T                                        // T with the schema's field defaults
+//	func ExampleT() T                                    // a readable, valid example (see its doc)
 //	func (x *T) AppendAvro(dst []byte) ([]byte, error)   // Avro binary, no allocation when dst has room
 //	func (x *T) MarshalAvro() ([]byte, error)
 //	func (x *T) UnmarshalAvro(b []byte) error            // data written with T's own schema

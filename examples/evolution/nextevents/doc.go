@@ -12,6 +12,7 @@
 // Every record type T has:
 //
 //	func NewT() T                                        // T with the schema's field defaults
+//	func ExampleT() T                                    // a readable, valid example (see its doc)
 //	func (x *T) AppendAvro(dst []byte) ([]byte, error)   // Avro binary, no allocation when dst has room
 //	func (x *T) MarshalAvro() ([]byte, error)
 //	func (x *T) UnmarshalAvro(b []byte) error            // data written with T's own schema

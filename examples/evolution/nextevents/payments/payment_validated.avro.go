@@ -237,3 +237,19 @@ func (x *PaymentValidated) DecodeAvroJSON(d *avro.JSONDecoder) {
 		}
 	}
 }
+
+// ExamplePaymentValidated returns an example PaymentValidated, the same on every call: the
+// schema's defaults, values named after the fields, and 2024-01-15T10:30:00Z
+// in dates and times. It is valid (it encodes and decodes), for
+// documentation, catalogs and tests.
+func ExamplePaymentValidated() PaymentValidated {
+	x := NewPaymentValidated()
+	x.Metadata = shared.ExampleEventMetadata()
+	x.PaymentID = "paymentId"
+	x.OrderID = avro.UUID{0x0d, 0x62, 0x34, 0x57, 0xd8, 0x4f, 0x47, 0x8d, 0xbf, 0x7b, 0xf7, 0x44, 0x1d, 0x11, 0x48, 0x42}
+	x.CustomerID = "customerId"
+	x.Amount = shared.ExampleMoney()
+	x.Method = PaymentMethodUnknown
+	x.ProviderReference = "providerReference"
+	return x
+}

@@ -90,7 +90,7 @@ final class Ops {
     case "bigDecimal":
       return bigDecimal(req);
     default:
-      throw new IllegalArgumentException("unknown op \"" + op + "\"");
+      return new FormatOps(mapper).dispatch(op, req); // its ops, else "unknown op"
     }
   }
 
