@@ -80,7 +80,7 @@ func TestDecompressionBombs(t *testing.T) {
 			_, err = r.NextBlock()
 			runtime.ReadMemStats(&after)
 			var oe *Error
-			if !errors.Is(err, ErrBlockTooLarge) || !errors.As(err, &oe) || oe.Offset != hdr || !strings.Contains(err.Error(), "--max-block-size") {
+			if !errors.Is(err, ErrBlockTooLarge) || !errors.As(err, &oe) || oe.Offset != hdr || !strings.Contains(err.Error(), "--max-block-mib") {
 				t.Fatalf("got %v, want ErrBlockTooLarge at byte %d", err, hdr)
 			}
 			if alloc := after.TotalAlloc - before.TotalAlloc; codec != CodecNull && alloc > 24<<20 {

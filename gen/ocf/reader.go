@@ -257,7 +257,7 @@ func (r *Reader) nextBlock() (Block, error) {
 		return Block{}, r.fail(start, "the file is corrupt", nil, "block %d has a negative count (%d) or size (%d)", r.blocks, count, size)
 	}
 	if size > int64(r.lim.MaxBlockSize) {
-		return Block{}, r.fail(start, "the file is corrupt; if it is genuine, raise the block size limit (avroctl ocf --max-block-size)", ErrBlockTooLarge,
+		return Block{}, r.fail(start, "the file is corrupt; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", ErrBlockTooLarge,
 			"block %d claims %d bytes, over the limit of %d", r.blocks, size, r.lim.MaxBlockSize)
 	}
 	// Every datum of a non-empty block takes at least... nothing (a null
@@ -283,7 +283,7 @@ func (r *Reader) nextBlock() (Block, error) {
 	}
 	data, err := r.dec.decompress(r.raw.Bytes())
 	if errors.Is(err, ErrBlockTooLarge) {
-		return Block{}, r.fail(start, "the file is corrupt or a decompression bomb; if it is genuine, raise the block size limit (avroctl ocf --max-block-size)", err,
+		return Block{}, r.fail(start, "the file is corrupt or a decompression bomb; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", err,
 			"block %d (%d bytes of %s): %v", r.blocks, size, r.codec, err)
 	}
 	if err != nil {
