@@ -4,4 +4,10 @@ go 1.26.0
 
 require gitlab.com/acme/avroctl v0.0.0
 
+require (
+	github.com/dsnet/compress v0.0.1 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/ulikunitz/xz v0.5.17 // indirect
+)
+
 replace gitlab.com/acme/avroctl => ..

@@ -82,6 +82,10 @@ final class Ops {
     case "benchCompat":
       return benchCompat(req);
     default:
+      ObjectNode r = OcfOps.dispatch(mapper, op, req);
+      if (r != null) {
+        return r;
+      }
       throw new IllegalArgumentException("unknown op \"" + op + "\"");
     }
   }
