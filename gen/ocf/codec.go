@@ -3,7 +3,6 @@ package ocf
 import (
 	"bytes"
 	"compress/bzip2"
-	"compress/flate"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"io"
 
 	dbzip2 "github.com/dsnet/compress/bzip2"
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/snappy"
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
