@@ -169,3 +169,52 @@ func TestLevels(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecompress feeds arbitrary bytes to every codec's decompressor:
+// no panic, and never more than the limit out.
+func FuzzDecompress(f *testing.F) {
+	for i, codec := range Codecs {
+		c, _ := newCompressor(codec, 0)
+		comp, _ := c.compress([]byte("hello hello hello hello, avro"))
+		f.Add(uint8(i), append([]byte(nil), comp...))
+	}
+	f.Fuzz(func(t *testing.T, ci uint8, raw []byte) {
+		d := decompressor{codec: Codecs[int(ci)%len(Codecs)], limit: 1 << 16}
+		out, err := d.decompress(raw)
+		if err == nil && len(out) > d.limit {
+			t.Fatalf("%s: %d bytes out, limit %d", d.codec, len(out), d.limit)
+		}
+	})
+}
+
+// FuzzCodecRoundTrip compresses arbitrary data with every codec at every
+// level and decompresses it back.
+func FuzzCodecRoundTrip(f *testing.F) {
+	f.Add(uint8(0), uint8(0), []byte("hello"))
+	f.Add(uint8(5), uint8(3), bytes.Repeat([]byte("abc"), 1000))
+	f.Fuzz(func(t *testing.T, ci, lvl uint8, data []byte) {
+		codec := Codecs[int(ci)%len(Codecs)]
+		level := 0
+		if lo, hi, _, ok := LevelRange(codec); ok {
+			hi = min(hi, 9) // zstd 10-22 only cost time here
+			level = lo + int(lvl)%(hi-lo+1)
+			if codec == CodecXZ {
+				level = min(level, 3) // larger presets allocate more than a fuzz run should
+			}
+		}
+		c, err := newCompressor(codec, level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.close()
+		comp, err := c.compress(data)
+		if err != nil {
+			t.Fatalf("%s level %d: %v", codec, level, err)
+		}
+		d := decompressor{codec: codec, limit: max(len(data), 1)}
+		got, err := d.decompress(append([]byte(nil), comp...))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%s level %d: %d bytes back (%v), want %d", codec, level, len(got), err, len(data))
+		}
+	})
+}
