@@ -130,7 +130,9 @@ func (c *compressor) compress(data []byte) ([]byte, error) {
 			return nil, err
 		}
 	case CodecXZ:
-		// The preset's dictionary, but no larger than the block: a reader
+		// The preset's dictionary, but no larger than the block: the level
+		// only sets the dictionary here (ulikunitz/xz has no other preset
+		// knob), so for Java's 64 KB blocks every level writes alike. A reader
 		// allocates the dictionary the header declares, and a 64 KB block
 		// needs no 8 MiB of it (the output is the same .xz format Java's
 		// XZCompressorOutputStream writes: one stream, one block, CRC64).
