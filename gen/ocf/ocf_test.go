@@ -68,7 +68,7 @@ func readAll(t testing.TB, data []byte) ([][]byte, error) {
 	}
 }
 
-func TestRoundTrip(t *testing.T) {
+func TestOCFRoundTrip(t *testing.T) {
 	for _, codec := range Codecs {
 		for _, n := range []int{0, 1, 1000} {
 			data := writeFile(t, codec, n, 100) // many blocks
@@ -106,7 +106,7 @@ func TestRoundTrip(t *testing.T) {
 
 // The blocks are raw DEFLATE as Java's DeflateCodec writes (no zlib
 // header: 0x78 would start a zlib stream).
-func TestDeflateIsRaw(t *testing.T) {
+func TestOCFDeflateIsRaw(t *testing.T) {
 	data := writeFile(t, CodecDeflate, 10, 1<<20)
 	r, _ := NewReader(bytes.NewReader(data), Limits{})
 	off := r.Offset()
@@ -117,7 +117,7 @@ func TestDeflateIsRaw(t *testing.T) {
 	}
 }
 
-func TestCreateRenames(t *testing.T) {
+func TestOCFCreateRenames(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.avro")
 	w, err := Create(path, testSchema, WriterOptions{Codec: CodecDeflate})
@@ -141,7 +141,7 @@ func TestCreateRenames(t *testing.T) {
 	}
 }
 
-func TestCorrupt(t *testing.T) {
+func TestOCFCorrupt(t *testing.T) {
 	good := writeFile(t, CodecNull, 50, 100)
 	r, _ := NewReader(bytes.NewReader(good), Limits{})
 	hdr := int(r.Offset())
@@ -241,7 +241,7 @@ func (b *blockStream) Read(p []byte) (int, error) {
 
 // Reading streams: 512 MiB of blocks read with a few MiB allocated in
 // all, so a file larger than memory reads fine.
-func TestReaderMemoryBounded(t *testing.T) {
+func TestOCFReaderMemoryBounded(t *testing.T) {
 	var hdr bytes.Buffer
 	w, _ := NewWriter(&hdr, `"bytes"`, WriterOptions{Sync: [16]byte{1, 2, 3}})
 	w.Close()
@@ -280,7 +280,7 @@ func TestReaderMemoryBounded(t *testing.T) {
 
 // A block of a "null" schema claiming 2^40 datums in 0 bytes is refused,
 // not iterated.
-func TestZeroSizeDatumsBounded(t *testing.T) {
+func TestOCFZeroSizeDatumsBounded(t *testing.T) {
 	var buf bytes.Buffer
 	w, _ := NewWriter(&buf, `"null"`, WriterOptions{})
 	w.AppendBlock(1<<40, nil) // count 0 bytes: AppendBlock writes it as is
