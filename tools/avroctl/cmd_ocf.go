@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -104,123 +103,50 @@ func bindOCFFlags(cmd *cobra.Command, reg *regClientFlags, errorFormat *string, 
 	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 }
 
-// ocfWorkers is how many goroutines turn blocks into JSON: blocks are
-// independent once read, so tojson uses every core and still prints in
-// file order.
-var ocfWorkers = runtime.GOMAXPROCS(0)
-
-// ocfBlock is one block on its way through ocfRecords: read (in file
-// order) by one goroutine, decoded by a worker, printed by the caller.
-type ocfBlock struct {
-	off, count int64
-	data       []byte // a copy: the reader reuses its buffer
-	readErr    error  // the block could not be read: the file ends here
-	js         []byte // the datums' JSON back to back
-	ends       []int  // the end of each datum's JSON in js
-	decodeErr  *dataFinding
-	done       chan struct{}
-}
-
-func (b *ocfBlock) decode(c *datum.Codec, vf datum.Format, path string) {
-	defer close(b.done)
-	data := b.data
-	bad := func(msg string) {
-		b.decodeErr = &dataFinding{where: fmt.Sprintf("%s@%d", path, b.off), typ: dltUndecodable, msg: msg,
-			fix: "the block does not match the file's schema: the writer is at fault"}
-	}
-	for k := int64(0); k < b.count; k++ {
-		js, n, err := c.DecodeNext(data, vf)
-		// Datums of zero bytes (a null schema) cost no input: bound how
-		// many a block may claim, as the decoder bounds zero-size items.
-		if err == nil && n == 0 && b.count > avro.MaxZeroSizeItems {
-			err = fmt.Errorf("the block claims %d datums of zero bytes, over the limit of %d", b.count, avro.MaxZeroSizeItems)
-		}
-		if err != nil {
-			bad(fmt.Sprintf("block at byte %d, datum %d of %d: %v", b.off, k, b.count, err))
-			return
-		}
-		data = data[n:]
-		b.js = append(b.js, js...)
-		b.ends = append(b.ends, len(b.js))
-	}
-	if len(data) != 0 {
-		bad(fmt.Sprintf("block at byte %d: %d bytes left after its %d datums", b.off, len(data), b.count))
-	}
-}
-
-// ocfRecords decodes every datum of the file with codec and calls fn with
-// its index and JSON, in file order; a corrupt block or a datum that does
-// not match the schema is a finding that ends the file (its blocks cannot
-// be found past it), after the records before it.
-//
-// One goroutine reads and decompresses blocks, ocfWorkers decode them:
-// memory is bounded by the blocks in flight (3 per worker, each at most
-// the block size limit), not by the file.
+// records decodes every datum of the file with codec and calls fn with its
+// index and JSON; a corrupt block or a datum that does not match the schema
+// is a finding that ends the file (its blocks cannot be found past it).
 func ocfRecords(rd *ocf.Reader, path string, c *datum.Codec, vf datum.Format, out *dataOutput, flush func(), fn func(i int64, js []byte) (bool, error)) error {
-	queue := make(chan *ocfBlock, 2*ocfWorkers) // in file order
-	work := make(chan *ocfBlock, ocfWorkers)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(queue)
-		defer close(work)
-		for {
-			b, err := rd.NextBlock()
-			if err == io.EOF {
-				return
-			}
-			blk := &ocfBlock{off: b.Offset, count: b.Count, readErr: err, done: make(chan struct{})}
-			if err != nil {
-				close(blk.done)
-			} else {
-				blk.data = append([]byte(nil), b.Data...)
-			}
-			select {
-			case queue <- blk:
-			case <-stop:
-				return
-			}
-			if err != nil {
-				return
-			}
-			select {
-			case work <- blk:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	for range ocfWorkers {
-		go func() {
-			for blk := range work {
-				blk.decode(c, vf, path)
-			}
-		}()
+	bad := func(f dataFinding) error {
+		flush() // the records before it come first
+		out.finding(f)
+		return nil
 	}
 	var i int64
-	for blk := range queue {
-		<-blk.done
-		if blk.readErr != nil {
-			flush() // the records before it come first
-			out.finding(dataFinding{where: path, typ: ocfCorrupt, msg: ocfMsg(blk.readErr), fix: ocfFix(blk.readErr)})
+	for {
+		b, err := rd.NextBlock()
+		if err == io.EOF {
 			return nil
 		}
-		start := 0
-		for _, end := range blk.ends {
-			more, err := fn(i, blk.js[start:end])
+		if err != nil {
+			return bad(dataFinding{where: path, typ: ocfCorrupt, msg: ocfMsg(err), fix: ocfFix(err)})
+		}
+		data := b.Data
+		for k := int64(0); k < b.Count; k++ {
+			js, n, err := c.DecodeNext(data, vf)
+			// Datums of zero bytes (a null schema) cost no input: bound how
+			// many a block may claim, as the decoder bounds zero-size items.
+			if err == nil && n == 0 && b.Count > avro.MaxZeroSizeItems {
+				err = fmt.Errorf("the block claims %d datums of zero bytes, over the limit of %d", b.Count, avro.MaxZeroSizeItems)
+			}
+			if err != nil {
+				return bad(dataFinding{where: fmt.Sprintf("%s@%d", path, b.Offset), typ: dltUndecodable,
+					msg: fmt.Sprintf("block at byte %d, datum %d of %d: %v", b.Offset, k, b.Count, err),
+					fix: "the block does not match the file's schema: the writer is at fault"})
+			}
+			data = data[n:]
+			more, err := fn(i, js)
 			if err != nil || !more {
 				return err
 			}
-			start = end
 			i++
 		}
-		if blk.decodeErr != nil {
-			flush()
-			out.finding(*blk.decodeErr)
-			return nil
+		if len(data) != 0 {
+			return bad(dataFinding{where: fmt.Sprintf("%s@%d", path, b.Offset), typ: dltUndecodable,
+				msg: fmt.Sprintf("block at byte %d: %d bytes left after its %d datums", b.Offset, len(data), b.Count),
+				fix: "the block does not match the file's schema: the writer is at fault"})
 		}
 	}
-	return nil
 }
 
 func ocfFix(err error) string {
