@@ -8,6 +8,12 @@ require (
 	gitlab.com/acme/avroctl/events/v2 v2.0.0
 )
 
+require (
+	github.com/dsnet/compress v0.0.1 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/ulikunitz/xz v0.5.17 // indirect
+)
+
 replace gitlab.com/acme/avroctl => ..
 
 replace gitlab.com/acme/avroctl/events/v2 => ../events

@@ -11,6 +11,14 @@
 // allocates more than the bytes actually present or a cap, and every error
 // names the byte offset in the file and what to do.
 //
+// Every codec of the specification is read and written as Java writes it
+// (codec.go): null, deflate (raw DEFLATE), snappy (a raw block + CRC32 of
+// the data, big-endian), zstandard (one frame per block), bzip2, xz (one
+// .xz stream per block). A block that declares or decompresses to more than
+// MaxBlockSize is an ErrBlockTooLarge error (a decompression bomb is a few
+// KB claiming gigabytes); an xz block's dictionary is allocated for what
+// the block holds, not what its header claims.
+//
 // The package knows nothing of schemas beyond carrying avro.schema: a block
 // is handed out whole, and record boundaries come from a schema-driven
 // decoder (gen/datum's Codec.DecodeNext) through Reader.Next's split.

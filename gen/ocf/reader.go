@@ -3,8 +3,6 @@ package ocf
 import (
 	"bufio"
 	"bytes"
-	"compress/bzip2"
-	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -20,8 +18,7 @@ type Reader struct {
 	codec  string
 	sync   [SyncSize]byte
 	raw    bytes.Buffer // the compressed block, reused
-	out    bytes.Buffer // the decompressed block, reused
-	dec    io.ReadCloser
+	dec    decompressor
 	err    error
 	blocks int64
 
@@ -42,7 +39,7 @@ type Block struct {
 }
 
 // NewReader reads the header of a container file from r; the codec must be
-// one this package reads (null, deflate, bzip2).
+// one of the specification's (Codecs).
 func NewReader(r io.Reader, lim Limits) (*Reader, error) {
 	rd := &Reader{r: bufio.NewReaderSize(r, 64<<10), lim: lim.withDefaults()}
 	if err := rd.header(); err != nil {
@@ -153,16 +150,15 @@ func (r *Reader) header() error {
 	if _, ok := r.meta[MetaSchema]; !ok {
 		return r.fail(start, "the writer did not record the schema; the data cannot be read without it", nil, "the metadata has no %q", MetaSchema)
 	}
-	switch codec {
-	case CodecNull, CodecDeflate, CodecBzip2:
-	default:
-		return r.fail(start, unsupportedFix(codec), ErrUnsupportedCodec, "the file's codec %q is not supported (reading supports null, deflate, bzip2)", codec)
+	if !readableCodec(codec) {
+		return r.fail(start, unsupportedFix(codec), ErrUnsupportedCodec, "the file's codec %q is not one of the specification's (null, deflate, snappy, zstandard, bzip2, xz)", codec)
 	}
+	r.dec = decompressor{codec: codec, limit: r.lim.MaxBlockSize}
 	return nil
 }
 
 func unsupportedFix(codec string) string {
-	return "recompress it with avro-tools: java -jar avro-tools.jar recodec --codec deflate IN OUT (codec " + codec + ")"
+	return "the writer used a codec of its own (" + codec + "): recompress the file with that writer's tools, e.g. to deflate"
 }
 
 // bytes reads a length-prefixed value, charging it to budget before
@@ -261,7 +257,7 @@ func (r *Reader) nextBlock() (Block, error) {
 		return Block{}, r.fail(start, "the file is corrupt", nil, "block %d has a negative count (%d) or size (%d)", r.blocks, count, size)
 	}
 	if size > int64(r.lim.MaxBlockSize) {
-		return Block{}, r.fail(start, "the file is corrupt, or raise the block size limit", nil,
+		return Block{}, r.fail(start, "the file is corrupt; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", ErrBlockTooLarge,
 			"block %d claims %d bytes, over the limit of %d", r.blocks, size, r.lim.MaxBlockSize)
 	}
 	// Every datum of a non-empty block takes at least... nothing (a null
@@ -285,42 +281,16 @@ func (r *Reader) nextBlock() (Block, error) {
 		return Block{}, r.fail(syncAt, "the file is corrupt or two files were concatenated byte-wise: use 'avroctl ocf concat'; the blocks before it read fine", ErrSyncMismatch,
 			"the sync marker after block %d (which starts at byte %d) is %x, the header's is %x", r.blocks, start, sync, r.sync)
 	}
-	data, err := r.decompress(r.raw.Bytes())
+	data, err := r.dec.decompress(r.raw.Bytes())
+	if errors.Is(err, ErrBlockTooLarge) {
+		return Block{}, r.fail(start, "the file is corrupt or a decompression bomb; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", err,
+			"block %d (%d bytes of %s): %v", r.blocks, size, r.codec, err)
+	}
 	if err != nil {
-		return Block{}, r.fail(start, "the block is corrupt", err, "block %d: %s: %v", r.blocks, r.codec, err)
+		return Block{}, r.fail(start, "the block is corrupt: the blocks before it read fine", err, "block %d: %s: %v", r.blocks, r.codec, err)
 	}
 	r.blocks++
 	return Block{Offset: start, Count: count, Data: data}, nil
-}
-
-func (r *Reader) decompress(raw []byte) ([]byte, error) {
-	var src io.Reader
-	switch r.codec {
-	case CodecNull:
-		return raw, nil
-	case CodecDeflate:
-		// Java's DeflateCodec writes raw DEFLATE (nowrap), no zlib header.
-		if r.dec == nil {
-			r.dec = flate.NewReader(bytes.NewReader(raw))
-		} else {
-			r.dec.(flate.Resetter).Reset(bytes.NewReader(raw), nil)
-		}
-		src = r.dec
-	case CodecBzip2:
-		src = bzip2.NewReader(bytes.NewReader(raw))
-	default:
-		return nil, fmt.Errorf("%w %q", ErrUnsupportedCodec, r.codec)
-	}
-	out := &r.out
-	out.Reset()
-	n, err := io.Copy(out, io.LimitReader(src, int64(r.lim.MaxBlockSize)+1))
-	if err != nil {
-		return nil, err
-	}
-	if n > int64(r.lim.MaxBlockSize) {
-		return nil, fmt.Errorf("decompresses to over the block size limit of %d bytes", r.lim.MaxBlockSize)
-	}
-	return out.Bytes(), nil
 }
 
 // MaxZeroSizeDatums bounds the count of a block whose datums take no

@@ -3,7 +3,6 @@ package ocf
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -14,11 +13,10 @@ import (
 
 // WriterOptions configure a Writer; zero fields take the defaults.
 type WriterOptions struct {
-	// Codec is null (default) or deflate.
+	// Codec is one of Codecs; default null.
 	Codec string
-	// DeflateLevel is flate's level; 0 means flate.DefaultCompression
-	// (Java's DataFileWriter default, -1, is zlib's 6 too).
-	DeflateLevel int
+	// Level is the codec's level (LevelRange); 0 means Java's default.
+	Level int
 	// SyncInterval: a block is written once its datums reach this many
 	// uncompressed bytes. Default DefaultSyncInterval (Java's).
 	SyncInterval int
@@ -35,8 +33,7 @@ type Writer struct {
 	sync   [SyncSize]byte
 	buf    bytes.Buffer // datums of the open block
 	count  int64
-	comp   bytes.Buffer
-	fw     *flate.Writer
+	comp   *compressor
 	closed bool
 	err    error
 
@@ -53,21 +50,11 @@ func NewWriter(w io.Writer, schemaJSON string, opts WriterOptions) (*Writer, err
 	if opts.SyncInterval <= 0 {
 		opts.SyncInterval = DefaultSyncInterval
 	}
-	if opts.DeflateLevel == 0 {
-		opts.DeflateLevel = flate.DefaultCompression
+	comp, err := newCompressor(opts.Codec, opts.Level)
+	if err != nil {
+		return nil, err
 	}
-	wr := &Writer{w: bufio.NewWriter(w), opts: opts, sync: opts.Sync}
-	switch opts.Codec {
-	case CodecNull:
-	case CodecDeflate:
-		fw, err := flate.NewWriter(&wr.comp, opts.DeflateLevel)
-		if err != nil {
-			return nil, fmt.Errorf("deflate level %d: %w", opts.DeflateLevel, err)
-		}
-		wr.fw = fw
-	default:
-		return nil, fmt.Errorf("%w %q: writing supports null and deflate", ErrUnsupportedCodec, opts.Codec)
-	}
+	wr := &Writer{w: bufio.NewWriter(w), opts: opts, sync: opts.Sync, comp: comp}
 	if wr.sync == ([SyncSize]byte{}) {
 		rand.Read(wr.sync[:])
 	}
@@ -174,15 +161,10 @@ func (w *Writer) writeBlock(count int64, data []byte) error {
 	if w.err != nil {
 		return w.err
 	}
-	if w.fw != nil {
-		w.comp.Reset()
-		w.fw.Reset(&w.comp)
-		w.fw.Write(data)
-		if err := w.fw.Close(); err != nil {
-			w.err = err
-			return err
-		}
-		data = w.comp.Bytes()
+	data, err := w.comp.compress(data)
+	if err != nil {
+		w.err = fmt.Errorf("%s: %w", w.opts.Codec, err)
+		return w.err
 	}
 	h := appendLong(appendLong(nil, count), int64(len(data)))
 	w.w.Write(h)
@@ -199,6 +181,7 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	w.Flush()
+	w.comp.close()
 	if w.err == nil {
 		w.err = w.w.Flush()
 	}
@@ -223,6 +206,7 @@ func (w *Writer) Close() error {
 func (w *Writer) Abort() {
 	if w.file != nil && !w.closed {
 		w.closed = true
+		w.comp.close()
 		w.file.Close()
 		os.Remove(w.temp)
 	}

@@ -200,3 +200,55 @@ func decode(raw json.RawMessage, v any) error {
 	}
 	return nil
 }
+
+// OCFWrite has Java's DataFileWriter write a container file of values (Avro
+// JSON, one per element) with codec at level (0: Java's default) and
+// syncInterval (0: Java's default).
+func (h *Harness) OCFWrite(schema []byte, values [][]byte, codec string, level, syncInterval int) ([]byte, error) {
+	js := make([]string, len(values))
+	for i, v := range values {
+		js[i] = string(v)
+	}
+	req := map[string]any{"op": "ocfWrite", "schema": string(schema), "json": js, "codec": codec, "level": level}
+	if syncInterval > 0 {
+		req["syncInterval"] = syncInterval
+	}
+	raw, err := h.Call(req)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Data string `json:"data"`
+	}
+	if err := decode(raw, &r); err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.DecodeString(r.Data)
+}
+
+// OCFRead is what Java's DataFileReader reads from a container file.
+type OCFRead struct {
+	Codec   string `json:"codec"`
+	Schema  string `json:"schema"`
+	Count   int64  `json:"count"`   // the sum of the block counts
+	Blocks  int64  `json:"blocks"`  // blocks read
+	Records int64  `json:"records"` // records GenericDatumReader decoded
+	Datums  []byte `json:"-"`       // every block decompressed, back to back
+}
+
+// OCFRead has Java's DataFileReader read a container file.
+func (h *Harness) OCFRead(file []byte) (*OCFRead, error) {
+	raw, err := h.Call(map[string]any{"op": "ocfRead", "data": base64.StdEncoding.EncodeToString(file)})
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		OCFRead
+		Datums string `json:"datums"`
+	}
+	if err := decode(raw, &r); err != nil {
+		return nil, err
+	}
+	r.OCFRead.Datums, err = base64.StdEncoding.DecodeString(r.Datums)
+	return &r.OCFRead, err
+}

@@ -29,6 +29,8 @@ const (
 	ocfFlagLimit      = "limit"
 	ocfFlagSampleRate = "samplerate"
 	ocfFlagSyncInt    = "sync-interval"
+	ocfFlagLevel      = "level"
+	ocfFlagMaxBlock   = "max-block-mib"
 
 	ocfCorrupt = "CORRUPT_FILE"
 )
@@ -42,22 +44,29 @@ writes them and avro-tools reads them: a header with the writer schema and
 codec, then blocks of datums separated by a sync marker.
 
 Reading streams one block at a time: memory is bounded by the largest block
-(not the file), so files larger than memory read fine. Codecs: null, deflate
-and bzip2 are read; null and deflate are written. snappy, zstandard and xz
-files are refused with the codec named: recompress them with avro-tools
-recodec.
+(not the file), so files larger than memory read fine. Every codec of the
+specification is read and written, as Java writes them: null, deflate,
+snappy, zstandard, bzip2, xz (--codec; --level where the codec has levels).
+A block that declares or decompresses to more than --max-block-mib (256 MiB
+by default; Java writes blocks of about 64 KB) is refused with its byte
+offset: a corrupt file or a decompression bomb.
 
 Exit codes: 0 ok, 1 findings (a corrupt block: what came before it is
 printed, the error names its byte offset), 2 usage or input error (a file that
 is not a container file, an unsupported codec, a bad flag).`,
 	}
+	cmd.PersistentFlags().Int(ocfFlagMaxBlock, 256, "refuse a block that declares or decompresses to more than this many MiB (a corrupt file or a decompression bomb)")
 	cmd.AddCommand(newOCFToJSONCmd(s), newOCFGetSchemaCmd(s), newOCFGetMetaCmd(s), newOCFCountCmd(s), newOCFFromJSONCmd(s), newOCFCatCmd(s), newOCFConcatCmd(s), newOCFRecodecCmd(s))
 	return cmd
 }
 
 // openOCF opens a container file ("-" is stdin) and reads its header; a
 // bad header is an input error (exit 2).
-func openOCF(s *streams, path string) (*ocf.Reader, func(), error) {
+func openOCF(cmd *cobra.Command, s *streams, path string) (*ocf.Reader, func(), error) {
+	mib, _ := cmd.Flags().GetInt(ocfFlagMaxBlock)
+	if mib <= 0 || mib > 1<<14 {
+		return nil, nil, usageErrorf("--%s %d: want 1 to 16384 (MiB)", ocfFlagMaxBlock, mib)
+	}
 	var r io.Reader = s.In
 	closeFn := func() {}
 	if path != "-" {
@@ -67,7 +76,7 @@ func openOCF(s *streams, path string) (*ocf.Reader, func(), error) {
 		}
 		r, closeFn = f, func() { f.Close() }
 	}
-	rd, err := ocf.NewReader(r, ocf.Limits{})
+	rd, err := ocf.NewReader(r, ocf.Limits{MaxBlockSize: mib << 20})
 	if err != nil {
 		closeFn()
 		return nil, nil, usageErrorf("%s: %v", path, err)
@@ -188,7 +197,7 @@ generated from it reads them.
 					return err
 				}
 			}
-			rd, closeFn, err := openOCF(s, args[0])
+			rd, closeFn, err := openOCF(cmd, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -240,7 +249,7 @@ prints {"schema": ...}.`,
 			if output != "text" && output != "json" {
 				return usageErrorf("-o %q: want text or json", output)
 			}
-			rd, closeFn, err := openOCF(s, args[0])
+			rd, closeFn, err := openOCF(cmd, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -279,7 +288,7 @@ file's order, as avro-tools does. --key K prints that value alone.
 			if output != "text" && output != "json" {
 				return usageErrorf("-o %q: want text or json", output)
 			}
-			rd, closeFn, err := openOCF(s, args[0])
+			rd, closeFn, err := openOCF(cmd, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -332,7 +341,7 @@ not decoded. -o json prints {"count": N, "blocks": B}.`,
 			if err != nil {
 				return err
 			}
-			rd, closeFn, err := openOCF(s, args[0])
+			rd, closeFn, err := openOCF(cmd, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -365,8 +374,9 @@ not decoded. -o json prints {"count": N, "blocks": B}.`,
 	return cmd
 }
 
-// codecFlag completes and checks --codec.
-var ocfWriteCodecs = []string{ocf.CodecNull, ocf.CodecDeflate}
+// ocfWriteCodecs completes and checks --codec: every codec of the
+// specification.
+var ocfWriteCodecs = ocf.Codecs
 
 func checkWriteCodec(c string) error {
 	for _, k := range ocfWriteCodecs {
@@ -374,19 +384,62 @@ func checkWriteCodec(c string) error {
 			return nil
 		}
 	}
-	return usageErrorf("--%s %q: want %s (snappy, zstandard, bzip2 and xz are not written)", ocfFlagCodec, c, strings.Join(ocfWriteCodecs, "|"))
+	return usageErrorf("--%s %q: want %s", ocfFlagCodec, c, strings.Join(ocfWriteCodecs, "|"))
+}
+
+// checkLevel checks --level against the codec's range (0: the codec's
+// default, Java's).
+func checkLevel(codec string, level int) error {
+	if level == 0 {
+		return nil
+	}
+	lo, hi, _, ok := ocf.LevelRange(codec)
+	if !ok {
+		return usageErrorf("--%s %d: codec %s has no levels", ocfFlagLevel, level, codec)
+	}
+	if level < lo || level > hi {
+		return usageErrorf("--%s %d: %s levels are %d to %d", ocfFlagLevel, level, codec, lo, hi)
+	}
+	return nil
+}
+
+// bindCodecFlags binds --codec and --level with their completion: the
+// levels offered are those of the --codec given so far.
+func bindCodecFlags(cmd *cobra.Command, codec *string, level *int, def, usage string) {
+	cmd.Flags().StringVar(codec, ocfFlagCodec, def, usage)
+	cmd.Flags().IntVar(level, ocfFlagLevel, 0, "compression level, 0: the codec's default as Java's (deflate 1-9: 6, zstandard 1-22: 3, bzip2 1-9: 9, xz 0-9: 6)")
+	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc(ocfFlagLevel, func(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		c, _ := cmd.Flags().GetString(ocfFlagCodec)
+		var out []cobra.Completion
+		for _, k := range ocfWriteCodecs {
+			lo, hi, def, ok := ocf.LevelRange(k)
+			if !ok || (c != "" && c != k) {
+				continue
+			}
+			for l := lo; l <= hi; l++ {
+				d := k
+				if l == def {
+					d += " (default)"
+				}
+				out = append(out, cobra.CompletionWithDesc(fmt.Sprint(l), d))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+	})
 }
 
 func newOCFFromJSONCmd(s *streams) *cobra.Command {
 	var reg regClientFlags
 	var schemaArg, format, codec, errorFormat string
-	var syncInterval int
+	var syncInterval, level int
 	cmd := &cobra.Command{
 		Use:   "fromjson --schema FILE IN OUT",
 		Short: "Write a container file from JSON values, one per line (avro-tools fromjson)",
 		Long: `fromjson reads one JSON value per non-empty line of IN ("-": stdin) and writes
 them as a container file OUT ("-": stdout) with --schema FILE or
-SUBJECT@VERSION and --codec null (default) or deflate.
+SUBJECT@VERSION and --codec (null by default; deflate, snappy, zstandard,
+bzip2, xz as Java writes them) at --level.
 
 --format avro-json (the default) is what avro-tools tojson prints; --format
 json has bare union values (see 'avroctl encode --help').
@@ -408,6 +461,9 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 			if err := checkWriteCodec(codec); err != nil {
 				return err
 			}
+			if err := checkLevel(codec, level); err != nil {
+				return err
+			}
 			text, _, err := readSchemaArg(cmd.Context(), dataFlagSchema, schemaArg, func() (*sr.Client, error) { return reg.client() })
 			if err != nil {
 				return err
@@ -416,7 +472,7 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 			if err != nil {
 				return usageError{err}
 			}
-			opts := ocf.WriterOptions{Codec: codec, SyncInterval: syncInterval}
+			opts := ocf.WriterOptions{Codec: codec, Level: level, SyncInterval: syncInterval}
 			var w *ocf.Writer
 			if args[1] == "-" {
 				w, err = ocf.NewWriter(s.Out, text, opts)
@@ -453,10 +509,9 @@ value of the schema, it is reported (line, JSON path) and OUT is NOT written
 	fl := cmd.Flags()
 	fl.StringVar(&schemaArg, dataFlagSchema, "", "the schema: FILE (.avsc) or SUBJECT@VERSION")
 	fl.StringVar(&format, dltFlagFormat, "avro-json", "JSON shape of the input values: "+strings.Join(datum.FormatNames(), "|"))
-	fl.StringVar(&codec, ocfFlagCodec, ocf.CodecNull, "block codec: "+strings.Join(ocfWriteCodecs, "|"))
+	bindCodecFlags(cmd, &codec, &level, ocf.CodecNull, "block codec: "+strings.Join(ocfWriteCodecs, "|"))
 	fl.IntVar(&syncInterval, ocfFlagSyncInt, ocf.DefaultSyncInterval, "write a block once its datums reach this many bytes (as Java's DataFileWriter)")
 	cmd.RegisterFlagCompletionFunc(dltFlagFormat, cobra.FixedCompletions(datum.FormatNames(), cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -465,7 +520,7 @@ func newOCFCatCmd(s *streams) *cobra.Command {
 	var codec, errorFormat string
 	var offset, limit int64
 	var rate float64
-	var syncInterval int
+	var syncInterval, level int
 	cmd := &cobra.Command{
 		Use:   "cat IN OUT",
 		Short: "Copy records of a container file into a new one: --offset, --limit, --samplerate (avro-tools cat)",
@@ -475,8 +530,8 @@ records, keeps every record (--samplerate 1) or a deterministic sample (0.1
 keeps every 10th: record i is kept when floor((i+1)*RATE) > floor(i*RATE)),
 and stops after --limit kept records (-1: no limit).
 
-The datums are copied as they are (not re-encoded); --codec null|deflate
-sets the output codec, by default IN's (a bzip2 file needs --codec). OUT is
+The datums are copied as they are (not re-encoded); --codec and --level set
+the output codec, by default IN's at the codec's default level. OUT is
 written to a temp file and renamed at the end; a corrupt IN is a finding
 (exit 1) and OUT is not written.`,
 		Example: `  avroctl ocf cat --offset 1000 --limit 10 orders.avro sample.avro
@@ -493,7 +548,7 @@ written to a temp file and renamed at the end; a corrupt IN is a finding
 			if !(rate > 0 && rate <= 1) {
 				return usageErrorf("--%s %v: want a fraction in (0, 1]", ocfFlagSampleRate, rate)
 			}
-			rd, closeFn, err := openOCF(s, args[0])
+			rd, closeFn, err := openOCF(cmd, s, args[0])
 			if err != nil {
 				return err
 			}
@@ -502,7 +557,10 @@ written to a temp file and renamed at the end; a corrupt IN is a finding
 				codec = rd.Codec()
 			}
 			if err := checkWriteCodec(codec); err != nil {
-				return usageErrorf("%v: %s is %s, give --%s", err, args[0], rd.Codec(), ocfFlagCodec)
+				return err
+			}
+			if err := checkLevel(codec, level); err != nil {
+				return err
 			}
 			c, err := datum.NewCodec(rd.Schema(), "")
 			if err != nil {
@@ -514,7 +572,7 @@ written to a temp file and renamed at the end; a corrupt IN is a finding
 					meta[k], _ = rd.Meta(k)
 				}
 			}
-			opts := ocf.WriterOptions{Codec: codec, SyncInterval: syncInterval, Meta: meta}
+			opts := ocf.WriterOptions{Codec: codec, Level: level, SyncInterval: syncInterval, Meta: meta}
 			var w *ocf.Writer
 			if args[1] == "-" {
 				w, err = ocf.NewWriter(s.Out, rd.Schema(), opts)
@@ -569,9 +627,8 @@ written to a temp file and renamed at the end; a corrupt IN is a finding
 	fl.Int64Var(&offset, ocfFlagOffset, 0, "skip this many records first")
 	fl.Int64Var(&limit, ocfFlagLimit, -1, "copy at most this many records (-1: all)")
 	fl.Float64Var(&rate, ocfFlagSampleRate, 1, "fraction of the records to keep, evenly spaced")
-	fl.StringVar(&codec, ocfFlagCodec, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the input's)")
+	bindCodecFlags(cmd, &codec, &level, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the input's)")
 	fl.IntVar(&syncInterval, ocfFlagSyncInt, ocf.DefaultSyncInterval, "write a block once its datums reach this many bytes (as Java's DataFileWriter)")
-	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -637,14 +694,17 @@ func finishCopy(s *streams, out *dataOutput, w *ocf.Writer, path, codec string, 
 func newOCFRecodecCmd(s *streams) *cobra.Command {
 	var reg regClientFlags
 	var codec, errorFormat string
+	var level int
 	cmd := &cobra.Command{
 		Use:   "recodec --codec CODEC IN OUT",
 		Short: "Rewrite a container file with another codec (avro-tools recodec)",
-		Long: `recodec rewrites IN ("-": stdin) as OUT ("-": stdout) with --codec null or
-deflate, block for block (datums are not decoded), keeping the schema and the
-user metadata. IN may be null, deflate or bzip2. OUT is written to a temp file
-and renamed; a corrupt IN is a finding (exit 1) and OUT is not written.`,
+		Long: `recodec rewrites IN ("-": stdin) as OUT ("-": stdout) with --codec (deflate
+by default; null, snappy, zstandard, bzip2, xz) at --level, block for block
+(datums are not decoded), keeping the schema and the user metadata. IN may
+have any codec. OUT is written to a temp file and renamed; a corrupt IN is a
+finding (exit 1) and OUT is not written.`,
 		Example: `  avroctl ocf recodec --codec deflate plain.avro small.avro
+  avroctl ocf recodec --codec zstandard --level 9 events.avro events.zst.avro
   avroctl ocf recodec --codec null legacy-bzip2.avro plain.avro`,
 		Args: cobraArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -655,12 +715,15 @@ and renamed; a corrupt IN is a finding (exit 1) and OUT is not written.`,
 			if err := checkWriteCodec(codec); err != nil {
 				return err
 			}
-			rd, closeFn, err := openOCF(s, args[0])
+			if err := checkLevel(codec, level); err != nil {
+				return err
+			}
+			rd, closeFn, err := openOCF(cmd, s, args[0])
 			if err != nil {
 				return err
 			}
 			defer closeFn()
-			w, err := createOCF(s, args[1], rd.Schema(), ocf.WriterOptions{Codec: codec, Meta: userMeta(rd)})
+			w, err := createOCF(s, args[1], rd.Schema(), ocf.WriterOptions{Codec: codec, Level: level, Meta: userMeta(rd)})
 			if err != nil {
 				return err
 			}
@@ -674,22 +737,21 @@ and renamed; a corrupt IN is a finding (exit 1) and OUT is not written.`,
 		},
 	}
 	bindOCFFlags(cmd, &reg, &errorFormat, false)
-	cmd.Flags().StringVar(&codec, ocfFlagCodec, ocf.CodecDeflate, "output codec: "+strings.Join(ocfWriteCodecs, "|"))
-	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
+	bindCodecFlags(cmd, &codec, &level, ocf.CodecDeflate, "output codec: "+strings.Join(ocfWriteCodecs, "|"))
 	return cmd
 }
 
 func newOCFConcatCmd(s *streams) *cobra.Command {
 	var reg regClientFlags
 	var codec, errorFormat string
+	var level int
 	cmd := &cobra.Command{
 		Use:   "concat IN... OUT",
 		Short: "Concatenate container files with the same schema (avro-tools concat)",
 		Long: `concat writes the records of every IN, in order, to OUT ("-": stdout), block
 for block (datums are not decoded). Every IN must have the same writer schema
 (byte for byte, as avro-tools requires); the user metadata is the first's.
---codec sets OUT's codec, by default the first IN's (a bzip2 input needs
---codec). OUT is written to a temp file and renamed; a corrupt IN is a finding
+--codec and --level set OUT's codec, by default the first IN's. OUT is written to a temp file and renamed; a corrupt IN is a finding
 (exit 1) and OUT is not written.`,
 		Example: `  avroctl ocf concat part-0.avro part-1.avro part-2.avro all.avro`,
 		Args:    cobraArgs(cobra.MinimumNArgs(2)),
@@ -703,7 +765,7 @@ for block (datums are not decoded). Every IN must have the same writer schema
 			var schemaText, first string
 			var total int64
 			for _, in := range ins {
-				rd, closeFn, err := openOCF(s, in)
+				rd, closeFn, err := openOCF(cmd, s, in)
 				if err != nil {
 					return err
 				}
@@ -712,11 +774,15 @@ for block (datums are not decoded). Every IN must have the same writer schema
 					if codec == "" {
 						codec = rd.Codec()
 					}
-					if err := checkWriteCodec(codec); err != nil {
-						closeFn()
-						return usageErrorf("%v: %s is %s, give --%s", err, in, rd.Codec(), ocfFlagCodec)
+					err := checkWriteCodec(codec)
+					if err == nil {
+						err = checkLevel(codec, level)
 					}
-					if w, err = createOCF(s, dst, schemaText, ocf.WriterOptions{Codec: codec, Meta: userMeta(rd)}); err != nil {
+					if err != nil {
+						closeFn()
+						return err
+					}
+					if w, err = createOCF(s, dst, schemaText, ocf.WriterOptions{Codec: codec, Level: level, Meta: userMeta(rd)}); err != nil {
 						closeFn()
 						return err
 					}
@@ -740,7 +806,6 @@ for block (datums are not decoded). Every IN must have the same writer schema
 		},
 	}
 	bindOCFFlags(cmd, &reg, &errorFormat, false)
-	cmd.Flags().StringVar(&codec, ocfFlagCodec, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the first input's)")
-	cmd.RegisterFlagCompletionFunc(ocfFlagCodec, cobra.FixedCompletions(ocfWriteCodecs, cobra.ShellCompDirectiveNoFileComp))
+	bindCodecFlags(cmd, &codec, &level, "", "output codec: "+strings.Join(ocfWriteCodecs, "|")+" (default: the first input's)")
 	return cmd
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // fromjson writes a container file that tojson reads back line for line,
-// with both codecs and both JSON shapes; count, getmeta and getschema
+// with every codec and both JSON shapes; count, getmeta and getschema
 // read its header and blocks.
 func TestOCFRoundTrip(t *testing.T) {
 	dir := t.TempDir()
@@ -20,7 +20,7 @@ func TestOCFRoundTrip(t *testing.T) {
 	os.WriteFile(avsc, []byte(dltOrderV1), 0o644)
 	in := filepath.Join(dir, "in.jsonl")
 	os.WriteFile(in, []byte(orderLinesAvroJSON), 0o644)
-	for _, codec := range []string{"null", "deflate"} {
+	for _, codec := range ocf.Codecs {
 		out := filepath.Join(dir, codec+".avro")
 		// a sync interval of 1 byte writes one block per record
 		if code, _, errs := runAvroctl(t, "ocf", "fromjson", "--schema", avsc, "--codec", codec, "--sync-interval", "1", in, out); code != 0 {
@@ -75,8 +75,14 @@ func TestOCFFromJSONBadLine(t *testing.T) {
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Errorf("files left: %v", ents)
 	}
-	if code, _, errs := runAvroctl(t, "ocf", "fromjson", "--schema", avsc, "--codec", "snappy", "-", out); code != 2 || !strings.Contains(errs, `--codec "snappy": want null|deflate`) {
-		t.Errorf("snappy: exit %d: %s", code, errs)
+	if code, _, errs := runAvroctl(t, "ocf", "fromjson", "--schema", avsc, "--codec", "lz4", "-", out); code != 2 || !strings.Contains(errs, `--codec "lz4": want null|deflate|snappy|zstandard|bzip2|xz`) {
+		t.Errorf("lz4: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runAvroctl(t, "ocf", "fromjson", "--schema", avsc, "--codec", "zstandard", "--level", "23", "-", out); code != 2 || !strings.Contains(errs, `--level 23: zstandard levels are 1 to 22`) {
+		t.Errorf("level 23: exit %d: %s", code, errs)
+	}
+	if code, _, errs := runAvroctl(t, "ocf", "fromjson", "--schema", avsc, "--codec", "snappy", "--level", "1", "-", out); code != 2 || !strings.Contains(errs, `codec snappy has no levels`) {
+		t.Errorf("snappy level: exit %d: %s", code, errs)
 	}
 }
 
@@ -221,5 +227,48 @@ func TestOCFToJSONReader(t *testing.T) {
 	want := `{"id":"o-1","qty":2,"note":null,"currency":"EUR"}` + "\n" + `{"id":"o-2","qty":-7,"note":"gift \"wrap\"","currency":"EUR"}` + "\n"
 	if code, got, errs := runAvroctl(t, "ocf", "tojson", "--reader", v2, "--format", "json", f); code != 0 || got != want {
 		t.Errorf("exit %d %s\n got %s\nwant %s", code, errs, got, want)
+	}
+}
+
+// --codec completes every codec of the specification; --level completes the
+// levels of the --codec given, with Java's default marked.
+func TestOCFCodecCompletion(t *testing.T) {
+	for _, c := range []string{"fromjson", "cat", "recodec", "concat"} {
+		_, out, _ := runAvroctl(t, "__complete", "ocf", c, "--codec", "")
+		for _, codec := range ocf.Codecs {
+			if !strings.Contains(out, codec+"\n") {
+				t.Errorf("%s --codec: %q lacks %s", c, out, codec)
+			}
+		}
+	}
+	_, out, _ := runAvroctl(t, "__complete", "ocf", "recodec", "--codec", "xz", "--level", "")
+	if !strings.HasPrefix(out, "0\txz\n") || !strings.Contains(out, "6\txz (default)\n") || strings.Contains(out, "zstandard") {
+		t.Errorf("--codec xz --level: %q", out)
+	}
+}
+
+// A block that decompresses past --max-block-mib (a zstandard bomb: 2 MiB
+// of zeros in a few hundred bytes) is a finding naming its offset and the
+// flag; with a larger limit the file reads.
+func TestOCFMaxBlockSize(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "big.avro")
+	w, err := ocf.Create(f, `"bytes"`, ocf.WriterOptions{Codec: ocf.CodecZstandard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Append(append([]byte{0x80, 0x80, 0x80, 0x02}, make([]byte, 2<<20)...)) // bytes of length 2 MiB
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(f); st.Size() > 4096 {
+		t.Fatalf("%d bytes", st.Size())
+	}
+	code, _, errs := runAvroctl(t, "ocf", "count", "--max-block-mib", "1", f)
+	if code != 1 || !strings.Contains(errs, "decompresses to over 1048576 bytes") || !strings.Contains(errs, "--max-block-mib") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	if code, got, errs := runAvroctl(t, "ocf", "count", "--max-block-mib", "3", f); code != 0 || got != "1\n" {
+		t.Errorf("exit %d %q: %s", code, got, errs)
 	}
 }

@@ -26,8 +26,6 @@ const (
 	randFlagCount      = "count"
 	randFlagSeed       = "seed"
 	randFlagOCF        = "ocf"
-	randFlagCodec      = "codec"
-	randFlagLevel      = "level"
 )
 
 // randomOutputs are the values of random's -o.
@@ -90,15 +88,13 @@ file:line:col).`,
 	fl.Uint64Var(&o.seed, randFlagSeed, 0, "the random seed: the same seed gives the same values everywhere")
 	fl.StringVarP(&o.output, flagOutput, "o", "avro-json", "value output: "+strings.Join(randomOutputs, "|")+" (ignored with --ocf)")
 	fl.StringVar(&o.ocfPath, randFlagOCF, "", "write a container file (\"-\" for stdout) instead of values")
-	fl.StringVar(&o.codec, randFlagCodec, ocf.CodecDeflate, "container file codec: null|deflate (deflate, as avro-tools random)")
-	fl.IntVar(&o.level, randFlagLevel, 0, "deflate level 1-9; 0 or -1 (avro-tools') mean zlib's 6, as Java's")
+	bindCodecFlags(cmd, &o.codec, &o.level, ocf.CodecDeflate, "container file codec: "+strings.Join(ocfWriteCodecs, "|")+" (deflate, as avro-tools random)")
 	fl.IntVar(&o.limits.MaxDepth, "max-depth", random.DefaultMaxDepth, "nesting depth after which values finish as soon as they can")
 	fl.IntVar(&o.limits.MaxItems, "max-items", random.DefaultMaxItems, "largest array or map")
 	fl.IntVar(&o.limits.MaxElements, "max-elements", random.DefaultMaxElements, "array and map elements in one value, all levels together")
 	fl.IntVar(&o.limits.MaxString, "max-string", random.DefaultMaxString, "longest string, in characters")
 	fl.IntVar(&o.limits.MaxBytes, "max-bytes", random.DefaultMaxBytes, "longest bytes value")
 	cmd.RegisterFlagCompletionFunc(flagOutput, cobra.FixedCompletions(randomOutputs, cobra.ShellCompDirectiveNoFileComp))
-	cmd.RegisterFlagCompletionFunc(randFlagCodec, cobra.FixedCompletions([]string{ocf.CodecNull, ocf.CodecDeflate}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc(randFlagSchema, fileArgs("avsc"))
 	cmd.RegisterFlagCompletionFunc(randFlagSchemaFile, fileArgs("avsc"))
 	cmd.RegisterFlagCompletionFunc(randFlagOCF, fileArgs("avro"))
@@ -120,9 +116,13 @@ func runRandom(s *streams, o *randomOpts) error {
 	}
 	level := o.level
 	if level == -1 {
-		level = 0 // ocf's default: flate.DefaultCompression
-	} else if level < 0 || level > 9 {
-		return usageErrorf("--%s %d: give 1-9, or 0 for zlib's 6", randFlagLevel, o.level)
+		level = 0 // avro-tools' "default": the codec's default, as Java's
+	}
+	if err := checkWriteCodec(o.codec); err != nil {
+		return err
+	}
+	if err := checkLevel(o.codec, level); err != nil {
+		return err
 	}
 	sch, err := randomSchema(o)
 	if err != nil {
@@ -133,7 +133,7 @@ func runRandom(s *streams, o *randomOpts) error {
 		return usageError{err}
 	}
 	if o.ocfPath != "" {
-		w, err := createOCF(s, o.ocfPath, string(schema.Marshal(sch)), ocf.WriterOptions{Codec: o.codec, DeflateLevel: level})
+		w, err := createOCF(s, o.ocfPath, string(schema.Marshal(sch)), ocf.WriterOptions{Codec: o.codec, Level: level})
 		if err != nil {
 			return err
 		}

@@ -166,7 +166,7 @@ func TestRandomErrors(t *testing.T) {
 		{[]string{"--schema", `"int"`, "-o", "xml"}, "-o xml: want avro-json, json, binary"},
 		{[]string{"--schema", `"int"`, "--count", "-1"}, "give 0 or more"},
 		{[]string{"--schema", `"int"`, "--ocf", filepath.Join(dir, "x.avro"), "--codec", "zstd"}, "zstd"},
-		{[]string{"--schema", `"int"`, "--level", "12"}, "give 1-9"},
+		{[]string{"--schema", `"int"`, "--level", "12"}, "deflate levels are 1 to 9"},
 		{[]string{"--schema", `"int"`, "--max-items", "0"}, "give 1 or more"},
 		{[]string{"--schema", `{"type":"enum"`}, "--schema:1:"},
 		{[]string{"--schema", `"int"`, "a.avro", "b.avro"}, "accepts at most 1 arg"},

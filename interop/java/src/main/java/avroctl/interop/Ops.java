@@ -90,6 +90,10 @@ final class Ops {
     case "bigDecimal":
       return bigDecimal(req);
     default:
+      ObjectNode r = OcfOps.dispatch(mapper, op, req);
+      if (r != null) {
+        return r;
+      }
       return new FormatOps(mapper).dispatch(op, req); // its ops, else "unknown op"
     }
   }
