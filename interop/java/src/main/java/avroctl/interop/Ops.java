@@ -81,6 +81,7 @@ final class Ops {
       return canonical(req);
     case "benchCompat":
       return benchCompat(req);
+    case "resolverPair": return ResolverOps.resolverPair(mapper, req);
     default:
       throw new IllegalArgumentException("unknown op \"" + op + "\"");
     }
