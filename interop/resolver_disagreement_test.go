@@ -306,11 +306,12 @@ var resolverKnownClasses = []resolverKnownClass{
 	},
 	{
 		id: "JAVA-READER-DEFAULT-NOT-FIRST-BRANCH", owner: "gen/evolve",
-		summary: "the reader falls back to a field's default (its alias does not apply after a namespace move), and that default " +
-			"matches a union branch other than the first, which Java's parser accepts and its reader cannot write " +
-			"(\"enum value 'null' is not in the enum symbol set\")",
+		summary: "the reader uses a field's default (a field added, or its alias does not apply after a namespace move) that " +
+			"matches a union branch other than the first (null for [Record, null]), which Java's parser accepts and its reader " +
+			"reads as the first branch: \"No default value for: f\", \"enum value 'null' is not in the enum symbol set\"; " +
+			"a rule would flag reader defaults that do not match the union's first branch",
 		match: func(w string) bool {
-			return strings.HasPrefix(w, "MISS") && strings.Contains(w, "is not in the enum symbol set")
+			return strings.HasPrefix(w, "MISS") && (strings.Contains(w, "is not in the enum symbol set") || strings.Contains(w, "No default value for: "))
 		},
 	},
 	{
