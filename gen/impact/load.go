@@ -35,7 +35,8 @@ type Options struct {
 	// Args are FILE or TYPE arguments: the starting points. None means every
 	// changed type.
 	Args []string
-	// Level overrides registry.compatibility (zero value: the config's, else
+	// Level, when LevelSet, is the level of every subject (else each
+	// subject's level in the state file, else registry.compatibility, else
 	// BACKWARD).
 	Level    compat.Level
 	LevelSet bool
@@ -125,7 +126,7 @@ func Load(opts Options) (Input, error) {
 			}
 			in.ACLs = st.ACLs()
 			for name, s := range st.Subjects {
-				if s.Compatibility == "" {
+				if s.Compatibility == "" || opts.LevelSet { // the flag is for every subject
 					continue
 				}
 				l, err := compat.ParseLevel(s.Compatibility)
