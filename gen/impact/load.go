@@ -185,6 +185,16 @@ func resolveTarget(arg string, in Input) ([]string, error) {
 				return []string{base}, nil
 			}
 		}
+		// An .avdl file's own types, not the ones it imports.
+		var own []string
+		for _, n := range names {
+			if f := set[n].Names().Pos.Filename; f == "" || filepath.Clean(f) == filepath.Clean(arg) {
+				own = append(own, n)
+			}
+		}
+		if len(own) > 0 {
+			return own, nil
+		}
 		return names, nil
 	}
 	if _, ok := in.New[arg]; ok {
