@@ -59,6 +59,12 @@ func TestResolverCheckFindsEveryJavaDisagreement(t *testing.T) {
 	}
 	known, unknown := map[string]int{}, map[string]int{}
 	for i := 0; i < n; i++ {
+		if i > 0 && i%25000 == 0 {
+			// Progress of a long run, so that a bounded run that is stopped
+			// still says how far it got.
+			t.Logf("progress %d/%d, %s: Java-compatible %d, Java disagrees %d, found %d, RESOLVER_REJECTS %d, false alarms %d, misses %d, known %v",
+				i, n, time.Since(start).Round(time.Second), st.javaCompatible, st.javaDisagrees, st.found, st.ours, st.falseAlarms, st.misses, known)
+		}
 		p := g.Pair()
 		if r.IntN(2) == 0 {
 			p.Steps = append(p.Steps, biasNamespaceRename(r, g, p.Reader)...)
