@@ -232,7 +232,7 @@ func biasNamespaceRename(r *rand.Rand, g *evolve.Generator, root *evolve.Node) [
 // when s has no finite value: only the checker is asked then).
 func randomValues(r *rand.Rand, s schema.Schema, count int) []string {
 	var out []string
-	if !randdatum.AllFinite(s) {
+	if !randdatum.AllFinite(s) || !randdatumEnds(s) {
 		return out // a record that always contains itself has no value
 	}
 	for range count {
@@ -243,6 +243,45 @@ func randomValues(r *rand.Rand, s schema.Schema, count int) []string {
 		out = append(out, string(v))
 	}
 	return out
+}
+
+// randdatumEnds reports whether randdatum's choices past its depth limit
+// (a union's null, else its first branch that is not a record, else its
+// first branch; empty arrays and maps) end: a union of records only whose
+// first branch leads back to itself would recurse until the stack
+// overflows (randdatum's fallback picks "any finite branch", and with
+// AllFinite every branch counts as finite).
+func randdatumEnds(s schema.Schema) bool {
+	onPath := map[*schema.Record]bool{}
+	var ends func(schema.Schema) bool
+	ends = func(s schema.Schema) bool {
+		switch t := s.(type) {
+		case *schema.Record:
+			if onPath[t] {
+				return false
+			}
+			onPath[t] = true
+			defer delete(onPath, t)
+			for _, f := range t.Fields {
+				if !ends(f.Type) {
+					return false
+				}
+			}
+		case *schema.Union:
+			var pick schema.Schema
+			for _, b := range t.Branches {
+				if _, isRec := b.(*schema.Record); b.Type() == schema.Null || (pick == nil && !isRec) {
+					pick = b
+				}
+			}
+			if pick == nil && len(t.Branches) > 0 {
+				pick = t.Branches[0]
+			}
+			return pick == nil || ends(pick)
+		}
+		return true
+	}
+	return ends(s)
 }
 
 type resolverPairResult struct {
