@@ -361,10 +361,12 @@ var resolverKnownClasses = []resolverKnownClass{
 		id: "JAVA-READER-DEFAULT-NOT-FIRST-BRANCH", owner: "gen/evolve",
 		summary: "the reader uses a field's default (a field added, or its alias does not apply after a namespace move) that " +
 			"matches a union branch other than the first (null for [Record, null]), which Java's parser accepts and its reader " +
-			"reads as the first branch: \"No default value for: f\", \"enum value 'null' is not in the enum symbol set\"; " +
+			"reads as the first branch: \"No default value for: f\", \"enum value 'null' is not in the enum symbol set\", " +
+			"\"Not compatible default value for union\"; " +
 			"a rule would flag reader defaults that do not match the union's first branch",
 		match: func(w string) bool {
-			return strings.HasPrefix(w, "MISS") && (strings.Contains(w, "is not in the enum symbol set") || strings.Contains(w, "No default value for: "))
+			return strings.HasPrefix(w, "MISS") && (strings.Contains(w, "is not in the enum symbol set") || strings.Contains(w, "No default value for: ") ||
+				strings.Contains(w, "Not compatible default value for union"))
 		},
 	},
 	{
