@@ -108,6 +108,11 @@ type SchemaChange struct {
 	Compatible bool   `json:"compatible"`
 	// Findings explain an incompatibility, located in the local files.
 	Findings []string `json:"findings,omitempty"`
+	// Resolver lists RESOLVER_REJECTS findings of a compatible version:
+	// the registry accepts it, a consumer's resolving reader cannot read
+	// it. ResolverCheck says whether they block the plan (error) or not (warn).
+	Resolver      []string      `json:"resolver,omitempty"`
+	ResolverCheck ResolverCheck `json:"resolver_check,omitempty"`
 }
 
 // Problem blocks a plan.
@@ -158,6 +163,9 @@ type Input struct {
 	// DefaultLevel is the compatibility level of subjects the state does
 	// not give one (avroctl.yaml's registry.compatibility; "" leaves them).
 	DefaultLevel string
+	// Resolver says what a RESOLVER_REJECTS finding on a new version does
+	// (zero value: error, it blocks the plan).
+	Resolver ResolverCheck
 }
 
 // Clients reach the cluster and the registry. Registry may be nil when
@@ -400,6 +408,9 @@ func (p *Plan) planRegistry(ctx context.Context, cl *sr.Client, in Input) ([]Sub
 			if !sc.Compatible {
 				p.problemAt(step.Pos, "", "%s is not %s compatible with the versions registered under %s; the registry would refuse it",
 					step.Type, level, step.Subject)
+			}
+			if err := p.checkResolver(ctx, cl, in, step, &sc); err != nil {
+				return nil, err
 			}
 		}
 		p.Schemas = append(p.Schemas, sc)

@@ -104,6 +104,13 @@ func (p *Plan) WriteText(w io.Writer) {
 		for _, f := range s.Findings {
 			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(f, "\n", "\n    "))
 		}
+		for _, f := range s.Resolver {
+			label := "error"
+			if s.ResolverCheck == ResolverWarn {
+				label = "warning"
+			}
+			fmt.Fprintf(w, "    %s: %s\n", label, strings.ReplaceAll(f, "\n", "\n      "))
+		}
 	}
 	if len(p.Problems) > 0 {
 		fmt.Fprintf(w, "\nProblems: %d; nothing can be applied until they are fixed.\n", len(p.Problems))

@@ -43,6 +43,12 @@ func (p *Plan) Report() report.Report {
 	}
 	for _, s := range p.Schemas {
 		add("SCHEMA_REGISTER", s.Subject, fmt.Sprintf("register %s under %s (%s)", s.Type, s.Subject, s.Action), false)
+		if s.ResolverCheck == ResolverWarn {
+			// Under error the plan's problem says it, as a blocker.
+			for _, f := range s.Resolver {
+				r.Findings = append(r.Findings, report.Finding{Path: p.State, Type: "RESOLVER_REJECTS", Location: s.Subject, Message: f, Severity: "major"})
+			}
+		}
 	}
 	for _, pr := range p.Problems {
 		loc := pr.Topic

@@ -29,6 +29,7 @@ const (
 	kafkaFlagPlan        = "plan"
 	kafkaFlagAllowDelete = "allow-delete"
 	kafkaFlagDeadline    = "deadline"
+	flagResolverCheck    = "resolver-check"
 )
 
 // kafkaFlags are the flags every kafka command shares.
@@ -38,6 +39,17 @@ type kafkaFlags struct {
 	state    string
 	deadline time.Duration
 	cmd      *cobra.Command
+	// resolver is --resolver-check: what a RESOLVER_REJECTS finding on a
+	// new schema version does (error, warn, off).
+	resolver string
+}
+
+// bindResolverCheck adds --resolver-check to a command that checks new
+// schema versions (kafka plan and apply, registry test).
+func bindResolverCheck(cmd *cobra.Command, dst *string) {
+	cmd.Flags().StringVar(dst, flagResolverCheck, string(kafkaplan.ResolverError),
+		"what a change the registry accepts but consumers' resolving readers cannot read (RESOLVER_REJECTS) does: error (blocks), warn (listed), off: "+strings.Join(kafkaplan.ResolverChecks, "|"))
+	_ = cmd.RegisterFlagCompletionFunc(flagResolverCheck, cobra.FixedCompletions(kafkaplan.ResolverChecks, cobra.ShellCompDirectiveNoFileComp))
 }
 
 func newKafkaCmd(s *streams) *cobra.Command {
@@ -99,7 +111,11 @@ func (f *kafkaFlags) loadDesired() (*desired, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	d := &desired{input: kafkaplan.Input{State: st, DefaultLevel: cfg.Registry.Compatibility}, strategy: strategy}
+	resolver, err := kafkaplan.ParseResolverCheck(f.resolver)
+	if err != nil {
+		return nil, usageErrorf("--%s %v", flagResolverCheck, err)
+	}
+	d := &desired{input: kafkaplan.Input{State: st, DefaultLevel: cfg.Registry.Compatibility, Resolver: resolver}, strategy: strategy}
 	if len(st.Events()) > 0 {
 		types, err := registry.LoadDir(cfg.Path(cfg.Schemas))
 		if err != nil {
@@ -166,7 +182,10 @@ func newKafkaPlanCmd(s *streams, f *kafkaFlags) *cobra.Command {
 the changes: topics, partitions, topic configs, replication, ACLs, subject
 compatibility levels and schema registrations. The brokers validate the topic
 changes (validate-only requests) and avroctl checks each new schema version
-against the subject's level, so a plan that could fail halfway fails here.
+against the subject's level, so a plan that could fail halfway fails here. A
+version the registry accepts but consumers' resolving readers cannot read
+(RESOLVER_REJECTS: a record moved namespace and renamed a field with an alias)
+is a problem too, or a warning with --resolver-check warn.
 
 Configs the state does not mention are left alone; topics under the ignored
 prefixes (_, __consumer_offsets, connect- and the state's own) are never
@@ -177,7 +196,8 @@ Exit codes: 0 no change, 1 changes (drift, when run on a schedule), 2 error or
 a plan that cannot be applied.`,
 		Example: `  avroctl kafka plan
   avroctl kafka plan --state kafka/prod.yaml -o json --out plan.json
-  avroctl kafka plan --error-format junit > kafka-plan-junit.xml`,
+  avroctl kafka plan --error-format junit > kafka-plan-junit.xml
+  avroctl kafka plan --resolver-check warn`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			asJSON, err := f.reg.json()
@@ -216,6 +236,7 @@ a plan that cannot be applied.`,
 	}
 	cmd.Flags().StringVar(&out, kafkaFlagOut, "", "also write the plan as JSON to this file (for 'apply --plan')")
 	cmd.Flags().StringVar(&errorFormat, flagErrorFormat, "", "print the plan as a report, one finding per change: "+strings.Join(report.AllFormatStrings(), "|")+" (overrides -o)")
+	bindResolverCheck(cmd, &f.resolver)
 	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -320,6 +341,7 @@ fixed and run again until it converges.`,
 	}
 	cmd.Flags().StringVar(&planFile, kafkaFlagPlan, "", "apply this saved plan (from 'plan --out'); refused if the cluster changed since")
 	cmd.Flags().BoolVar(&allowDelete, kafkaFlagAllowDelete, false, "delete topics and ACLs the state does not declare")
+	bindResolverCheck(cmd, &f.resolver) // the plan apply computes without --plan
 	return cmd
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/sr"
 
+	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/kafkaplan"
 	"gitlab.com/acme/avroctl/gen/registry"
 	"gitlab.com/acme/avroctl/gen/registry/server"
 	"gitlab.com/acme/avroctl/gen/registry/store"
@@ -506,20 +508,29 @@ func printPlan(w io.Writer, p *registry.RegisterPlan, asJSON, dryRun bool) error
 
 func newRegistryTestCmd(s *streams, cf *regClientFlags) *cobra.Command {
 	var set regSetFlags
+	var resolver string
 	cmd := &cobra.Command{
 		Use:   "test",
 		Short: "Test a schema set's compatibility against the registry",
 		Long: `test asks the registry whether each schema of the set may be registered under
 its subject's compatibility level, and repeats the check locally so that every
 reason points at a line of your files. A subject that does not exist yet
-passes. Exit code 1 when something is incompatible.`,
+passes. A version the registry accepts but consumers' resolving readers cannot
+read (RESOLVER_REJECTS: a record moved namespace and renamed a field with an
+alias) counts as incompatible too, or as a warning with --resolver-check warn.
+Exit code 1 when something is incompatible.`,
 		Example: `  avroctl registry test --schemas schemas/
-  avroctl registry test --strategy topic --topic orders=com.acme.Order -o json`,
+  avroctl registry test --strategy topic --topic orders=com.acme.Order -o json
+  avroctl registry test --resolver-check warn`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			asJSON, err := cf.json()
 			if err != nil {
 				return err
+			}
+			mode, err := kafkaplan.ParseResolverCheck(resolver)
+			if err != nil {
+				return usageErrorf("--%s %v", flagResolverCheck, err)
 			}
 			items, err := set.items()
 			if err != nil {
@@ -533,7 +544,11 @@ passes. Exit code 1 when something is incompatible.`,
 			if err != nil {
 				return err
 			}
-			bad := printTestResults(s.Out, results, asJSON)
+			resolverFindings, err := registryTestResolver(cmd.Context(), cl, items, results, mode)
+			if err != nil {
+				return err
+			}
+			bad := printTestResults(s.Out, results, resolverFindings, mode, asJSON)
 			if bad > 0 {
 				return errFindings
 			}
@@ -541,7 +556,37 @@ passes. Exit code 1 when something is incompatible.`,
 		},
 	}
 	set.bind(cmd)
+	bindResolverCheck(cmd, &resolver)
 	return cmd
+}
+
+// registryTestResolver runs the resolver check (RESOLVER_REJECTS) on each
+// new version the registry accepts, against the subject's registered
+// versions at its level; results with a level are the checked ones.
+func registryTestResolver(ctx context.Context, cl *sr.Client, items []registry.Item, results []registry.TestResult, mode kafkaplan.ResolverCheck) (map[string][]report.Finding, error) {
+	if mode == kafkaplan.ResolverOff {
+		return nil, nil
+	}
+	out := map[string][]report.Finding{}
+	for _, r := range results {
+		if !r.Compatible || r.Level == "" {
+			continue
+		}
+		for _, it := range items {
+			if it.Subject != r.Subject {
+				continue
+			}
+			found, err := kafkaplan.RegisteredResolverFindings(ctx, cl, r.Subject, it.Schema, r.Level, r.Pos.Filename)
+			if err != nil {
+				return nil, err
+			}
+			if len(found) > 0 {
+				out[r.Subject] = found
+			}
+			break
+		}
+	}
+	return out, nil
 }
 
 type regFindingJSON struct {
@@ -554,20 +599,30 @@ type regFindingJSON struct {
 	Fix      string `json:"fix,omitempty"`
 }
 
-func printTestResults(w io.Writer, results []registry.TestResult, asJSON bool) (bad int) {
+func printTestResults(w io.Writer, results []registry.TestResult, resolver map[string][]report.Finding, mode kafkaplan.ResolverCheck, asJSON bool) (bad int) {
 	type resultJSON struct {
 		registry.TestResult
 		Findings []regFindingJSON `json:"findings,omitempty"`
+		// Resolver are RESOLVER_REJECTS findings of a version the registry
+		// accepts; under --resolver-check error they make it incompatible.
+		Resolver []regFindingJSON `json:"resolver,omitempty"`
 	}
 	var out []resultJSON
 	for _, r := range results {
-		if !r.Compatible {
-			bad++
-		}
 		rj := resultJSON{TestResult: r}
 		for _, f := range r.Findings {
 			rj.Findings = append(rj.Findings, regFindingJSON{File: f.Source.Filename, Line: f.Source.Line, Column: f.Source.Column,
 				Type: string(f.Type), Location: f.Location, Message: f.Message, Fix: f.Fix})
+		}
+		for _, f := range resolver[r.Subject] {
+			rj.Resolver = append(rj.Resolver, regFindingJSON{File: f.Source.Filename, Line: f.Source.Line, Column: f.Source.Column,
+				Type: f.Type, Location: f.Location, Message: f.Message, Fix: f.Fix})
+		}
+		if len(rj.Resolver) > 0 && mode == kafkaplan.ResolverError {
+			rj.Compatible = false
+		}
+		if !rj.Compatible {
+			bad++
 		}
 		out = append(out, rj)
 	}
@@ -591,6 +646,20 @@ func printTestResults(w io.Writer, results []registry.TestResult, asJSON bool) (
 			line += ": " + r.Note
 		}
 		fmt.Fprintln(w, line)
+		for _, f := range r.Resolver {
+			label := "error"
+			if mode == kafkaplan.ResolverWarn {
+				label = "warning"
+			}
+			pos := f.File
+			if f.Line > 0 {
+				pos = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+			}
+			fmt.Fprintf(w, "  %s: %s: %s %s: %s\n", label, pos, f.Type, f.Location, f.Message)
+			if f.Fix != "" {
+				fmt.Fprintf(w, "    fix: %s\n", f.Fix)
+			}
+		}
 		if r.Compatible {
 			continue
 		}

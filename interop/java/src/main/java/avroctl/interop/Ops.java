@@ -89,6 +89,8 @@ final class Ops {
       return IdlFormatOp.run(mapper, req);
     case "bigDecimal":
       return bigDecimal(req);
+    case "resolverPair":
+      return ResolverOps.resolverPair(mapper, req);
     default:
       ObjectNode r = OcfOps.dispatch(mapper, op, req);
       if (r != null) {
