@@ -139,6 +139,22 @@ func TestOCFCreateRenames(t *testing.T) {
 	if len(ents) != 1 {
 		t.Errorf("left behind: %v", ents)
 	}
+	// A new file is 0644 as avro-tools' are (not CreateTemp's 0600); a
+	// replaced file keeps its mode.
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
+		t.Errorf("new file mode %v, want 0644", fi.Mode().Perm())
+	}
+	os.Chmod(path, 0o640)
+	w, err = Create(path, testSchema, WriterOptions{Codec: CodecNull})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o640 {
+		t.Errorf("replaced file mode %v, want 0640 kept", fi.Mode().Perm())
+	}
 }
 
 func TestOCFCorrupt(t *testing.T) {

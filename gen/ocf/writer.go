@@ -99,6 +99,18 @@ func Create(path, schemaJSON string, opts WriterOptions) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
+	// CreateTemp makes the file 0600; a data file is as readable as any
+	// other the user writes (avro-tools' are 0644), and replacing a file
+	// keeps its mode.
+	perm := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		perm = fi.Mode().Perm()
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
 	w, err := NewWriter(f, schemaJSON, opts)
 	if err != nil {
 		f.Close()

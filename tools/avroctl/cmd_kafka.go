@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/idl"
 	"gitlab.com/acme/avroctl/gen/kafkaplan"
 	"gitlab.com/acme/avroctl/gen/kafkastate"
@@ -48,8 +49,21 @@ type kafkaFlags struct {
 // schema versions (kafka plan and apply, registry test).
 func bindResolverCheck(cmd *cobra.Command, dst *string) {
 	cmd.Flags().StringVar(dst, flagResolverCheck, string(kafkaplan.ResolverError),
-		"what a change the registry accepts but consumers' resolving readers cannot read (RESOLVER_REJECTS) does: error (blocks), warn (listed), off: "+strings.Join(kafkaplan.ResolverChecks, "|"))
+		"what a change the registry accepts but consumers' resolving readers cannot read (RESOLVER_REJECTS) does: error (blocks), warn (listed), off (default: breaking.resolver in avroctl.yaml, else error): "+strings.Join(kafkaplan.ResolverChecks, "|"))
 	_ = cmd.RegisterFlagCompletionFunc(flagResolverCheck, cobra.FixedCompletions(kafkaplan.ResolverChecks, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// resolverCheckSetting is --resolver-check when given, else
+// breaking.resolver from avroctl.yaml (so breaking, compat check, registry
+// test, kafka plan and impact agree), else error.
+func resolverCheckSetting(cmd *cobra.Command, flag string, cfg *config.Config) string {
+	if cmd != nil && cmd.Flags().Changed(flagResolverCheck) {
+		return flag
+	}
+	if cfg != nil && cfg.Breaking.Resolver != "" {
+		return cfg.Breaking.Resolver
+	}
+	return flag
 }
 
 func newKafkaCmd(s *streams) *cobra.Command {
@@ -111,7 +125,7 @@ func (f *kafkaFlags) loadDesired() (*desired, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	resolver, err := kafkaplan.ParseResolverCheck(f.resolver)
+	resolver, err := kafkaplan.ParseResolverCheck(resolverCheckSetting(f.cmd, f.resolver, cfg))
 	if err != nil {
 		return nil, usageErrorf("--%s %v", flagResolverCheck, err)
 	}

@@ -528,7 +528,11 @@ Exit code 1 when something is incompatible.`,
 			if err != nil {
 				return err
 			}
-			mode, err := kafkaplan.ParseResolverCheck(resolver)
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			mode, err := kafkaplan.ParseResolverCheck(resolverCheckSetting(cmd, resolver, cfg))
 			if err != nil {
 				return usageErrorf("--%s %v", flagResolverCheck, err)
 			}

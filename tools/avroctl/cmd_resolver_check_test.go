@@ -30,6 +30,8 @@ func TestRegistryTestResolverCheck(t *testing.T) {
 		t.Fatalf("register: %d\n%s%s", code, out, errs)
 	}
 	os.WriteFile(file, []byte(resolverOrderV2), 0o644)
+	warnConfig := filepath.Join(t.TempDir(), "avroctl.yaml")
+	os.WriteFile(warnConfig, []byte("version: 1\nbreaking:\n  resolver: warn\n"), 0o644)
 
 	for _, tc := range []struct {
 		args []string
@@ -41,6 +43,9 @@ func TestRegistryTestResolverCheck(t *testing.T) {
 		{[]string{"--resolver-check", "warn"}, 0, []string{"orders-value: compatible", "warning: " + file + ":2:", "RESOLVER_REJECTS"}},
 		{[]string{"--resolver-check", "off"}, 0, []string{"orders-value: compatible"}},
 		{[]string{"--resolver-check", "warn", "-o", "json"}, 0, []string{`"resolver": [`, `"type": "RESOLVER_REJECTS"`, `"compatible": true`}},
+		// breaking.resolver in avroctl.yaml is the default; the flag wins.
+		{[]string{"--config", warnConfig}, 0, []string{"orders-value: compatible", "warning: " + file + ":2:", "RESOLVER_REJECTS"}},
+		{[]string{"--config", warnConfig, "--resolver-check", "error"}, 1, []string{"orders-value: INCOMPATIBLE", "RESOLVER_REJECTS"}},
 	} {
 		code, out, errs := runRegistryCLI(t, append(append([]string{"registry", "test"}, set...), tc.args...)...)
 		if code != tc.code {
