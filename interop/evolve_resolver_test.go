@@ -117,3 +117,50 @@ func TestResolverOnRandomCompatiblePairs(t *testing.T) {
 	t.Logf("seed %d: %d compatible pairs; Java's reader fails on %d, avroctl's resolver rejects %d, both %d",
 		*seedFlag, compatible, javaRejects, oursRejects, both)
 }
+
+// TestJavaOnlyResolverFailures pins the Java reader failures that avroctl's
+// reader does not share (gen/evolve.JavaReaderError): for each pair Java's
+// checker accepts, Java's reader fails on the datum exactly when
+// CheckResolver reports it.
+func TestJavaOnlyResolverFailures(t *testing.T) {
+	h := javaharness.Shared(t)
+	for _, tc := range javaOnlyPairs {
+		t.Run(tc.name, func(t *testing.T) {
+			jc, err := h.Compat([]byte(tc.reader), []byte(tc.writer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !jc.Compatible() {
+				t.Fatalf("Java's SchemaCompatibility: %+v, want compatible", jc)
+			}
+			data, err := h.Encode([]byte(tc.writer), []byte(tc.datum))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, javaErr := h.Decode([]byte(tc.writer), []byte(tc.reader), data)
+			r, _ := schema.Parse([]byte(tc.reader), schema.ParseOptions{})
+			w, _ := schema.Parse([]byte(tc.writer), schema.ParseOptions{})
+			fs := goevolve.CheckResolver([]goevolve.Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}})
+			if (javaErr != nil) != tc.javaFails || (len(fs) > 0) != tc.javaFails {
+				t.Fatalf("Java: %v; avroctl findings %d; want Java fails = flagged = %v", javaErr, len(fs), tc.javaFails)
+			}
+			if len(fs) > 0 {
+				t.Logf("Java: %v\n  avroctl: %v", javaErr, fs[0].Err)
+			}
+		})
+	}
+}
+
+var javaOnlyPairs = []struct {
+	name, writer, reader, datum string
+	javaFails                   bool
+}{
+	{"writer default holds a record whose field the reader renamed with an alias",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":1}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int","aliases":["x"]}]},"default":{"y":1}}]}`,
+		`{"s":{"x":5}}`, true},
+	{"the writer's renamed field has a default: the writer default stays valid",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int","default":0}]},"default":{"x":1}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int","default":0,"aliases":["x"]}]},"default":{"y":1}}]}`,
+		`{"s":{"x":5}}`, false},
+}

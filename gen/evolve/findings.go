@@ -36,6 +36,10 @@ func ResolverFindings(pairs []Pair, subject, path string) []report.Finding {
 		case compat.OldReadsNew:
 			dir = "FORWARD (old readers, new data): "
 		}
+		severity := "critical"
+		if f.Err.DataDependent {
+			severity = "major"
+		}
 		out = append(out, report.Finding{
 			Subject:  subject,
 			Path:     path,
@@ -46,7 +50,7 @@ func ResolverFindings(pairs []Pair, subject, path string) []report.Finding {
 				dir, where, f.Err.Reason),
 			Explanation: "category WIRE: Java's SchemaCompatibility (the registry's check) and its ResolvingDecoder (every consumer, and the generated Go code, which follows it) are different components; the checker matches a field's aliases whatever the record's name, the reader applies them only under the writer record's full name, so consumers fail at run time",
 			Fix:         f.Fix,
-			Severity:    "critical",
+			Severity:    severity,
 		})
 	}
 	return out

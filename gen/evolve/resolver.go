@@ -30,6 +30,12 @@ const (
 type ResolverError struct {
 	Path   string
 	Reason string
+	// Fix is set for the failures of Java's reader that avroctl's does not
+	// share (JavaReaderError): they carry their own advice.
+	Fix string
+	// DataDependent is set when only some values fail (Java's collection
+	// size guard): a warning, not a certain failure.
+	DataDependent bool
 }
 
 func (e *ResolverError) Error() string {
@@ -129,6 +135,11 @@ func CheckResolver(pairs []Pair) []ResolverFinding {
 		}
 		err := Resolve(p.Reader, p.Writer)
 		if err == nil {
+			if je := JavaReaderError(p.Reader, p.Writer); je != nil {
+				err = je
+			}
+		}
+		if err == nil {
 			continue
 		}
 		re, ok := err.(*ResolverError)
@@ -137,6 +148,9 @@ func CheckResolver(pairs []Pair) []ResolverFinding {
 		}
 		f := ResolverFinding{Pair: p, Err: re}
 		f.Source, f.Fix = resolverHint(p, re)
+		if re.Fix != "" {
+			f.Fix = re.Fix
+		}
 		out = append(out, f)
 	}
 	return out

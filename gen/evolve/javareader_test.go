@@ -1,0 +1,56 @@
+package evolve
+
+import (
+	"strings"
+	"testing"
+
+	"gitlab.com/acme/avroctl/gen/compat"
+)
+
+// javaOnlyCases are pairs the checker accepts, avroctl's reader reads and
+// Java's reader does not (interop/evolve_resolver_test.go runs the same
+// pairs through Java). reject is a substring of the finding ("" = none);
+// dataDependent marks a warning-level finding.
+var javaOnlyCases = []struct {
+	name, writer, reader string
+	reject               string
+	dataDependent        bool
+}{
+	{"writer default holds a record whose field the reader renamed with an alias",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":1}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int","aliases":["x"]}]},"default":{"y":1}}]}`,
+		`s: Java's reader applies the reader's aliases to the writer schema`, false},
+	{"the writer's renamed field has a default: the writer default stays valid",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int","default":0}]},"default":{"x":1}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int","default":0,"aliases":["x"]}]},"default":{"y":1}}]}`,
+		"", false},
+	{"rename without a writer default holding the record",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int","aliases":["x"]}]}}]}`,
+		"", false},
+}
+
+func TestJavaReaderError(t *testing.T) {
+	for _, tc := range javaOnlyCases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, w := parse(t, tc.reader), parse(t, tc.writer)
+			if !compat.Check(r, w).Compatible {
+				t.Fatal("want a pair the checker accepts")
+			}
+			if err := Resolve(r, w); err != nil {
+				t.Fatalf("avroctl's reader rejects: %v", err)
+			}
+			fs := CheckResolver([]Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}})
+			if tc.reject == "" {
+				if len(fs) != 0 {
+					t.Fatalf("finding %v", fs[0].Err)
+				}
+				return
+			}
+			if len(fs) != 1 || !strings.Contains(fs[0].Err.Error(), tc.reject) || fs[0].Fix == "" || fs[0].Err.DataDependent != tc.dataDependent {
+				t.Fatalf("findings %+v, want %q (data-dependent %v)", fs, tc.reject, tc.dataDependent)
+			}
+			t.Logf("%v\n  fix: %s", fs[0].Err, fs[0].Fix)
+		})
+	}
+}
