@@ -1,6 +1,9 @@
 package evolve
 
 import (
+	"errors"
+
+	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -16,6 +19,14 @@ func JavaReaderError(reader, writer schema.Schema) *ResolverError {
 			e.Fix = "give the renamed field's record its writer field names back in the writer's default (a new schema version whose default uses the new field names), or rename without the alias in a record that no writer default holds; every Java consumer fails until then"
 		}
 		return e
+	}
+	if w, err := avro.ParseWriterSchema(string(schema.Marshal(writer))); err == nil {
+		err := avro.NewResolver(string(schema.Marshal(reader))).JavaDefaultError(w)
+		var re *avro.ResolutionError
+		if errors.As(err, &re) {
+			return &ResolverError{Path: re.Path, Reason: re.Msg,
+				Fix: "put the union branch the default is for first (for a null default: \"null\" first), or give the field a default Java's reader can encode for the first branch that fits it; Java fails before reading a value"}
+		}
 	}
 	return nil
 }

@@ -124,6 +124,10 @@ type planBuilder struct {
 	// aliases (see resolve_match.go).
 	aliases      map[string]string
 	fieldAliases map[string]map[string]string
+	// javaDefaults makes the builder record in javaErr the first reader
+	// default Java's reader cannot encode (JavaDefaultError).
+	javaDefaults bool
+	javaErr      error
 }
 
 // ResolutionError says why a writer schema cannot be read with the reader.
@@ -498,6 +502,7 @@ func (b *planBuilder) resolveRecord(w, r *node, path string) (o op, err error) {
 			return nil, &ResolutionError{Path: prefix + rf.name, Msg: "invalid default: " + err.Error()}
 		}
 		defaults[j] = enc
+		b.checkJavaDefault(prefix+rf.name, rf)
 	}
 	var run op
 	if inOrder {

@@ -1,0 +1,152 @@
+package avro
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Java's resolving reader (Avro 1.12's ResolvingGrammarGenerator.encode)
+// encodes a reader field's default, for a field the writer lacks, by its
+// own rules, which are looser than the specification's: in a union it
+// takes the first branch whose type roughly fits the JSON value (records,
+// enums, arrays and maps fit anything; fixed, string and bytes a string;
+// numbers a number), not the first branch the value is valid for. A
+// default null for ["SomeEnum","null"] therefore goes to the enum and
+// fails, and for ["SomeRecord","null"] it fails unless every field of the
+// record has a default. This package reads such defaults as the
+// specification says; JavaDefaultError reports where Java's reader fails,
+// for tools that warn about Java consumers (avroctl's RESOLVER_REJECTS).
+
+// JavaDefaultError returns where Java's resolving reader fails to encode a
+// reader default that this package uses for data written with w, or nil
+// (also when the plan itself fails: Plan reports that).
+func (r *Resolver) JavaDefaultError(w *WriterSchema) error {
+	r.once.Do(func() { r.reader, r.readerErr = ParseWriterSchema(r.readerJSON) })
+	if r.readerErr != nil || w == nil || w.canon == r.reader.canon {
+		return nil
+	}
+	b := &planBuilder{memo: map[[2]*node]*op{}, skipMemo: map[*node]*op{}, javaDefaults: true}
+	b.aliases, b.fieldAliases = readerAliases(r.reader.root)
+	if _, err := b.resolve(w.root, r.reader.root, ""); err != nil {
+		return nil
+	}
+	return b.javaErr
+}
+
+// checkJavaDefault records the first reader default Java cannot encode.
+func (b *planBuilder) checkJavaDefault(path string, rf *field) {
+	if !b.javaDefaults || b.javaErr != nil {
+		return
+	}
+	if err := javaEncodeDefault(rf.typ, rf.def, new(int)); err != nil {
+		b.javaErr = &ResolutionError{Path: path, Msg: fmt.Sprintf(
+			"Java's reader cannot use the reader's default %s: %v (Java encodes a union default with the first branch whose type fits the JSON value, records and enums fitting anything; put the branch the default is for first)",
+			jsonText(rf.def), err)}
+	}
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// javaEncodeDefault is ResolvingGrammarGenerator.encode's error behaviour.
+func javaEncodeDefault(n *node, v any, budget *int) error {
+	if *budget++; *budget > maxDefaultNodes {
+		return nil // encodeDefault already bounds what this package uses
+	}
+	switch n.kind {
+	case kRecord:
+		obj, _ := v.(map[string]any) // JsonNode.get on a non-object is null
+		for _, f := range n.fields {
+			fv, ok := obj[f.name]
+			if !ok {
+				if !f.hasDef {
+					return fmt.Errorf("no default value for field %s", f.name)
+				}
+				fv = f.def
+			}
+			if err := javaEncodeDefault(f.typ, fv, budget); err != nil {
+				return err
+			}
+		}
+	case kEnum:
+		s, ok := v.(string)
+		if ok {
+			for _, sym := range n.symbols {
+				if sym == s {
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("enum value %s is not in the symbols of %s", jsonText(v), n.name)
+	case kArray:
+		switch x := v.(type) {
+		case []any:
+			for _, it := range x {
+				if err := javaEncodeDefault(n.items, it, budget); err != nil {
+					return err
+				}
+			}
+		case map[string]any: // Jackson iterates an object's values
+			for _, it := range x {
+				if err := javaEncodeDefault(n.items, it, budget); err != nil {
+					return err
+				}
+			}
+		}
+	case kMap:
+		if obj, ok := v.(map[string]any); ok {
+			for _, it := range obj {
+				if err := javaEncodeDefault(n.items, it, budget); err != nil {
+					return err
+				}
+			}
+		}
+	case kUnion:
+		for _, br := range n.branches {
+			if javaFits(br.kind, v) {
+				return javaEncodeDefault(br, v, budget)
+			}
+		}
+		return fmt.Errorf("no union branch fits %s", jsonText(v))
+	case kFixed, kString, kBytes:
+		if _, ok := v.(string); !ok {
+			return fmt.Errorf("%s is not a string", jsonText(v))
+		}
+	case kInt, kLong, kFloat, kDouble:
+		if _, ok := v.(json.Number); !ok {
+			return fmt.Errorf("%s is not a number", jsonText(v))
+		}
+	case kBoolean:
+		if _, ok := v.(bool); !ok {
+			return fmt.Errorf("%s is not a boolean", jsonText(v))
+		}
+	case kNull:
+		if v != nil {
+			return fmt.Errorf("%s is not null", jsonText(v))
+		}
+	}
+	return nil
+}
+
+// javaFits is ResolvingGrammarGenerator.isCompatible.
+func javaFits(k kind, v any) bool {
+	switch k {
+	case kFixed, kString, kBytes:
+		_, ok := v.(string)
+		return ok
+	case kInt, kLong, kFloat, kDouble:
+		_, ok := v.(json.Number)
+		return ok
+	case kBoolean:
+		_, ok := v.(bool)
+		return ok
+	case kNull:
+		return v == nil
+	}
+	return true
+}
