@@ -183,4 +183,17 @@ var javaOnlyPairs = []struct {
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"u","type":["int","string"],"default":"s"}]}`,
 		`{"x":1}`, false},
+	{"reader field added with an array default after a map branch",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"u","type":["null",{"type":"map","values":"double"},{"type":"array","items":"string"}],"default":["s"]}]}`,
+		`{"x":1}`, true},
+	// Data-dependent (a warning): the value has small items at its end.
+	{"array of long read as array of float, small items at the end",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"long"}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"float"}}]}`,
+		`{"xs":[1,2,3,4]}`, true},
+	{"map of int read as map of long",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"m","type":{"type":"map","values":"int"}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"m","type":{"type":"map","values":"long"}}]}`,
+		`{"m":{"a":1,"b":2}}`, false},
 }

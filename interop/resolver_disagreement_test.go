@@ -66,7 +66,7 @@ func TestResolverCheckFindsEveryJavaDisagreement(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed, 15000))
 	start := time.Now()
 	var st struct {
-		pairs, biased, skipped, undecided, javaCompatible, javaDisagrees, found, ours, falseAlarms, misses, checkerDiffers, retried, probed int
+		pairs, biased, skipped, undecided, javaCompatible, javaDisagrees, found, ours, falseAlarms, misses, checkerDiffers, retried, probed, warnUnconfirmed int
 	}
 	known, unknown := map[string]int{}, map[string]int{}
 	for i := 0; i < n; i++ {
@@ -153,6 +153,11 @@ func TestResolverCheckFindsEveryJavaDisagreement(t *testing.T) {
 		switch {
 		case disagrees && !ours && goCompat:
 			what = fmt.Sprintf("MISS: Java's checker accepts, its reader fails (%s), avroctl's resolver check is silent\n  value %s", jr.ReadError, values[max(jr.ReadValue, 0)])
+		case ours && javaCompat && javaReads && finding[0].Err.DataDependent:
+			// A warning (Java's collection size guard) whose data Java's
+			// sampled and probe values did not hit: not a false alarm.
+			st.warnUnconfirmed++
+			continue
 		case ours && javaCompat && javaReads:
 			what = fmt.Sprintf("FALSE ALARM: Java reads 67 random values, avroctl reports %v", finding[0].Err)
 		default:
@@ -186,8 +191,8 @@ func TestResolverCheckFindsEveryJavaDisagreement(t *testing.T) {
 	for _, k := range slices.Sorted(maps.Keys(unknown)) {
 		t.Logf("UNCLASSIFIED %s: %d pairs", k, unknown[k])
 	}
-	t.Logf("seed %d, %s: %d pairs (%d biased toward namespace moves + renames, %d skipped), Java-compatible %d (%d without a finite value to read), Java disagrees with itself %d, found by RESOLVER_REJECTS %d; avroctl RESOLVER_REJECTS %d, false alarms %d, misses %d outside the known classes (gen/compat's verdict differs from Java's on %d; %d findings re-checked with 64 more values, %d confirmed by avroctl's probe values)",
-		seed, time.Since(start).Round(time.Second), st.pairs, st.biased, st.skipped, st.javaCompatible, st.undecided, st.javaDisagrees, st.found, st.ours, st.falseAlarms, st.misses, st.checkerDiffers, st.retried, st.probed)
+	t.Logf("seed %d, %s: %d pairs (%d biased toward namespace moves + renames, %d skipped), Java-compatible %d (%d without a finite value to read), Java disagrees with itself %d, found by RESOLVER_REJECTS %d; avroctl RESOLVER_REJECTS %d, false alarms %d, misses %d outside the known classes (gen/compat's verdict differs from Java's on %d; %d findings re-checked with 64 more values, %d confirmed by avroctl's probe values; %d data-dependent warnings Java did not fail on)",
+		seed, time.Since(start).Round(time.Second), st.pairs, st.biased, st.skipped, st.javaCompatible, st.undecided, st.javaDisagrees, st.found, st.ours, st.falseAlarms, st.misses, st.checkerDiffers, st.retried, st.probed, st.warnUnconfirmed)
 	if n >= 2000 && st.javaDisagrees == 0 {
 		t.Errorf("no pair where Java disagrees with itself in %d pairs: the bias no longer produces the family, so misses could not show", n)
 	}
@@ -363,16 +368,11 @@ type resolverKnownClass struct {
 }
 
 var resolverKnownClasses = []resolverKnownClass{
-	{
-		id: "JAVA-COLLECTION-SIZE-GUARD", owner: "gen/evolve",
-		summary: "Java 1.12's reader bounds an array or map's item count by the READER item type's minimum encoded size " +
-			"(BinaryDecoder: \"Collection claims N elements with at least K bytes each\"), so an item type that is smaller in the " +
-			"writer (a long read as float, a record that gained a field with a default) fails on a collection of small items; " +
-			"the spec and avroctl's reader read it. Data-dependent: a static rule would flag reader item types larger than the writer's",
-		match: func(w string) bool { return strings.HasPrefix(w, "MISS") && strings.Contains(w, "Collection claims") },
-	},
 	// JAVA-ALIAS-BREAKS-WRITER-DEFAULT (applyAliases re-validates writer
-	// defaults) is modelled by gen/evolve.JavaReaderError, and
+	// defaults), JAVA-READER-DEFAULT-NOT-FIRST-BRANCH (ResolvingGrammarGenerator
+	// encodes a reader default with the first branch that roughly fits) and
+	// JAVA-COLLECTION-SIZE-GUARD (a warning: data-dependent) are modelled by
+	// gen/evolve.JavaReaderError, and
 	// RESOLVER-UNION-EQUIV-STRICTER was fixed in runtime/avro's unionEquiv
 	// (reader field aliases) and, for reordered enum symbols (Java rejects
 	// those too), by re-checking with avroctl's probe values: their pairs
@@ -390,18 +390,6 @@ var resolverKnownClasses = []resolverKnownClass{
 		summary: "Java's reader recurses without end (StackOverflowError) on a recursive record moved to another namespace and " +
 			"read through a union: a Java defect; a rule would flag recursive records moved without their old full name as alias",
 		match: func(w string) bool { return strings.HasPrefix(w, "MISS") && strings.Contains(w, "StackOverflowError") },
-	},
-	{
-		id: "JAVA-READER-DEFAULT-NOT-FIRST-BRANCH", owner: "gen/evolve",
-		summary: "the reader uses a field's default (a field added, or its alias does not apply after a namespace move) that " +
-			"matches a union branch other than the first (null for [Record, null]), which Java's parser accepts and its reader " +
-			"reads as the first branch: \"No default value for: f\", \"enum value 'null' is not in the enum symbol set\", " +
-			"\"Not compatible default value for union\"; " +
-			"a rule would flag reader defaults that do not match the union's first branch",
-		match: func(w string) bool {
-			return strings.HasPrefix(w, "MISS") && (strings.Contains(w, "is not in the enum symbol set") || strings.Contains(w, "No default value for: ") ||
-				strings.Contains(w, "Not compatible default value for union"))
-		},
 	},
 }
 

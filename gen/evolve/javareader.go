@@ -20,13 +20,19 @@ func JavaReaderError(reader, writer schema.Schema) *ResolverError {
 		}
 		return e
 	}
-	if w, err := avro.ParseWriterSchema(string(schema.Marshal(writer))); err == nil {
-		err := avro.NewResolver(string(schema.Marshal(reader))).JavaDefaultError(w)
-		var re *avro.ResolutionError
-		if errors.As(err, &re) {
-			return &ResolverError{Path: re.Path, Reason: re.Msg,
-				Fix: "put the union branch the default is for first (for a null default: \"null\" first), or give the field a default Java's reader can encode for the first branch that fits it; Java fails before reading a value"}
-		}
+	w, err := avro.ParseWriterSchema(string(schema.Marshal(writer)))
+	if err != nil {
+		return nil
+	}
+	res := avro.NewResolver(string(schema.Marshal(reader)))
+	var re *avro.ResolutionError
+	if errors.As(res.JavaDefaultError(w), &re) {
+		return &ResolverError{Path: re.Path, Reason: re.Msg,
+			Fix: "put the union branch the default is for first (for a null default: \"null\" first), or give the field a default Java's reader can encode for the first branch that fits it; Java fails before reading a value"}
+	}
+	if errors.As(res.JavaCollectionError(w), &re) {
+		return &ResolverError{Path: re.Path, Reason: re.Msg, DataDependent: true,
+			Fix: "keep the collection's item type the same size for Java consumers (no long->float/double promotion, no field added to an item record) or give them a new field of the new type; Avro 1.12.2's guard cannot be configured per type"}
 	}
 	return nil
 }

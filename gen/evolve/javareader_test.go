@@ -48,6 +48,18 @@ var javaOnlyCases = []struct {
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"u","type":["int","string"],"default":"s"}]}`,
 		"", false},
+	{"reader field added with an array default after a map branch",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"u","type":["null",{"type":"map","values":"double"},{"type":"array","items":"string"}],"default":["s"]}]}`,
+		`goes to a map branch`, false},
+	{"array of long read as array of float",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"long"}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"float"}}]}`,
+		`xs: Java's reader refuses a block of N array items when N x 4 bytes`, true},
+	{"map of int read as map of long",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"m","type":{"type":"map","values":"int"}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"m","type":{"type":"map","values":"long"}}]}`,
+		"", false},
 }
 
 func TestJavaReaderError(t *testing.T) {

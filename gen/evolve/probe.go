@@ -56,6 +56,12 @@ func ProbeValues(writer schema.Schema) [][]byte {
 			out = append(out, p.buf)
 		}
 	}
+	// Many small items per collection: Java's collection size guard
+	// (JavaCollectionError) refuses them when the reader's item type is
+	// larger.
+	if p := (&prober{items: probeManyItems}); p.value(writer, 0) {
+		out = append(out, p.buf)
+	}
 	for _, u := range unionsOf(writer) {
 		reach := reaching(writer, u)
 		for i := range u.Branches {
@@ -71,8 +77,14 @@ func ProbeValues(writer schema.Schema) [][]byte {
 	return out
 }
 
-// probeMaxTargeted bounds the number of values of ProbeValues.
-const probeMaxTargeted = 512
+// probeMaxTargeted bounds the number of values of ProbeValues;
+// probeManyItems is the item count of the many-items value, whose
+// collections take it while the value is under probeManyBytes.
+const (
+	probeMaxTargeted = 512
+	probeManyItems   = 63
+	probeManyBytes   = 4096
+)
 
 // unionsOf lists the unions of s, each once.
 func unionsOf(s schema.Schema) []*schema.Union {
@@ -184,6 +196,16 @@ type prober struct {
 	branch  int
 	reach   map[schema.Schema]bool
 	reached bool
+	// items is the item count of collections (0: one).
+	items int
+}
+
+// count is the item count of the next collection.
+func (p *prober) count() int {
+	if p.items > 1 && len(p.buf) < probeManyBytes {
+		return p.items
+	}
+	return 1
 }
 
 // value appends a synthetic value of s; false when there is none within
@@ -225,9 +247,12 @@ func (p *prober) value(s schema.Schema, depth int) bool {
 			p.buf = append(p.buf, 0)
 			return true
 		}
-		p.buf = append(p.buf, 2) // one item (zigzag 1)
-		if !p.value(t.Items, depth+1) {
-			return false
+		n := p.count()
+		p.buf = append(p.buf, byte(n*2)) // zigzag n (n < 64: one byte)
+		for range n {
+			if !p.value(t.Items, depth+1) {
+				return false
+			}
 		}
 		p.buf = append(p.buf, 0)
 		return true
@@ -236,9 +261,13 @@ func (p *prober) value(s schema.Schema, depth int) bool {
 			p.buf = append(p.buf, 0)
 			return true
 		}
-		p.buf = append(p.buf, 2, 0) // one entry, key ""
-		if !p.value(t.Values, depth+1) {
-			return false
+		n := p.count()
+		p.buf = append(p.buf, byte(n*2)) // zigzag n; keys "" (Java's and our readers keep the last)
+		for range n {
+			p.buf = append(p.buf, 0)
+			if !p.value(t.Values, depth+1) {
+				return false
+			}
 		}
 		p.buf = append(p.buf, 0)
 		return true

@@ -36,6 +36,74 @@ func (r *Resolver) JavaDefaultError(w *WriterSchema) error {
 	return b.javaErr
 }
 
+// JavaCollectionError returns the first array or map that Java's
+// collection size guard (Avro 1.12.2's GenericDatumReader: "Collection
+// claims N elements with at least K bytes each, but only M bytes are
+// available") can refuse for valid data written with w, or nil. Java
+// bounds a block's item count by the minimum encoded size of the READER's
+// item type; when that is larger than the writer's (a long read as float,
+// a record that gained a field with a default), a block of small items
+// near the end of the data claims more bytes than remain. Which data fails
+// depends on the item count and on what follows, so this is a warning.
+func (r *Resolver) JavaCollectionError(w *WriterSchema) error {
+	r.once.Do(func() { r.reader, r.readerErr = ParseWriterSchema(r.readerJSON) })
+	if r.readerErr != nil || w == nil || w.canon == r.reader.canon {
+		return nil
+	}
+	b := &planBuilder{memo: map[[2]*node]*op{}, skipMemo: map[*node]*op{}, javaDefaults: true}
+	b.aliases, b.fieldAliases = readerAliases(r.reader.root)
+	if _, err := b.resolve(w.root, r.reader.root, ""); err != nil {
+		return nil
+	}
+	return b.javaCollection
+}
+
+// checkJavaCollection records the first collection whose reader item type
+// Java sizes larger than the writer's smallest item.
+func (b *planBuilder) checkJavaCollection(path string, w, r *node, isMap bool) {
+	if !b.javaDefaults || b.javaCollection != nil {
+		return
+	}
+	javaMin, writerMin := minSize(r, map[*node]bool{}), writerMinSize(w, map[*node]bool{})
+	if javaMin <= writerMin {
+		return
+	}
+	what := "array"
+	if isMap {
+		what = "map"
+	}
+	b.javaCollection = &ResolutionError{Path: path, Msg: fmt.Sprintf(
+		"Java's reader refuses a block of N %s items when N x %d bytes (the reader item type's minimum size) exceed the bytes left in the data, but the writer's items can be %d bytes: a long enough %s of small items near the end of a value fails in Java consumers (\"Collection claims N elements\")",
+		what, javaMin, writerMin, what)}
+}
+
+// writerMinSize is the smallest encoding of a value of n (minSize, but a
+// union counts its index and its smallest branch).
+func writerMinSize(n *node, visiting map[*node]bool) int {
+	switch n.kind {
+	case kUnion:
+		m := -1
+		for _, br := range n.branches {
+			if s := writerMinSize(br, visiting); m < 0 || s < m {
+				m = s
+			}
+		}
+		return 1 + max(m, 0)
+	case kRecord:
+		if visiting[n] {
+			return 0
+		}
+		visiting[n] = true
+		size := 0
+		for _, f := range n.fields {
+			size += writerMinSize(f.typ, visiting)
+		}
+		delete(visiting, n)
+		return size
+	}
+	return minSize(n, visiting)
+}
+
 // checkJavaDefault records the first reader default Java cannot encode.
 func (b *planBuilder) checkJavaDefault(path string, rf *field) {
 	if !b.javaDefaults || b.javaErr != nil {
@@ -102,6 +170,12 @@ func javaEncodeDefault(n *node, v any, budget *int) error {
 			}
 		}
 	case kMap:
+		if arr, ok := v.([]any); ok && len(arr) > 0 {
+			// Java writes the array's size as the entry count and then
+			// no entries (it iterates field names): the encoded default
+			// is cut short and reading it ends in an EOFException.
+			return fmt.Errorf("the array %s goes to a map branch, which Java encodes as %d entries without any", jsonText(v), len(arr))
+		}
 		if obj, ok := v.(map[string]any); ok {
 			for _, it := range obj {
 				if err := javaEncodeDefault(n.items, it, budget); err != nil {

@@ -125,6 +125,9 @@ type planBuilder struct {
 	// default Java's reader cannot encode (JavaDefaultError).
 	javaDefaults bool
 	javaErr      error
+	// javaCollection is the first collection Java's size guard can refuse
+	// (JavaCollectionError).
+	javaCollection error
 }
 
 // ResolutionError says why a writer schema cannot be read with the reader.
@@ -178,12 +181,14 @@ func (b *planBuilder) resolve(w, r *node, path string) (op, error) {
 			if err != nil {
 				item = failOp(err)
 			}
+			b.checkJavaCollection(path, w.items, r.items, false)
 			return blocks(item, false, minWriterSize(w.items)), nil
 		case kMap:
 			val, err := b.resolve(w.items, r.items, path+"{}")
 			if err != nil {
 				val = failOp(err)
 			}
+			b.checkJavaCollection(path, w.items, r.items, true)
 			return blocks(val, true, 1+minWriterSize(w.items)), nil
 		}
 		return resolvePrimitive(w, r, path)
