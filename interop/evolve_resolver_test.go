@@ -140,7 +140,8 @@ func TestJavaOnlyResolverFailures(t *testing.T) {
 			_, _, javaErr := h.Decode([]byte(tc.writer), []byte(tc.reader), data)
 			r, _ := schema.Parse([]byte(tc.reader), schema.ParseOptions{})
 			w, _ := schema.Parse([]byte(tc.writer), schema.ParseOptions{})
-			fs := goevolve.CheckResolver([]goevolve.Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}})
+			pairs := []goevolve.Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}}
+			fs := append(goevolve.CheckResolver(pairs), goevolve.CheckResolverWarnings(pairs)...)
 			if (javaErr != nil) != tc.javaFails || (len(fs) > 0) != tc.javaFails {
 				t.Fatalf("Java: %v; avroctl findings %d; want Java fails = flagged = %v", javaErr, len(fs), tc.javaFails)
 			}

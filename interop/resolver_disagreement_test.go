@@ -113,7 +113,12 @@ func TestResolverCheckFindsEveryJavaDisagreement(t *testing.T) {
 			// check runs after gen/compat, so count them apart.
 			st.checkerDiffers++
 		}
-		finding := goevolve.CheckResolver([]goevolve.Pair{{Reader: rs, Writer: ws, Direction: compat.ReaderWriter}})
+		pairs := []goevolve.Pair{{Reader: rs, Writer: ws, Direction: compat.ReaderWriter}}
+		finding := goevolve.CheckResolver(pairs)
+		if len(finding) == 0 {
+			// RESOLVER_MAY_REJECT: Java's collection size guard, data-dependent.
+			finding = goevolve.CheckResolverWarnings(pairs)
+		}
 		ours := len(finding) > 0
 		if ours {
 			st.ours++

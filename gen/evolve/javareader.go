@@ -30,9 +30,24 @@ func JavaReaderError(reader, writer schema.Schema) *ResolverError {
 		return &ResolverError{Path: re.Path, Reason: re.Msg,
 			Fix: "put the union branch the default is for first (for a null default: \"null\" first), or give the field a default Java's reader can encode for the first branch that fits it; Java fails before reading a value"}
 	}
-	if errors.As(res.JavaCollectionError(w), &re) {
+	return nil
+}
+
+// JavaReaderWarning reports a failure of Java's resolving reader that only
+// some valid values trigger (DataDependent is set): Avro 1.12.2's
+// collection size guard, which sizes an array or map block by the reader's
+// item type (see avro.Resolver.JavaCollectionError). nil when none applies.
+// It is not part of CheckResolver (RESOLVER_REJECTS blocks a change; this
+// does not): CheckResolverWarnings reports it as RESOLVER_MAY_REJECT.
+func JavaReaderWarning(reader, writer schema.Schema) *ResolverError {
+	w, err := avro.ParseWriterSchema(string(schema.Marshal(writer)))
+	if err != nil {
+		return nil
+	}
+	var re *avro.ResolutionError
+	if errors.As(avro.NewResolver(string(schema.Marshal(reader))).JavaCollectionError(w), &re) {
 		return &ResolverError{Path: re.Path, Reason: re.Msg, DataDependent: true,
-			Fix: "keep the collection's item type the same size for Java consumers (no long->float/double promotion, no field added to an item record) or give them a new field of the new type; Avro 1.12.2's guard cannot be configured per type"}
+			Fix: "for Java consumers keep the collection's item type the same minimum size (no int/long->float/double promotion, no field added to an item record), or add a new field of the new type instead; Avro 1.12.2's guard cannot be configured per type"}
 	}
 	return nil
 }

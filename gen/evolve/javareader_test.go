@@ -72,7 +72,17 @@ func TestJavaReaderError(t *testing.T) {
 			if err := Resolve(r, w); err != nil {
 				t.Fatalf("avroctl's reader rejects: %v", err)
 			}
-			fs := CheckResolver([]Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}})
+			pairs := []Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}}
+			fs := CheckResolver(pairs)
+			if tc.dataDependent {
+				if len(fs) != 0 {
+					t.Fatalf("RESOLVER_REJECTS for a data-dependent failure: %v", fs[0].Err)
+				}
+				fs = CheckResolverWarnings(pairs)
+				if f := ResolverWarningFindings(pairs, "s", "s.avsc"); len(f) != 1 || f[0].Type != ResolverMayReject || f[0].Severity != "major" {
+					t.Fatalf("warning findings %+v", f)
+				}
+			}
 			if tc.reject == "" {
 				if len(fs) != 0 {
 					t.Fatalf("finding %v", fs[0].Err)

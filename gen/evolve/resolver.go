@@ -20,8 +20,11 @@ import (
 // Rule IDs of the findings this package adds.
 const (
 	ResolverRejects = "RESOLVER_REJECTS"
-	FieldRenamed    = "FIELD_RENAMED"
-	TypeMoved       = "TYPE_MOVED"
+	// ResolverMayReject is a pair the checker accepts and Java's reader
+	// fails on for some valid values only (a warning).
+	ResolverMayReject = "RESOLVER_MAY_REJECT"
+	FieldRenamed      = "FIELD_RENAMED"
+	TypeMoved         = "TYPE_MOVED"
 )
 
 // ResolverError is why our resolving reader (the generated code's, which
@@ -152,6 +155,24 @@ func CheckResolver(pairs []Pair) []ResolverFinding {
 			f.Fix = re.Fix
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// CheckResolverWarnings returns the pairs the compat engine accepts, both
+// readers read (no CheckResolver finding), and Java's reader fails on for
+// some valid values (JavaReaderWarning).
+func CheckResolverWarnings(pairs []Pair) []ResolverFinding {
+	var out []ResolverFinding
+	for _, p := range pairs {
+		if !compat.Check(p.Reader, p.Writer).Compatible || Resolve(p.Reader, p.Writer) != nil || JavaReaderError(p.Reader, p.Writer) != nil {
+			continue
+		}
+		if re := JavaReaderWarning(p.Reader, p.Writer); re != nil {
+			f := ResolverFinding{Pair: p, Err: re, Fix: re.Fix}
+			f.Source, _ = resolverHint(p, re)
+			out = append(out, f)
+		}
 	}
 	return out
 }
