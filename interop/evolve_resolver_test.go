@@ -188,6 +188,10 @@ var javaOnlyPairs = []struct {
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"u","type":["null",{"type":"map","values":"double"},{"type":"array","items":"string"}],"default":["s"]}]}`,
 		`{"x":1}`, true},
+	{"reader field added whose null default goes to its own record first: Java's encoder overflows its stack",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int","default":0},{"name":"f","type":["a.R","null"],"default":null}]}`,
+		`{"x":1}`, true},
 	// Data-dependent (a warning): the value has small items at its end.
 	{"array of long read as array of float, small items at the end",
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"long"}}]}`,

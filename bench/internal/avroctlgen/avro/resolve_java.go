@@ -109,7 +109,7 @@ func (b *planBuilder) checkJavaDefault(path string, rf *field) {
 	if !b.javaDefaults || b.javaErr != nil {
 		return
 	}
-	if err := javaEncodeDefault(rf.typ, rf.def, new(int)); err != nil {
+	if err := javaEncodeDefault(rf.typ, rf.def, new(int), 0); err != nil {
 		b.javaErr = &ResolutionError{Path: path, Msg: fmt.Sprintf(
 			"Java's reader cannot use the reader's default %s: %v (Java encodes a union default with the first branch whose type fits the JSON value, records and enums fitting anything; put the branch the default is for first)",
 			jsonText(rf.def), err)}
@@ -125,7 +125,13 @@ func jsonText(v any) string {
 }
 
 // javaEncodeDefault is ResolvingGrammarGenerator.encode's error behaviour.
-func javaEncodeDefault(n *node, v any, budget *int) error {
+func javaEncodeDefault(n *node, v any, budget *int, depth int) error {
+	if depth > javaMaxDefaultDepth {
+		// A record whose default reaches itself through the first branch
+		// of a union ({"f": null} for f: [ThisRecord, "null"]): Java
+		// recurses until its stack overflows.
+		return fmt.Errorf("Java's encoder recurses without end through record %s (StackOverflowError)", n.name)
+	}
 	if *budget++; *budget > maxDefaultNodes {
 		return nil // encodeDefault already bounds what this package uses
 	}
@@ -140,7 +146,7 @@ func javaEncodeDefault(n *node, v any, budget *int) error {
 				}
 				fv = f.def
 			}
-			if err := javaEncodeDefault(f.typ, fv, budget); err != nil {
+			if err := javaEncodeDefault(f.typ, fv, budget, depth+1); err != nil {
 				return err
 			}
 		}
@@ -158,13 +164,13 @@ func javaEncodeDefault(n *node, v any, budget *int) error {
 		switch x := v.(type) {
 		case []any:
 			for _, it := range x {
-				if err := javaEncodeDefault(n.items, it, budget); err != nil {
+				if err := javaEncodeDefault(n.items, it, budget, depth+1); err != nil {
 					return err
 				}
 			}
 		case map[string]any: // Jackson iterates an object's values
 			for _, it := range x {
-				if err := javaEncodeDefault(n.items, it, budget); err != nil {
+				if err := javaEncodeDefault(n.items, it, budget, depth+1); err != nil {
 					return err
 				}
 			}
@@ -178,7 +184,7 @@ func javaEncodeDefault(n *node, v any, budget *int) error {
 		}
 		if obj, ok := v.(map[string]any); ok {
 			for _, it := range obj {
-				if err := javaEncodeDefault(n.items, it, budget); err != nil {
+				if err := javaEncodeDefault(n.items, it, budget, depth+1); err != nil {
 					return err
 				}
 			}
@@ -186,7 +192,7 @@ func javaEncodeDefault(n *node, v any, budget *int) error {
 	case kUnion:
 		for _, br := range n.branches {
 			if javaFits(br.kind, v) {
-				return javaEncodeDefault(br, v, budget)
+				return javaEncodeDefault(br, v, budget, depth+1)
 			}
 		}
 		return fmt.Errorf("no union branch fits %s", jsonText(v))
@@ -209,6 +215,9 @@ func javaEncodeDefault(n *node, v any, budget *int) error {
 	}
 	return nil
 }
+
+// javaMaxDefaultDepth is deeper than any default a person writes.
+const javaMaxDefaultDepth = 1000
 
 // javaFits is ResolvingGrammarGenerator.isCompatible.
 func javaFits(k kind, v any) bool {
