@@ -192,6 +192,10 @@ var javaOnlyPairs = []struct {
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int","default":0},{"name":"f","type":["a.R","null"],"default":null}]}`,
 		`{"x":1}`, true},
+	{"union branch only a targeted probe value reaches",
+		`["null",{"type":"record","name":"R","namespace":"a","fields":[{"name":"u","type":["null","int",{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}]}]}]`,
+		`["null",{"type":"record","name":"R","namespace":"a","fields":[{"name":"u","type":["null","int",{"type":"record","name":"S","namespace":"b","fields":[{"name":"y","type":"int","aliases":["x"]}]}]}]}]`,
+		`{"a.R":{"u":{"a.S":{"x":1}}}}`, true},
 	// Data-dependent (a warning): the value has small items at its end.
 	{"array of long read as array of float, small items at the end",
 		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"long"}}]}`,

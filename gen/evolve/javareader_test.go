@@ -100,3 +100,18 @@ func TestJavaReaderError(t *testing.T) {
 		})
 	}
 }
+
+// A union branch that value k (branch k mod n of every union) never takes:
+// the outer union is at null whenever the inner one would pick S. The
+// targeted probe values reach it (Java fails there: S moved without an
+// alias, so its renamed field's alias does not apply and no branch matches).
+func TestProbeReachesEveryUnionBranch(t *testing.T) {
+	r, w := parse(t, `["null",{"type":"record","name":"R","namespace":"a","fields":[{"name":"u","type":["null","int",{"type":"record","name":"S","namespace":"b","fields":[{"name":"y","type":"int","aliases":["x"]}]}]}]}]`), parse(t, `["null",{"type":"record","name":"R","namespace":"a","fields":[{"name":"u","type":["null","int",{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}]}]}]`)
+	if !compat.Check(r, w).Compatible {
+		t.Fatal("want a pair the checker accepts")
+	}
+	fs := CheckResolver([]Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}})
+	if len(fs) != 1 || !strings.Contains(fs[0].Err.Error(), "writer type record a.S matches no branch of the reader union") {
+		t.Fatalf("findings %+v", fs)
+	}
+}
