@@ -36,6 +36,10 @@ func ResolverFindings(pairs []Pair, subject, path string) []report.Finding {
 		case compat.OldReadsNew:
 			dir = "FORWARD (old readers, new data): "
 		}
+		explanation := "category WIRE: Java's SchemaCompatibility (the registry's check) and its ResolvingDecoder (every consumer, and the generated Go code, which follows it) are different components; the checker matches a field's aliases whatever the record's name, the reader applies them only under the writer record's full name, so consumers fail at run time"
+		if f.Err.Fix != "" { // JavaReaderError: Java's reader only
+			explanation = "category WIRE: Java's SchemaCompatibility (the registry's check) does not run the steps of Java's resolving reader that fail here (Schema.applyAliases re-validating writer defaults, ResolvingGrammarGenerator encoding reader defaults); every Java consumer fails, while avroctl's generated Go code reads the data"
+		}
 		out = append(out, report.Finding{
 			Subject:  subject,
 			Path:     path,
@@ -44,7 +48,7 @@ func ResolverFindings(pairs []Pair, subject, path string) []report.Finding {
 			Source:   f.Source,
 			Message: fmt.Sprintf("%sthe registry (and Java's SchemaCompatibility) accept this change, but a consumer's resolving reader cannot read %s: %s",
 				dir, where, f.Err.Reason),
-			Explanation: "category WIRE: Java's SchemaCompatibility (the registry's check) and its ResolvingDecoder (every consumer, and the generated Go code, which follows it) are different components; the checker matches a field's aliases whatever the record's name, the reader applies them only under the writer record's full name, so consumers fail at run time",
+			Explanation: explanation,
 			Fix:         f.Fix,
 			Severity:    "critical",
 		})

@@ -128,8 +128,10 @@ type ResolverFinding struct {
 }
 
 // CheckResolver runs the resolving reader on every pair the compat engine
-// says is compatible and returns the pairs it rejects. Pairs the engine
-// rejects already have findings.
+// says is compatible and returns the pairs it rejects, and the pairs only
+// Java's reader rejects whatever the data (JavaReaderError). Pairs the
+// engine rejects already have findings; data-dependent Java failures are
+// CheckResolverWarnings'.
 func CheckResolver(pairs []Pair) []ResolverFinding {
 	var out []ResolverFinding
 	for _, p := range pairs {
