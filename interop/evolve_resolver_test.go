@@ -117,3 +117,92 @@ func TestResolverOnRandomCompatiblePairs(t *testing.T) {
 	t.Logf("seed %d: %d compatible pairs; Java's reader fails on %d, avroctl's resolver rejects %d, both %d",
 		*seedFlag, compatible, javaRejects, oursRejects, both)
 }
+
+// TestJavaOnlyResolverFailures pins the Java reader failures that avroctl's
+// reader does not share (gen/evolve.JavaReaderError): for each pair Java's
+// checker accepts, Java's reader fails on the datum exactly when
+// CheckResolver reports it.
+func TestJavaOnlyResolverFailures(t *testing.T) {
+	h := javaharness.Shared(t)
+	for _, tc := range javaOnlyPairs {
+		t.Run(tc.name, func(t *testing.T) {
+			jc, err := h.Compat([]byte(tc.reader), []byte(tc.writer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !jc.Compatible() {
+				t.Fatalf("Java's SchemaCompatibility: %+v, want compatible", jc)
+			}
+			data, err := h.Encode([]byte(tc.writer), []byte(tc.datum))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, javaErr := h.Decode([]byte(tc.writer), []byte(tc.reader), data)
+			r, _ := schema.Parse([]byte(tc.reader), schema.ParseOptions{})
+			w, _ := schema.Parse([]byte(tc.writer), schema.ParseOptions{})
+			pairs := []goevolve.Pair{{Reader: r, Writer: w, Direction: compat.ReaderWriter}}
+			fs := append(goevolve.CheckResolver(pairs), goevolve.CheckResolverWarnings(pairs)...)
+			if (javaErr != nil) != tc.javaFails || (len(fs) > 0) != tc.javaFails {
+				t.Fatalf("Java: %v; avroctl findings %d; want Java fails = flagged = %v", javaErr, len(fs), tc.javaFails)
+			}
+			if len(fs) > 0 {
+				t.Logf("Java: %v\n  avroctl: %v", javaErr, fs[0].Err)
+			}
+		})
+	}
+}
+
+var javaOnlyPairs = []struct {
+	name, writer, reader, datum string
+	javaFails                   bool
+}{
+	{"writer default holds a record whose field the reader renamed with an alias",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]},"default":{"x":1}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int","aliases":["x"]}]},"default":{"y":1}}]}`,
+		`{"s":{"x":5}}`, true},
+	{"the writer's renamed field has a default: the writer default stays valid",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"x","type":"int","default":0}]},"default":{"x":1}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"s","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int","default":0,"aliases":["x"]}]},"default":{"y":1}}]}`,
+		`{"s":{"x":5}}`, false},
+	{"reader field added with default null, enum branch first",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"e","type":[{"type":"enum","name":"E","symbols":["A"]},"null"],"default":null}]}`,
+		`{"x":1}`, true},
+	{"reader field added with default null, record branch first, a field without default",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"s","type":[{"type":"record","name":"S","fields":[{"name":"y","type":"int"}]},"null"],"default":null}]}`,
+		`{"x":1}`, true},
+	{"reader field added with default null, record branch first, every field defaulted",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"s","type":[{"type":"record","name":"S","fields":[{"name":"y","type":"int","default":1}]},"null"],"default":null}]}`,
+		`{"x":1}`, false},
+	{"reader field added with default null, null first",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"e","type":["null",{"type":"enum","name":"E","symbols":["A"]}],"default":null}]}`,
+		`{"x":1}`, false},
+	{"reader field added with a string default after an int branch",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"u","type":["int","string"],"default":"s"}]}`,
+		`{"x":1}`, false},
+	{"reader field added with an array default after a map branch",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"},{"name":"u","type":["null",{"type":"map","values":"double"},{"type":"array","items":"string"}],"default":["s"]}]}`,
+		`{"x":1}`, true},
+	{"reader field added whose null default goes to its own record first: Java's encoder overflows its stack",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int"}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"x","type":"int","default":0},{"name":"f","type":["a.R","null"],"default":null}]}`,
+		`{"x":1}`, true},
+	{"union branch only a targeted probe value reaches",
+		`["null",{"type":"record","name":"R","namespace":"a","fields":[{"name":"u","type":["null","int",{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}]}]}]`,
+		`["null",{"type":"record","name":"R","namespace":"a","fields":[{"name":"u","type":["null","int",{"type":"record","name":"S","namespace":"b","fields":[{"name":"y","type":"int","aliases":["x"]}]}]}]}]`,
+		`{"a.R":{"u":{"a.S":{"x":1}}}}`, true},
+	// Data-dependent (a warning): the value has small items at its end.
+	{"array of long read as array of float, small items at the end",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"long"}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"float"}}]}`,
+		`{"xs":[1,2,3,4]}`, true},
+	{"map of int read as map of long",
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"m","type":{"type":"map","values":"int"}}]}`,
+		`{"type":"record","name":"R","namespace":"a","fields":[{"name":"m","type":{"type":"map","values":"long"}}]}`,
+		`{"m":{"a":1,"b":2}}`, false},
+}

@@ -124,6 +124,13 @@ type planBuilder struct {
 	// aliases (see resolve_match.go).
 	aliases      map[string]string
 	fieldAliases map[string]map[string]string
+	// javaDefaults makes the builder record in javaErr the first reader
+	// default Java's reader cannot encode (JavaDefaultError).
+	javaDefaults bool
+	javaErr      error
+	// javaCollection is the first collection Java's size guard can refuse
+	// (JavaCollectionError).
+	javaCollection error
 }
 
 // ResolutionError says why a writer schema cannot be read with the reader.
@@ -177,12 +184,14 @@ func (b *planBuilder) resolve(w, r *node, path string) (op, error) {
 			if err != nil {
 				item = failOp(err)
 			}
+			b.checkJavaCollection(path, w.items, r.items, false)
 			return blocks(item, false, minWriterSize(w.items)), nil
 		case kMap:
 			val, err := b.resolve(w.items, r.items, path+"{}")
 			if err != nil {
 				val = failOp(err)
 			}
+			b.checkJavaCollection(path, w.items, r.items, true)
 			return blocks(val, true, 1+minWriterSize(w.items)), nil
 		}
 		return resolvePrimitive(w, r, path)
@@ -498,6 +507,7 @@ func (b *planBuilder) resolveRecord(w, r *node, path string) (o op, err error) {
 			return nil, &ResolutionError{Path: prefix + rf.name, Msg: "invalid default: " + err.Error()}
 		}
 		defaults[j] = enc
+		b.checkJavaDefault(prefix+rf.name, rf)
 	}
 	var run op
 	if inOrder {

@@ -20,8 +20,11 @@ import (
 // Rule IDs of the findings this package adds.
 const (
 	ResolverRejects = "RESOLVER_REJECTS"
-	FieldRenamed    = "FIELD_RENAMED"
-	TypeMoved       = "TYPE_MOVED"
+	// ResolverMayReject is a pair the checker accepts and Java's reader
+	// fails on for some valid values only (a warning).
+	ResolverMayReject = "RESOLVER_MAY_REJECT"
+	FieldRenamed      = "FIELD_RENAMED"
+	TypeMoved         = "TYPE_MOVED"
 )
 
 // ResolverError is why our resolving reader (the generated code's, which
@@ -30,6 +33,12 @@ const (
 type ResolverError struct {
 	Path   string
 	Reason string
+	// Fix is set for the failures of Java's reader that avroctl's does not
+	// share (JavaReaderError): they carry their own advice.
+	Fix string
+	// DataDependent is set when only some values fail (Java's collection
+	// size guard): a warning, not a certain failure.
+	DataDependent bool
 }
 
 func (e *ResolverError) Error() string {
@@ -119,8 +128,10 @@ type ResolverFinding struct {
 }
 
 // CheckResolver runs the resolving reader on every pair the compat engine
-// says is compatible and returns the pairs it rejects. Pairs the engine
-// rejects already have findings.
+// says is compatible and returns the pairs it rejects, and the pairs only
+// Java's reader rejects whatever the data (JavaReaderError). Pairs the
+// engine rejects already have findings; data-dependent Java failures are
+// CheckResolverWarnings'.
 func CheckResolver(pairs []Pair) []ResolverFinding {
 	var out []ResolverFinding
 	for _, p := range pairs {
@@ -128,6 +139,11 @@ func CheckResolver(pairs []Pair) []ResolverFinding {
 			continue
 		}
 		err := Resolve(p.Reader, p.Writer)
+		if err == nil {
+			if je := JavaReaderError(p.Reader, p.Writer); je != nil {
+				err = je
+			}
+		}
 		if err == nil {
 			continue
 		}
@@ -137,7 +153,28 @@ func CheckResolver(pairs []Pair) []ResolverFinding {
 		}
 		f := ResolverFinding{Pair: p, Err: re}
 		f.Source, f.Fix = resolverHint(p, re)
+		if re.Fix != "" {
+			f.Fix = re.Fix
+		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// CheckResolverWarnings returns the pairs the compat engine accepts, both
+// readers read (no CheckResolver finding), and Java's reader fails on for
+// some valid values (JavaReaderWarning).
+func CheckResolverWarnings(pairs []Pair) []ResolverFinding {
+	var out []ResolverFinding
+	for _, p := range pairs {
+		if !compat.Check(p.Reader, p.Writer).Compatible || Resolve(p.Reader, p.Writer) != nil || JavaReaderError(p.Reader, p.Writer) != nil {
+			continue
+		}
+		if re := JavaReaderWarning(p.Reader, p.Writer); re != nil {
+			f := ResolverFinding{Pair: p, Err: re, Fix: re.Fix}
+			f.Source, _ = resolverHint(p, re)
+			out = append(out, f)
+		}
 	}
 	return out
 }

@@ -93,6 +93,16 @@ func (b *planBuilder) matchField(w *node, wf *field, r *node) int {
 	return -1
 }
 
+// writerFieldName is the writer field's name after the reader's aliases
+// (Schema.getFieldAlias under the writer record's aliased full name), as
+// Java's Resolver sees it: unionEquiv runs on the aliased writer schema.
+func (b *planBuilder) writerFieldName(w *node, wf *field) string {
+	if renamed, ok := b.fieldAliases[b.writerName(w)][wf.name]; ok {
+		return renamed
+	}
+	return wf.name
+}
+
 func fieldIndex(r *node, name string) int {
 	for j, rf := range r.fields {
 		if rf.name == name {
@@ -103,7 +113,10 @@ func fieldIndex(r *node, name string) int {
 }
 
 // unionEquiv reports whether a writer and a reader schema have the same
-// shape, comparing simple names (Java's Resolver.unionEquiv).
+// shape, comparing simple names (Java's Resolver.unionEquiv): enum symbols
+// in the same order (List.equals), record fields pairwise by name after the
+// reader's aliases are applied to the writer (Resolver.resolve runs on
+// Schema.applyAliases(writer, reader)).
 func (b *planBuilder) unionEquiv(w, r *node, seen map[[2]*node]bool) bool {
 	if w.kind != r.kind {
 		return false
@@ -145,7 +158,7 @@ func (b *planBuilder) unionEquiv(w, r *node, seen map[[2]*node]bool) bool {
 		seen[key] = true // optimistic for recursive records, as Java is
 		ok := len(w.fields) == len(r.fields)
 		for i := 0; ok && i < len(w.fields); i++ {
-			ok = w.fields[i].name == r.fields[i].name && b.unionEquiv(w.fields[i].typ, r.fields[i].typ, seen)
+			ok = b.writerFieldName(w, w.fields[i]) == r.fields[i].name && b.unionEquiv(w.fields[i].typ, r.fields[i].typ, seen)
 		}
 		seen[key] = ok
 		return ok
