@@ -72,6 +72,7 @@ func TestRuleIDsMatch(t *testing.T) {
 	for _, p := range [][2]string{
 		{rules.SubjectRemoved, report.SubjectRemoved},
 		{rules.ResolverRejects, evolve.ResolverRejects},
+		{rules.ResolverMayReject, evolve.ResolverMayReject},
 		{rules.FieldRenamed, evolve.FieldRenamed},
 		{rules.TypeMoved, evolve.TypeMoved},
 	} {

@@ -10,11 +10,14 @@ import (
 
 // Findings returns the evolution findings for a level check of newSchema
 // against previous (oldest first): RESOLVER_REJECTS for every pair the
-// compat engine accepts and the resolving reader rejects, then the renames
+// compat engine accepts and the resolving reader rejects, RESOLVER_MAY_REJECT
+// where Java's reader fails on some valid values only, then the renames
 // against the latest previous version. subject and path are as in
 // report.FromResult. The compat verdict is not touched.
 func Findings(level compat.Level, newSchema schema.Schema, previous []schema.Schema, subject, path string) []report.Finding {
-	out := ResolverFindings(LevelPairs(level, newSchema, previous), subject, path)
+	pairs := LevelPairs(level, newSchema, previous)
+	out := ResolverFindings(pairs, subject, path)
+	out = append(out, ResolverWarningFindings(pairs, subject, path)...)
 	if len(previous) > 0 {
 		out = append(out, RenameFindings(previous[len(previous)-1], newSchema, subject, path)...)
 	}

@@ -171,7 +171,9 @@ func compatCheckRun(s *streams, o *compatCheckOptions, args []string) error {
 		}
 		res = compat.Check(reader, writer)
 		blame = o.reader
-		extra = evolve.ResolverFindings([]evolve.Pair{{Reader: reader, Writer: writer}}, "", blame)
+		pair := []evolve.Pair{{Reader: reader, Writer: writer}}
+		extra = evolve.ResolverFindings(pair, "", blame)
+		extra = append(extra, evolve.ResolverWarningFindings(pair, "", blame)...)
 		extra = append(extra, evolve.RenameFindings(writer, reader, "", blame)...)
 	}
 	// breaking.resolver in avroctl.yaml decides whether RESOLVER_REJECTS

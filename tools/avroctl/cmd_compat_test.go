@@ -150,3 +150,18 @@ func TestBreakingPointsAtIDL(t *testing.T) {
 		t.Errorf("stale schemas must not point at the IDL, exit %d:\n%s", code, out)
 	}
 }
+
+// A change Java's reader fails on for some valid data only (its
+// collection-size guard: array items read as a wider type) is a
+// RESOLVER_MAY_REJECT warning: listed, exit 0.
+func TestCompatCheckResolverMayReject(t *testing.T) {
+	dir := t.TempDir()
+	w := filepath.Join(dir, "w.avsc")
+	r := filepath.Join(dir, "r.avsc")
+	os.WriteFile(w, []byte(`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"long"}}]}`), 0o644)
+	os.WriteFile(r, []byte(`{"type":"record","name":"R","namespace":"a","fields":[{"name":"xs","type":{"type":"array","items":"float"}}]}`), 0o644)
+	code, out, errs := runAvroctl(t, "compat", "check", "--reader", r, "--writer", w)
+	if code != 0 || !strings.Contains(out, "RESOLVER_MAY_REJECT") || !strings.Contains(out, "Java consumers fail on some") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}

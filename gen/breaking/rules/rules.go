@@ -64,10 +64,11 @@ const (
 
 	// Rules of other packages, spelled here so this package stays a leaf
 	// (gen/breaking's tests check they match report's and gen/evolve's).
-	SubjectRemoved  = "SUBJECT_REMOVED"
-	ResolverRejects = "RESOLVER_REJECTS"
-	FieldRenamed    = "FIELD_RENAMED"
-	TypeMoved       = "TYPE_MOVED"
+	SubjectRemoved    = "SUBJECT_REMOVED"
+	ResolverRejects   = "RESOLVER_REJECTS"
+	ResolverMayReject = "RESOLVER_MAY_REJECT"
+	FieldRenamed      = "FIELD_RENAMED"
+	TypeMoved         = "TYPE_MOVED"
 
 	// Ignores is the pseudo-category of the rules about ignores: they come
 	// with every category.
@@ -104,6 +105,7 @@ var rules = func() []Rule {
 		Rule{CheckFailed, Wire, LevelError, "the checker could not finish (an ambiguous alias), so compatibility is not proven"},
 		Rule{SubjectRemoved, Wire, LevelError, "a subject's .avsc exists at the base revision but not in the working tree (--allow-removed accepts it)"},
 		Rule{ResolverRejects, Wire, LevelError, "the checker accepts the change but Java's resolving reader (every consumer, and the generated Go code) rejects it; breaking.resolver: warn makes it a warning"},
+		Rule{ResolverMayReject, Wire, LevelWarn, "the checker accepts the change and avroctl's reader reads every value, but Java's reader fails on some valid data (its collection-size guard counts items by the reader's item type)"},
 		Rule{FieldRenamed, Wire, LevelInfo, "a removed field and an added field look like a rename: the alias that keeps old data readable"},
 		Rule{TypeMoved, Wire, LevelInfo, "a named type's full name changed: the alias that keeps old data readable"},
 		Rule{JSONFieldRenamed, WireJSON, LevelError, "a field was renamed with an alias: binary data still resolves, but the field's key in Avro JSON changed, and a JSON reader without the writer's schema does not apply aliases"},
