@@ -109,8 +109,8 @@ func Decode(s schema.Schema, data []byte, f Format) ([]byte, error) {
 
 // decodeNext decodes the datum at the start of data and returns its JSON
 // and length.
-func decodeNext(s schema.Schema, data []byte, f Format) ([]byte, int, error) {
-	d := &decoder{d: avro.NewDecoder(data), format: f}
+func decodeNext(s schema.Schema, data []byte, f Format, out []byte) ([]byte, int, error) {
+	d := &decoder{d: avro.NewDecoder(data), format: f, out: out}
 	d.value(s)
 	if err := d.d.Err(); err != nil {
 		return nil, 0, d.located(err)
