@@ -361,9 +361,15 @@ const hexDigits = "0123456789ABCDEF"
 // the other control characters, everything else as is.
 func appendQuoted(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	start := 0
 	for i := 0; i < len(s); i++ {
-		dst = appendEscaped(dst, s[i])
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			dst = append(dst, s[start:i]...)
+			dst = appendEscaped(dst, c)
+			start = i + 1
+		}
 	}
+	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
 
