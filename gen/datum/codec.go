@@ -2,6 +2,7 @@ package datum
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
 	"gitlab.com/acme/avroctl/gen/schema"
@@ -16,6 +17,9 @@ type Codec struct {
 	// plan transcodes writer bytes into reader bytes; nil when there is no
 	// reader schema or it has the writer's canonical form.
 	plan func(d *avro.Decoder, dst []byte) []byte
+	// hint is the JSON length of the last datum: the next output buffer
+	// is made that big at once instead of growing by doubling.
+	hint atomic.Int64
 }
 
 // NewCodec parses the writer schema JSON and, when readerJSON is not
@@ -73,7 +77,12 @@ func (c *Codec) DecodeNext(data []byte, f Format) ([]byte, int, error) {
 		js, err := Decode(c.shown, out, f)
 		return js, d.Offset(), err
 	}
-	return decodeNext(c.shown, data, f)
+	hint := min(c.hint.Load(), MaxOutput)
+	js, n, err := decodeNext(c.shown, data, f, make([]byte, 0, hint+hint/8))
+	if err == nil {
+		c.hint.Store(int64(len(js)))
+	}
+	return js, n, err
 }
 
 // Schema is the schema the JSON follows: the reader's when there is one.

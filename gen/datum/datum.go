@@ -26,7 +26,6 @@ package datum
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"unicode/utf8"
 
@@ -101,7 +100,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // returns its JSON in format f (compact, no trailing newline).
 func Decode(s schema.Schema, data []byte, f Format) ([]byte, error) {
 	d := &decoder{d: avro.NewDecoder(data), format: f}
-	d.value(s, "")
+	d.value(s)
 	if err := d.d.Finish(); err != nil {
 		return nil, d.located(err)
 	}
@@ -110,9 +109,9 @@ func Decode(s schema.Schema, data []byte, f Format) ([]byte, error) {
 
 // decodeNext decodes the datum at the start of data and returns its JSON
 // and length.
-func decodeNext(s schema.Schema, data []byte, f Format) ([]byte, int, error) {
-	d := &decoder{d: avro.NewDecoder(data), format: f}
-	d.value(s, "")
+func decodeNext(s schema.Schema, data []byte, f Format, out []byte) ([]byte, int, error) {
+	d := &decoder{d: avro.NewDecoder(data), format: f, out: out}
+	d.value(s)
 	if err := d.d.Err(); err != nil {
 		return nil, 0, d.located(err)
 	}
@@ -124,50 +123,46 @@ type decoder struct {
 	out    []byte
 	format Format
 	depth  int
-	// path is where the first error happened (set once).
-	path    string
-	hasPath bool
+	// segs are the path segments of the first error, innermost first: a
+	// compound value adds its child's segment while the error unwinds, so
+	// no path string is built for data that decodes.
+	segs []string
 }
 
-// fail records a decoding error at the current offset, for path.
-func (d *decoder) fail(path, format string, args ...any) {
-	d.at(path)
+// fail records a decoding error at the current offset.
+func (d *decoder) fail(format string, args ...any) {
 	d.d.Failf(format, args...)
 }
 
-// at remembers path as the place of the first error, if one happened now.
-func (d *decoder) at(path string) {
-	if !d.hasPath {
-		d.path, d.hasPath = path, true
-	}
-}
+func (d *decoder) failed() bool { return d.d.Err() != nil }
 
-func (d *decoder) failed(path string) bool {
-	if d.d.Err() != nil {
-		d.at(path)
-		return true
+// path is where the first error happened: the segments outermost first.
+func (d *decoder) path() string {
+	var p string
+	for i := len(d.segs) - 1; i >= 0; i-- {
+		p += d.segs[i]
 	}
-	return false
+	return p
 }
 
 // located turns the runtime's error into an *Error.
 func (d *decoder) located(err error) error {
 	var de *avro.DecodeError
 	if errors.As(err, &de) {
-		return &Error{Offset: de.Offset, Path: d.path, Msg: de.Msg, Err: err}
+		return &Error{Offset: de.Offset, Path: d.path(), Msg: de.Msg, Err: err}
 	}
-	return &Error{Offset: d.d.Offset(), Path: d.path, Msg: err.Error(), Err: err}
+	return &Error{Offset: d.d.Offset(), Path: d.path(), Msg: err.Error(), Err: err}
 }
 
-func (d *decoder) value(s schema.Schema, path string) {
+func (d *decoder) value(s schema.Schema) {
 	if d.d.Err() != nil {
 		return
 	}
 	switch s := s.(type) {
 	case *schema.Primitive:
-		d.primitive(s.T, path)
+		d.primitive(s.T)
 	case *schema.Record:
-		if !d.enter(path) {
+		if !d.enter() {
 			return
 		}
 		d.out = append(d.out, '{')
@@ -177,8 +172,9 @@ func (d *decoder) value(s schema.Schema, path string) {
 			}
 			d.out = appendQuoted(d.out, f.Name)
 			d.out = append(d.out, ':')
-			d.value(f.Type, path+"."+f.Name)
+			d.value(f.Type)
 			if d.d.Err() != nil {
+				d.segs = append(d.segs, "."+f.Name)
 				break
 			}
 		}
@@ -186,18 +182,18 @@ func (d *decoder) value(s schema.Schema, path string) {
 		d.depth--
 	case *schema.Enum:
 		i := d.d.EnumIndex(len(s.Symbols))
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
 		d.out = appendQuoted(d.out, s.Symbols[i])
 	case *schema.Fixed:
 		b := d.d.FixedNoCopy(s.Size)
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
 		d.out = appendLatin1(d.out, b)
 	case *schema.Array:
-		if !d.enter(path) {
+		if !d.enter() {
 			return
 		}
 		d.out = append(d.out, '[')
@@ -205,21 +201,24 @@ func (d *decoder) value(s schema.Schema, path string) {
 		n := 0
 		for {
 			c := d.d.BlockCount(min)
-			if d.failed(path) || c == 0 {
+			if d.failed() || c == 0 {
 				break
 			}
 			for j := 0; j < c && d.d.Err() == nil; j++ {
 				if n > 0 {
 					d.out = append(d.out, ',')
 				}
-				d.value(s.Items, path+"["+strconv.Itoa(n)+"]")
+				d.value(s.Items)
+				if d.d.Err() != nil {
+					d.segs = append(d.segs, "["+strconv.Itoa(n)+"]")
+				}
 				n++
 			}
 		}
 		d.out = append(d.out, ']')
 		d.depth--
 	case *schema.Map:
-		if !d.enter(path) {
+		if !d.enter() {
 			return
 		}
 		d.out = append(d.out, '{')
@@ -228,12 +227,12 @@ func (d *decoder) value(s schema.Schema, path string) {
 		n := 0
 		for {
 			c := d.d.BlockCount(min)
-			if d.failed(path) || c == 0 {
+			if d.failed() || c == 0 {
 				break
 			}
 			for j := 0; j < c && d.d.Err() == nil; j++ {
 				k := d.d.BytesNoCopy()
-				if d.failed(path) {
+				if d.failed() {
 					break
 				}
 				if n > 0 {
@@ -241,18 +240,21 @@ func (d *decoder) value(s schema.Schema, path string) {
 				}
 				d.out = appendQuotedBytes(d.out, k, d.format == AvroJSON)
 				d.out = append(d.out, ':')
-				d.value(s.Values, path+"["+strconv.Quote(string(k))+"]")
+				d.value(s.Values)
+				if d.d.Err() != nil {
+					d.segs = append(d.segs, "["+strconv.Quote(string(k))+"]")
+				}
 				n++
 			}
 		}
 		d.out = append(d.out, '}')
 		d.depth--
 	case *schema.Union:
-		if !d.enter(path) {
+		if !d.enter() {
 			return
 		}
 		i := d.d.UnionIndex(len(s.Branches))
-		if d.failed(path) {
+		if d.failed() {
 			d.depth--
 			return
 		}
@@ -261,89 +263,83 @@ func (d *decoder) value(s schema.Schema, path string) {
 			d.out = append(d.out, '{')
 			d.out = appendQuoted(d.out, BranchName(b))
 			d.out = append(d.out, ':')
-			d.value(b, path+"<"+BranchName(b)+">")
+			d.value(b)
+			if d.d.Err() != nil {
+				d.segs = append(d.segs, "<"+BranchName(b)+">")
+			}
 			d.out = append(d.out, '}')
 		} else {
-			d.value(b, path)
+			d.value(b)
 		}
 		d.depth--
 	default:
-		d.fail(path, "unsupported schema node %T", s)
+		d.fail("unsupported schema node %T", s)
 	}
 }
 
-func (d *decoder) enter(path string) bool {
+func (d *decoder) enter() bool {
 	if d.depth >= MaxDepth {
-		d.fail(path, "values nest deeper than %d levels", MaxDepth)
+		d.fail("values nest deeper than %d levels", MaxDepth)
 		return false
 	}
 	if len(d.out) > MaxOutput {
-		d.fail(path, "the value's JSON exceeds %d bytes", MaxOutput)
+		d.fail("the value's JSON exceeds %d bytes", MaxOutput)
 		return false
 	}
 	d.depth++
 	return true
 }
 
-func (d *decoder) primitive(t schema.Type, path string) {
+func (d *decoder) primitive(t schema.Type) {
 	switch t {
 	case schema.Null:
 		d.out = append(d.out, "null"...)
 		return
 	case schema.Boolean:
 		v := d.d.Bool()
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
 		d.out = strconv.AppendBool(d.out, v)
 	case schema.Int:
 		v := d.d.Int()
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
 		d.out = strconv.AppendInt(d.out, int64(v), 10)
 	case schema.Long:
 		v := d.d.Long()
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
 		d.out = strconv.AppendInt(d.out, v, 10)
 	case schema.Float:
 		v := d.d.Float()
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
-		d.out = appendJavaNumber(d.out, float64(v), schema.JavaFloat(v))
+		d.out = avro.AppendJSONFloat(d.out, v)
 	case schema.Double:
 		v := d.d.Double()
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
-		d.out = appendJavaNumber(d.out, v, schema.JavaDouble(v))
+		d.out = avro.AppendJSONDouble(d.out, v)
 	case schema.Bytes:
 		b := d.d.BytesNoCopy()
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
 		d.out = appendLatin1(d.out, b)
 	case schema.String:
 		b := d.d.BytesNoCopy()
-		if d.failed(path) {
+		if d.failed() {
 			return
 		}
 		d.out = appendQuotedBytes(d.out, b, d.format == AvroJSON)
 	default:
-		d.fail(path, "unsupported primitive type %s", t)
+		d.fail("unsupported primitive type %s", t)
 	}
-}
-
-// appendJavaNumber writes a float as Jackson does: Java's toString text,
-// and the non-finite values as strings (WRITE_NAN_AS_STRINGS).
-func appendJavaNumber(dst []byte, v float64, text string) []byte {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return appendQuoted(dst, text)
-	}
-	return append(dst, text...)
 }
 
 // BranchName is the name Avro JSON gives a union branch: the full name of a
@@ -365,9 +361,15 @@ const hexDigits = "0123456789ABCDEF"
 // the other control characters, everything else as is.
 func appendQuoted(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	start := 0
 	for i := 0; i < len(s); i++ {
-		dst = appendEscaped(dst, s[i])
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			dst = append(dst, s[start:i]...)
+			dst = appendEscaped(dst, c)
+			start = i + 1
+		}
 	}
+	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
 
@@ -386,6 +388,16 @@ func appendQuoted(dst []byte, s string) []byte {
 func appendQuotedBytes(dst []byte, b []byte, surrogates bool) []byte {
 	dst = append(dst, '"')
 	for len(b) > 0 {
+		// A run of plain ASCII is copied at once.
+		i := 0
+		for i < len(b) && b[i] >= 0x20 && b[i] < utf8.RuneSelf && b[i] != '"' && b[i] != '\\' {
+			i++
+		}
+		dst = append(dst, b[:i]...)
+		b = b[i:]
+		if len(b) == 0 {
+			break
+		}
 		if b[0] < utf8.RuneSelf {
 			dst = appendEscaped(dst, b[0])
 			b = b[1:]
