@@ -65,7 +65,7 @@ RESOLVER_REJECTS, unless --resolver-check warn or off), 2 usage or input error.`
 			if err != nil {
 				return err
 			}
-			o.resolver = resolverCheckSetting(cmd, o.resolver, cfg)
+			o.resolver = resolverCheckSetting(o.resolver, cfg)
 			return impactRun(s, &o, args, cmd.Flags().Changed(flagLevel))
 		},
 	}
@@ -73,7 +73,7 @@ RESOLVER_REJECTS, unless --resolver-check warn or off), 2 usage or input error.`
 	cmd.Flags().StringVar(&o.level, flagLevel, "", "compatibility level for every subject (default: the state's per-subject levels, else registry.compatibility, else BACKWARD): "+strings.Join(compat.AllLevelStrings(), "|"))
 	cmd.Flags().StringVarP(&o.output, flagOutput, "o", "text", "output format: text|json|markdown")
 	cmd.Flags().StringVar(&o.state, "state", "", "desired state file for topics and ACLs (default: kafka.state in avroctl.yaml, when it exists)")
-	cmd.Flags().StringVar(&o.resolver, flagResolverCheck, "error", "RESOLVER_REJECTS (the registry accepts, consumers' readers cannot read): error (exit 1), warn (listed, exit 0), off (not checked); default: breaking.resolver in avroctl.yaml, else error")
+	cmd.Flags().StringVar(&o.resolver, flagResolverCheck, "", "RESOLVER_REJECTS (the registry accepts, consumers' readers cannot read): error (exit 1), warn (listed, exit 0), off (not checked); default: breaking.resolver in avroctl.yaml, else error")
 	_ = cmd.RegisterFlagCompletionFunc(flagOutput, cobra.FixedCompletions([]string{"text", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc(flagLevel, cobra.FixedCompletions(compat.AllLevelStrings(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc(flagResolverCheck, cobra.FixedCompletions([]string{"error", "warn", "off"}, cobra.ShellCompDirectiveNoFileComp))

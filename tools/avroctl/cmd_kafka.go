@@ -48,22 +48,22 @@ type kafkaFlags struct {
 // bindResolverCheck adds --resolver-check to a command that checks new
 // schema versions (kafka plan and apply, registry test).
 func bindResolverCheck(cmd *cobra.Command, dst *string) {
-	cmd.Flags().StringVar(dst, flagResolverCheck, string(kafkaplan.ResolverError),
+	cmd.Flags().StringVar(dst, flagResolverCheck, "",
 		"what a change the registry accepts but consumers' resolving readers cannot read (RESOLVER_REJECTS) does: error (blocks), warn (listed), off (default: breaking.resolver in avroctl.yaml, else error): "+strings.Join(kafkaplan.ResolverChecks, "|"))
 	_ = cmd.RegisterFlagCompletionFunc(flagResolverCheck, cobra.FixedCompletions(kafkaplan.ResolverChecks, cobra.ShellCompDirectiveNoFileComp))
 }
 
-// resolverCheckSetting is --resolver-check when given, else
-// breaking.resolver from avroctl.yaml (so breaking, compat check, registry
-// test, kafka plan and impact agree), else error.
-func resolverCheckSetting(cmd *cobra.Command, flag string, cfg *config.Config) string {
-	if cmd != nil && cmd.Flags().Changed(flagResolverCheck) {
+// resolverCheckSetting is --resolver-check when given (the flag's default
+// is empty), else breaking.resolver from avroctl.yaml (so breaking, compat
+// check, registry test, kafka plan and impact agree), else error.
+func resolverCheckSetting(flag string, cfg *config.Config) string {
+	if flag != "" {
 		return flag
 	}
 	if cfg != nil && cfg.Breaking.Resolver != "" {
 		return cfg.Breaking.Resolver
 	}
-	return flag
+	return string(kafkaplan.ResolverError)
 }
 
 func newKafkaCmd(s *streams) *cobra.Command {
@@ -125,7 +125,7 @@ func (f *kafkaFlags) loadDesired() (*desired, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	resolver, err := kafkaplan.ParseResolverCheck(resolverCheckSetting(f.cmd, f.resolver, cfg))
+	resolver, err := kafkaplan.ParseResolverCheck(resolverCheckSetting(f.resolver, cfg))
 	if err != nil {
 		return nil, usageErrorf("--%s %v", flagResolverCheck, err)
 	}

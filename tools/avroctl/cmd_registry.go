@@ -532,7 +532,7 @@ Exit code 1 when something is incompatible.`,
 			if err != nil {
 				return err
 			}
-			mode, err := kafkaplan.ParseResolverCheck(resolverCheckSetting(cmd, resolver, cfg))
+			mode, err := kafkaplan.ParseResolverCheck(resolverCheckSetting(resolver, cfg))
 			if err != nil {
 				return usageErrorf("--%s %v", flagResolverCheck, err)
 			}

@@ -110,4 +110,18 @@ subjects:
 	if code, _, errs = run("kafka", "plan", "--resolver-check", "loud"); code != 2 || !strings.Contains(errs, "--resolver-check") {
 		t.Errorf("bad --resolver-check: exit %d\n%s", code, errs)
 	}
+	// breaking.resolver: warn in avroctl.yaml is the default; the flag wins.
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(text, "breaking:\n  resolver: warn\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs = run("kafka", "plan"); code != 1 || !strings.Contains(out, "warning: ") || strings.Contains(out, "Problems:") {
+		t.Fatalf("plan with breaking.resolver: warn: exit %d, want 1 with a warning\n%s%s", code, out, errs)
+	}
+	if code, out, errs = run("kafka", "plan", "--resolver-check", "error"); code != 2 || !strings.Contains(out, "Problems: 1") {
+		t.Fatalf("plan --resolver-check error over breaking.resolver: warn: exit %d, want 2\n%s%s", code, out, errs)
+	}
 }
