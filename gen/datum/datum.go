@@ -191,7 +191,7 @@ func (d *decoder) value(s schema.Schema) {
 		if d.failed() {
 			return
 		}
-		d.out = appendLatin1(d.out, b)
+		d.out = avro.AppendJSONBytes(d.out, b)
 	case *schema.Array:
 		if !d.enter() {
 			return
@@ -330,7 +330,7 @@ func (d *decoder) primitive(t schema.Type) {
 		if d.failed() {
 			return
 		}
-		d.out = appendLatin1(d.out, b)
+		d.out = avro.AppendJSONBytes(d.out, b)
 	case schema.String:
 		b := d.d.BytesNoCopy()
 		if d.failed() {
@@ -455,19 +455,6 @@ func maximalSubpart(b []byte) int {
 	return n
 }
 
-// appendLatin1 writes bytes as Java's JsonEncoder does: each byte is the
-// character of that ISO-8859-1 code point.
-func appendLatin1(dst []byte, b []byte) []byte {
-	dst = append(dst, '"')
-	for _, c := range b {
-		if c < utf8.RuneSelf {
-			dst = appendEscaped(dst, c)
-		} else {
-			dst = utf8.AppendRune(dst, rune(c))
-		}
-	}
-	return append(dst, '"')
-}
 
 func appendEscaped(dst []byte, c byte) []byte {
 	if c >= 0x20 && c != '"' && c != '\\' {
