@@ -251,10 +251,13 @@ func (d *decompressor) snappy(raw []byte) ([]byte, error) {
 func (d *decompressor) zstd(raw []byte) ([]byte, error) {
 	if d.zdec == nil {
 		// MaxMemory bounds DecodeAll's output whatever the frame header
-		// claims; the window bounds the decoder's history buffer.
+		// claims; the window bounds the decoder's history buffer. Both are
+		// at least zstd's minimum window: below it the decoder refuses
+		// even a 1-byte frame ("window size exceeded"), so a limit under
+		// 1 KiB is enforced exactly by the length check after decoding.
 		win := max(uint64(zstd.MinWindowSize), uint64(d.limit))
 		dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1),
-			zstd.WithDecoderMaxMemory(uint64(d.limit)), zstd.WithDecoderMaxWindow(min(win, 1<<30)))
+			zstd.WithDecoderMaxMemory(win), zstd.WithDecoderMaxWindow(min(win, 1<<30)))
 		if err != nil {
 			return nil, err
 		}
