@@ -455,7 +455,7 @@ func maximalSubpart(b []byte) int {
 	return n
 }
 
-
+// appendEscaped writes one ASCII byte as Jackson does inside a string.
 func appendEscaped(dst []byte, c byte) []byte {
 	if c >= 0x20 && c != '"' && c != '\\' {
 		return append(dst, c)
