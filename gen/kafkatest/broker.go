@@ -519,12 +519,21 @@ func freePorts(n int) ([]int, error) {
 
 // clusterID returns a random KRaft cluster id: 16 bytes, base64url without
 // padding, as `kafka-storage random-uuid` prints.
+//
+// Like Kafka's Uuid.randomUuid, it never returns an id that begins with '-':
+// one id in 64 would, and kafka-storage's argument parser reads such a value
+// as an option ("argument --cluster-id/-t: expected one argument"), which
+// failed a CI run.
 func clusterID() string {
-	var u [16]byte
-	rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40 // version 4, as Kafka's Uuid.randomUuid
-	u[8] = u[8]&0x3f | 0x80
-	return base64.RawURLEncoding.EncodeToString(u[:])
+	for {
+		var u [16]byte
+		rand.Read(u[:])
+		u[6] = u[6]&0x0f | 0x40 // version 4, as Kafka's Uuid.randomUuid
+		u[8] = u[8]&0x3f | 0x80
+		if id := base64.RawURLEncoding.EncodeToString(u[:]); id[0] != '-' {
+			return id
+		}
+	}
 }
 
 func randomID() string {
