@@ -85,10 +85,24 @@ func Verify() error {
 	return run(avroctl, "generate", "--check")
 }
 
-// Test runs vet and the unit tests of every module, then each fuzz target
-// for a short bounded time (FUZZTIME, default 4s).
+// Test checks that every Go file is gofmt'd, runs vet and the unit tests of
+// every module, then each fuzz target for a short bounded time (FUZZTIME,
+// default 4s).
 func Test() error {
 	mg.Deps(Build)
+	magerun.Step("test: gofmt -l")
+	// gofmt from the toolchain that runs the build: PATH may hold only go.
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %v", err)
+	}
+	out, err := exec.Command(filepath.Join(strings.TrimSpace(string(goroot)), "bin", "gofmt"), "-l", ".").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("gofmt -l: %v\n%s", err, out)
+	}
+	if files := strings.TrimSpace(string(out)); files != "" {
+		return fmt.Errorf("these files are not gofmt'd; run gofmt -w on them:\n%s", files)
+	}
 	for _, dir := range []string{".", "events", "kafka", "examples", "bench"} {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 			continue
