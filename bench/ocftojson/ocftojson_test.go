@@ -3,6 +3,7 @@ package ocftojson
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -17,6 +18,7 @@ import (
 	"gitlab.com/acme/avroctl/events/v2/avro"
 	"gitlab.com/acme/avroctl/events/v2/orders"
 	"gitlab.com/acme/avroctl/events/v2/shared"
+	"gitlab.com/acme/avroctl/gen/avrotools"
 	"gitlab.com/acme/avroctl/gen/ocf"
 )
 
@@ -73,7 +75,7 @@ func TestOCFToJSONVsAvroTools(t *testing.T) {
 		ourSmall := run(t, io.Discard, bin, "ocf", "tojson", small)
 		var a, b bytes.Buffer
 		run(t, &a, bin, "ocf", "tojson", small)
-		run(t, &b, "java", "-jar", jar, "tojson", small)
+		run(t, &b, "java", "-cp", jar, "org.apache.avro.tool.Main", "tojson", small)
 		if a.Len() == 0 || !bytes.Equal(a.Bytes(), b.Bytes()) {
 			t.Fatalf("%s: avroctl and avro-tools print different lines (%d and %d bytes, sha256 %x %x)", codec, a.Len(), b.Len(), sha256.Sum256(a.Bytes()), sha256.Sum256(b.Bytes()))
 		}
@@ -84,7 +86,7 @@ func TestOCFToJSONVsAvroTools(t *testing.T) {
 		}
 		st, _ := os.Stat(big)
 		ours := run(t, io.Discard, bin, "ocf", "tojson", big)
-		java := run(t, io.Discard, "java", "-jar", jar, "tojson", big)
+		java := run(t, io.Discard, "java", "-cp", jar, "org.apache.avro.tool.Main", "tojson", big)
 		t.Logf("%s, %.2f GiB file (%s records): avroctl %v (cpu %v, peak RSS %d MiB; %d MiB on a 1 MiB file), avro-tools %v (cpu %v, peak RSS %d MiB): avroctl %.1fx faster (wall), %.1fx less CPU",
 			codec, float64(st.Size())/(1<<30), records(t, bin, big),
 			ours.wall.Round(time.Millisecond), ours.cpu.Round(time.Millisecond), ours.rss>>20, ourSmall.rss>>20,
@@ -287,27 +289,20 @@ func event(r *rand.Rand, i int64) orders.OrderCreated {
 	return ev
 }
 
-// avroTools finds the avro-tools jar: $AVROCTL_AVRO_TOOLS_JAR, else the
-// one Maven cached in ~/.m2; skips without java or the jar (fails when
+// avroTools returns the class path of avro-tools (and zstd-jni, for a
+// zstandard rerun) from gen/avrotools, which fetches them once with Maven;
+// skips when this machine cannot run avro-tools (fails when
 // AVROCTL_REQUIRE_JAVA=1).
 func avroTools(t *testing.T) string {
 	t.Helper()
-	skip := func(why string) {
+	jars, err := avrotools.Find(t.Context(), t.Logf)
+	if errors.Is(err, avrotools.ErrUnavailable) {
 		if os.Getenv("AVROCTL_REQUIRE_JAVA") == "1" {
-			t.Fatal(why)
+			t.Fatal(err)
 		}
-		t.Skip(why)
+		t.Skip("skipped the benchmark against avro-tools: " + err.Error())
+	} else if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := exec.LookPath("java"); err != nil {
-		skip("java not found: the benchmark against avro-tools needs a JDK")
-	}
-	if j := os.Getenv("AVROCTL_AVRO_TOOLS_JAR"); j != "" {
-		return j
-	}
-	home, _ := os.UserHomeDir()
-	jars, _ := filepath.Glob(filepath.Join(home, ".m2/repository/org/apache/avro/avro-tools/*/avro-tools-*.jar"))
-	if len(jars) == 0 {
-		skip("no avro-tools jar in ~/.m2 (mvn dependency:get -Dartifact=org.apache.avro:avro-tools:1.12.0), or set AVROCTL_AVRO_TOOLS_JAR")
-	}
-	return jars[len(jars)-1]
+	return jars.Classpath()
 }

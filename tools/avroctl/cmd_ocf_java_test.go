@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,13 +11,15 @@ import (
 	"strings"
 	"testing"
 
+	"gitlab.com/acme/avroctl/gen/avrotools"
 	"gitlab.com/acme/avroctl/gen/ocf"
 )
 
-// avroTools finds the avro-tools jar: $AVROCTL_AVRO_TOOLS_JAR, else the
-// one Maven cached in ~/.m2. The test skips without java or the jar, and
-// fails instead when AVROCTL_REQUIRE_JAVA=1 (as in interop/).
-func avroTools(t *testing.T) string {
+// avroTools returns the avro-tools jar (and zstd-jni) of gen/avrotools,
+// which fetches them once with Maven. The test skips when this machine
+// cannot run avro-tools, and fails instead when AVROCTL_REQUIRE_JAVA=1 (as
+// in interop/ and CI).
+func avroTools(t *testing.T) avrotools.Jars {
 	t.Helper()
 	skip := func(why string) {
 		if os.Getenv("AVROCTL_REQUIRE_JAVA") == "1" {
@@ -27,30 +30,21 @@ func avroTools(t *testing.T) string {
 	if testing.Short() {
 		skip("-short: avro-tools starts a JVM per call")
 	}
-	if _, err := exec.LookPath("java"); err != nil {
-		skip("java not found: the differential test against avro-tools needs a JDK")
+	jars, err := avrotools.Find(t.Context(), t.Logf)
+	if errors.Is(err, avrotools.ErrUnavailable) {
+		skip("skipped the differential test against avro-tools: " + err.Error())
+	} else if err != nil {
+		t.Fatal(err)
 	}
-	if j := os.Getenv("AVROCTL_AVRO_TOOLS_JAR"); j != "" {
-		return j
-	}
-	home, _ := os.UserHomeDir()
-	jars, _ := filepath.Glob(filepath.Join(home, ".m2/repository/org/apache/avro/avro-tools/*/avro-tools-*.jar"))
-	if len(jars) == 0 {
-		skip("no avro-tools jar in ~/.m2 (mvn dependency:get -Dartifact=org.apache.avro:avro-tools:1.12.0), or set AVROCTL_AVRO_TOOLS_JAR")
-	}
-	return jars[len(jars)-1]
+	return jars
 }
 
-// runAvroTools runs avro-tools with zstd-jni on the class path when Maven
-// cached it: the avro-tools jar bundles snappy, xz and bzip2 but not
+// runAvroTools runs avro-tools with zstd-jni on the class path when it
+// could be had: the avro-tools jar bundles snappy, xz and bzip2 but not
 // zstd-jni, which its zstandard codec needs.
-func runAvroTools(t *testing.T, jar string, args ...string) []byte {
+func runAvroTools(t *testing.T, jars avrotools.Jars, args ...string) []byte {
 	t.Helper()
-	cp := jar
-	if z := zstdJNI(); z != "" {
-		cp += string(os.PathListSeparator) + z
-	}
-	cmd := exec.Command("java", append([]string{"-cp", cp, "org.apache.avro.tool.Main"}, args...)...)
+	cmd := exec.Command("java", append([]string{"-cp", jars.Classpath(), "org.apache.avro.tool.Main"}, args...)...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -66,15 +60,6 @@ func javaLevel(codec string, args ...string) []string {
 		return append([]string{args[0], "--level", fmt.Sprint(def)}, args[1:]...)
 	}
 	return args
-}
-
-func zstdJNI() string {
-	home, _ := os.UserHomeDir()
-	jars, _ := filepath.Glob(filepath.Join(home, ".m2/repository/com/github/luben/zstd-jni/*/zstd-jni-*.jar"))
-	if len(jars) == 0 {
-		return ""
-	}
-	return jars[len(jars)-1]
 }
 
 // Files written by Java's DataFileWriter (avro-tools fromjson, every codec)
@@ -98,8 +83,8 @@ func TestOCFMatchesAvroTools(t *testing.T) {
 	os.WriteFile(in, []byte(lines), 0o644)
 
 	codecs := ocf.Codecs
-	if zstdJNI() == "" {
-		t.Log("no zstd-jni in ~/.m2: zstandard is not compared (mvn dependency:get -Dartifact=com.github.luben:zstd-jni:1.5.7-17)")
+	if jar.ZstdJNI == "" {
+		t.Log("zstd-jni could not be fetched: zstandard is not compared (mvn dependency:get -Dartifact=com.github.luben:zstd-jni:" + avrotools.ZstdJNIVersion + ")")
 		codecs = slices.DeleteFunc(slices.Clone(codecs), func(c string) bool { return c == ocf.CodecZstandard })
 	}
 	for _, codec := range codecs {
