@@ -55,12 +55,12 @@ func BenchmarkDecodeOrderCreated(b *testing.B) {
 }
 
 func BenchmarkDecodeAllTypes(b *testing.B) {
-	s := parse(b, allTypes)
+	p := Compile(parse(b, allTypes), AvroJSON)
 	data := encodeAll()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Decode(s, data, AvroJSON); err != nil {
+		if _, err := p.Decode(data); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,6 +17,8 @@ type Codec struct {
 	// plan transcodes writer bytes into reader bytes; nil when there is no
 	// reader schema or it has the writer's canonical form.
 	plan func(d *avro.Decoder, dst []byte) []byte
+	// progs are shown compiled for each Format.
+	progs [len(formatNames)]*Program
 	// hint is the JSON length of the last datum: the next output buffer
 	// is made that big at once instead of growing by doubling.
 	hint atomic.Int64
@@ -37,16 +39,26 @@ func NewCodec(writerJSON, readerJSON string) (*Codec, error) {
 		return nil, err
 	}
 	c := &Codec{writer: w, shown: shown}
-	if readerJSON == "" {
-		return c, nil
+	if readerJSON != "" {
+		if c.shown, err = schema.Parse([]byte(readerJSON), schema.ParseOptions{Filename: "reader schema"}); err != nil {
+			return nil, err
+		}
+		if c.plan, err = avro.NewResolver(readerJSON).Plan(w); err != nil {
+			return nil, fmt.Errorf("the reader schema cannot read data of the writer schema: %w", err)
+		}
 	}
-	if c.shown, err = schema.Parse([]byte(readerJSON), schema.ParseOptions{Filename: "reader schema"}); err != nil {
-		return nil, err
-	}
-	if c.plan, err = avro.NewResolver(readerJSON).Plan(w); err != nil {
-		return nil, fmt.Errorf("the reader schema cannot read data of the writer schema: %w", err)
+	for f := range c.progs {
+		c.progs[f] = Compile(c.shown, Format(f))
 	}
 	return c, nil
+}
+
+// program returns the compiled schema for f.
+func (c *Codec) program(f Format) (*Program, error) {
+	if f < 0 || int(f) >= len(c.progs) {
+		return nil, &Error{Msg: fmt.Sprintf("unknown format %v", f)}
+	}
+	return c.progs[f], nil
 }
 
 // Decode decodes one datum (the Avro body, without any framing) into JSON
@@ -65,24 +77,39 @@ func (c *Codec) Decode(data []byte, f Format) ([]byte, error) {
 // by more (a stream of concatenated datums), and returns its JSON and the
 // number of bytes it took.
 func (c *Codec) DecodeNext(data []byte, f Format) ([]byte, int, error) {
-	if c.plan != nil {
-		d := avro.NewDecoder(data)
-		out := c.plan(&d, nil)
-		if err := d.Err(); err != nil {
-			if de, ok := err.(*avro.DecodeError); ok {
-				return nil, 0, &Error{Offset: de.Offset, Msg: "resolving into the reader schema: " + de.Msg, Err: err}
-			}
-			return nil, 0, &Error{Offset: d.Offset(), Msg: "resolving into the reader schema: " + err.Error(), Err: err}
-		}
-		js, err := Decode(c.shown, out, f)
-		return js, d.Offset(), err
-	}
 	hint := min(c.hint.Load(), MaxOutput)
-	js, n, err := decodeNext(c.shown, data, f, make([]byte, 0, hint+hint/8))
-	if err == nil {
-		c.hint.Store(int64(len(js)))
+	js, n, err := c.AppendNext(make([]byte, 0, hint+hint/8), data, f)
+	if err != nil {
+		return nil, 0, err
 	}
-	return js, n, err
+	c.hint.Store(int64(len(js)))
+	return js, n, nil
+}
+
+// AppendNext is DecodeNext appending the JSON to dst, so that many datums
+// (a container file's block) share one buffer. On an error dst is returned
+// as it was given.
+func (c *Codec) AppendNext(dst, data []byte, f Format) ([]byte, int, error) {
+	p, err := c.program(f)
+	if err != nil {
+		return dst, 0, err
+	}
+	if c.plan == nil {
+		return p.AppendNext(dst, data)
+	}
+	d := avro.NewDecoder(data)
+	out := c.plan(&d, nil)
+	if err := d.Err(); err != nil {
+		if de, ok := err.(*avro.DecodeError); ok {
+			return dst, 0, &Error{Offset: de.Offset, Msg: "resolving into the reader schema: " + de.Msg, Err: err}
+		}
+		return dst, 0, &Error{Offset: d.Offset(), Msg: "resolving into the reader schema: " + err.Error(), Err: err}
+	}
+	js, err := p.Decode(out)
+	if err != nil {
+		return dst, 0, err
+	}
+	return append(dst, js...), d.Offset(), nil
 }
 
 // Schema is the schema the JSON follows: the reader's when there is one.

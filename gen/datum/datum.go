@@ -26,7 +26,6 @@ package datum
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"unicode/utf8"
 
 	"gitlab.com/acme/avroctl/gen/golang/runtime/avro"
@@ -97,30 +96,18 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Decode decodes data, one datum of s that must be consumed exactly, and
-// returns its JSON in format f (compact, no trailing newline).
+// returns its JSON in format f (compact, no trailing newline). It compiles
+// s for the one call: to decode many datums of one schema, Compile it once.
 func Decode(s schema.Schema, data []byte, f Format) ([]byte, error) {
-	d := &decoder{d: avro.NewDecoder(data), format: f}
-	d.value(s)
-	if err := d.d.Finish(); err != nil {
-		return nil, d.located(err)
-	}
-	return d.out, nil
-}
-
-// decodeNext decodes the datum at the start of data and returns its JSON
-// and length.
-func decodeNext(s schema.Schema, data []byte, f Format, out []byte) ([]byte, int, error) {
-	d := &decoder{d: avro.NewDecoder(data), format: f, out: out}
-	d.value(s)
-	if err := d.d.Err(); err != nil {
-		return nil, 0, d.located(err)
-	}
-	return d.out, d.d.Offset(), nil
+	return Compile(s, f).Decode(data)
 }
 
 type decoder struct {
-	d      avro.Decoder
-	out    []byte
+	d   avro.Decoder
+	out []byte
+	// base is where this datum's JSON starts in out (AppendNext appends to
+	// what the caller had).
+	base   int
 	format Format
 	depth  int
 	// segs are the path segments of the first error, innermost first: a
@@ -154,192 +141,17 @@ func (d *decoder) located(err error) error {
 	return &Error{Offset: d.d.Offset(), Path: d.path(), Msg: err.Error(), Err: err}
 }
 
-func (d *decoder) value(s schema.Schema) {
-	if d.d.Err() != nil {
-		return
-	}
-	switch s := s.(type) {
-	case *schema.Primitive:
-		d.primitive(s.T)
-	case *schema.Record:
-		if !d.enter() {
-			return
-		}
-		d.out = append(d.out, '{')
-		for i, f := range s.Fields {
-			if i > 0 {
-				d.out = append(d.out, ',')
-			}
-			d.out = appendQuoted(d.out, f.Name)
-			d.out = append(d.out, ':')
-			d.value(f.Type)
-			if d.d.Err() != nil {
-				d.segs = append(d.segs, "."+f.Name)
-				break
-			}
-		}
-		d.out = append(d.out, '}')
-		d.depth--
-	case *schema.Enum:
-		i := d.d.EnumIndex(len(s.Symbols))
-		if d.failed() {
-			return
-		}
-		d.out = appendQuoted(d.out, s.Symbols[i])
-	case *schema.Fixed:
-		b := d.d.FixedNoCopy(s.Size)
-		if d.failed() {
-			return
-		}
-		d.out = avro.AppendJSONBytes(d.out, b)
-	case *schema.Array:
-		if !d.enter() {
-			return
-		}
-		d.out = append(d.out, '[')
-		min := schema.MinSize(s.Items)
-		n := 0
-		for {
-			c := d.d.BlockCount(min)
-			if d.failed() || c == 0 {
-				break
-			}
-			for j := 0; j < c && d.d.Err() == nil; j++ {
-				if n > 0 {
-					d.out = append(d.out, ',')
-				}
-				d.value(s.Items)
-				if d.d.Err() != nil {
-					d.segs = append(d.segs, "["+strconv.Itoa(n)+"]")
-				}
-				n++
-			}
-		}
-		d.out = append(d.out, ']')
-		d.depth--
-	case *schema.Map:
-		if !d.enter() {
-			return
-		}
-		d.out = append(d.out, '{')
-		// A map entry is at least its key's length byte.
-		min := 1 + schema.MinSize(s.Values)
-		n := 0
-		for {
-			c := d.d.BlockCount(min)
-			if d.failed() || c == 0 {
-				break
-			}
-			for j := 0; j < c && d.d.Err() == nil; j++ {
-				k := d.d.BytesNoCopy()
-				if d.failed() {
-					break
-				}
-				if n > 0 {
-					d.out = append(d.out, ',')
-				}
-				d.out = appendQuotedBytes(d.out, k, d.format == AvroJSON)
-				d.out = append(d.out, ':')
-				d.value(s.Values)
-				if d.d.Err() != nil {
-					d.segs = append(d.segs, "["+strconv.Quote(string(k))+"]")
-				}
-				n++
-			}
-		}
-		d.out = append(d.out, '}')
-		d.depth--
-	case *schema.Union:
-		if !d.enter() {
-			return
-		}
-		i := d.d.UnionIndex(len(s.Branches))
-		if d.failed() {
-			d.depth--
-			return
-		}
-		b := s.Branches[i]
-		if d.format == AvroJSON && b.Type() != schema.Null {
-			d.out = append(d.out, '{')
-			d.out = appendQuoted(d.out, BranchName(b))
-			d.out = append(d.out, ':')
-			d.value(b)
-			if d.d.Err() != nil {
-				d.segs = append(d.segs, "<"+BranchName(b)+">")
-			}
-			d.out = append(d.out, '}')
-		} else {
-			d.value(b)
-		}
-		d.depth--
-	default:
-		d.fail("unsupported schema node %T", s)
-	}
-}
-
 func (d *decoder) enter() bool {
 	if d.depth >= MaxDepth {
 		d.fail("values nest deeper than %d levels", MaxDepth)
 		return false
 	}
-	if len(d.out) > MaxOutput {
+	if len(d.out)-d.base > MaxOutput {
 		d.fail("the value's JSON exceeds %d bytes", MaxOutput)
 		return false
 	}
 	d.depth++
 	return true
-}
-
-func (d *decoder) primitive(t schema.Type) {
-	switch t {
-	case schema.Null:
-		d.out = append(d.out, "null"...)
-		return
-	case schema.Boolean:
-		v := d.d.Bool()
-		if d.failed() {
-			return
-		}
-		d.out = strconv.AppendBool(d.out, v)
-	case schema.Int:
-		v := d.d.Int()
-		if d.failed() {
-			return
-		}
-		d.out = strconv.AppendInt(d.out, int64(v), 10)
-	case schema.Long:
-		v := d.d.Long()
-		if d.failed() {
-			return
-		}
-		d.out = strconv.AppendInt(d.out, v, 10)
-	case schema.Float:
-		v := d.d.Float()
-		if d.failed() {
-			return
-		}
-		d.out = avro.AppendJSONFloat(d.out, v)
-	case schema.Double:
-		v := d.d.Double()
-		if d.failed() {
-			return
-		}
-		d.out = avro.AppendJSONDouble(d.out, v)
-	case schema.Bytes:
-		b := d.d.BytesNoCopy()
-		if d.failed() {
-			return
-		}
-		d.out = avro.AppendJSONBytes(d.out, b)
-	case schema.String:
-		b := d.d.BytesNoCopy()
-		if d.failed() {
-			return
-		}
-		d.out = appendQuotedBytes(d.out, b, d.format == AvroJSON)
-	default:
-		d.fail("unsupported primitive type %s", t)
-	}
 }
 
 // BranchName is the name Avro JSON gives a union branch: the full name of a

@@ -151,6 +151,11 @@ func runRandom(s *streams, o *randomOpts) error {
 		return nil
 	}
 	out := bufio.NewWriter(s.Out)
+	f := datum.AvroJSON
+	if o.output == "json" {
+		f = datum.JSON
+	}
+	prog := datum.Compile(sch, f)
 	var buf []byte
 	for range o.count {
 		buf = g.Next(buf[:0])
@@ -158,11 +163,7 @@ func runRandom(s *streams, o *randomOpts) error {
 			out.Write(buf)
 			continue
 		}
-		f := datum.AvroJSON
-		if o.output == "json" {
-			f = datum.JSON
-		}
-		js, err := datum.Decode(sch, buf, f)
+		js, err := prog.Decode(buf)
 		if err != nil {
 			// The generator makes only valid values: this is a bug.
 			return fmt.Errorf("random: a generated value does not decode (please report it): %v", err)
