@@ -235,29 +235,44 @@ func (r *Reader) NextBlock() (Block, error) {
 }
 
 func (r *Reader) nextBlock() (Block, error) {
+	rb, err := r.readRaw(&r.raw)
+	if err != nil {
+		return Block{}, err
+	}
+	return r.decompressBlock(&r.dec, r.raw.Bytes(), rb)
+}
+
+// rawBlock is where a block read by readRaw starts and what it claims.
+type rawBlock struct {
+	start, count, size, index int64
+}
+
+// readRaw reads the next block, still compressed, into buf and checks its
+// sync marker.
+func (r *Reader) readRaw(buf *bytes.Buffer) (rawBlock, error) {
 	start := r.off
 	count, err := r.long("block count")
 	if err == io.EOF {
-		return Block{}, io.EOF
+		return rawBlock{}, io.EOF
 	}
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return Block{}, r.truncated(start, fmt.Sprintf("block %d", r.blocks))
+			return rawBlock{}, r.truncated(start, fmt.Sprintf("block %d", r.blocks))
 		}
-		return Block{}, err
+		return rawBlock{}, err
 	}
 	size, err := r.long("block size")
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return Block{}, r.truncated(start, fmt.Sprintf("block %d", r.blocks))
+			return rawBlock{}, r.truncated(start, fmt.Sprintf("block %d", r.blocks))
 		}
-		return Block{}, err
+		return rawBlock{}, err
 	}
 	if count < 0 || size < 0 {
-		return Block{}, r.fail(start, "the file is corrupt", nil, "block %d has a negative count (%d) or size (%d)", r.blocks, count, size)
+		return rawBlock{}, r.fail(start, "the file is corrupt", nil, "block %d has a negative count (%d) or size (%d)", r.blocks, count, size)
 	}
 	if size > int64(r.lim.MaxBlockSize) {
-		return Block{}, r.fail(start, "the file is corrupt; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", ErrBlockTooLarge,
+		return rawBlock{}, r.fail(start, "the file is corrupt; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", ErrBlockTooLarge,
 			"block %d claims %d bytes, over the limit of %d", r.blocks, size, r.lim.MaxBlockSize)
 	}
 	// Every datum of a non-empty block takes at least... nothing (a null
@@ -265,32 +280,39 @@ func (r *Reader) nextBlock() (Block, error) {
 	// which caps zero-size items; a count with a zero size is allowed.
 	// The buffer grows as bytes arrive: a size larger than the file costs
 	// only what the file holds.
-	buf := &r.raw
 	buf.Reset()
 	n, err := io.CopyN(buf, r.r, size)
 	r.off += n
 	if err != nil {
-		return Block{}, r.truncated(start, fmt.Sprintf("block %d (%d bytes of data)", r.blocks, size))
+		return rawBlock{}, r.truncated(start, fmt.Sprintf("block %d (%d bytes of data)", r.blocks, size))
 	}
 	syncAt := r.off
 	var sync [SyncSize]byte
 	if err := r.readFull(sync[:]); err != nil {
-		return Block{}, r.truncated(syncAt, fmt.Sprintf("the sync marker of block %d", r.blocks))
+		return rawBlock{}, r.truncated(syncAt, fmt.Sprintf("the sync marker of block %d", r.blocks))
 	}
 	if sync != r.sync {
-		return Block{}, r.fail(syncAt, "the file is corrupt or two files were concatenated byte-wise: use 'avroctl ocf concat'; the blocks before it read fine", ErrSyncMismatch,
+		return rawBlock{}, r.fail(syncAt, "the file is corrupt or two files were concatenated byte-wise: use 'avroctl ocf concat'; the blocks before it read fine", ErrSyncMismatch,
 			"the sync marker after block %d (which starts at byte %d) is %x, the header's is %x", r.blocks, start, sync, r.sync)
 	}
-	data, err := r.dec.decompress(r.raw.Bytes())
+	rb := rawBlock{start: start, count: count, size: size, index: r.blocks}
+	r.blocks++
+	return rb, nil
+}
+
+// decompressBlock decompresses a block readRaw read, with dec. It reads
+// only r's codec and limits, so blocks may be decompressed concurrently,
+// each goroutine with its own decompressor.
+func (r *Reader) decompressBlock(dec *decompressor, raw []byte, rb rawBlock) (Block, error) {
+	data, err := dec.decompress(raw)
 	if errors.Is(err, ErrBlockTooLarge) {
-		return Block{}, r.fail(start, "the file is corrupt or a decompression bomb; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", err,
-			"block %d (%d bytes of %s): %v", r.blocks, size, r.codec, err)
+		return Block{}, r.fail(rb.start, "the file is corrupt or a decompression bomb; if it is genuine, raise the block size limit (avroctl ocf --max-block-mib)", err,
+			"block %d (%d bytes of %s): %v", rb.index, rb.size, r.codec, err)
 	}
 	if err != nil {
-		return Block{}, r.fail(start, "the block is corrupt: the blocks before it read fine", err, "block %d: %s: %v", r.blocks, r.codec, err)
+		return Block{}, r.fail(rb.start, "the block is corrupt: the blocks before it read fine", err, "block %d: %s: %v", rb.index, r.codec, err)
 	}
-	r.blocks++
-	return Block{Offset: start, Count: count, Data: data}, nil
+	return Block{Offset: rb.start, Count: rb.count, Data: data}, nil
 }
 
 // MaxZeroSizeDatums bounds the count of a block whose datums take no

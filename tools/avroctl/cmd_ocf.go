@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -103,50 +104,159 @@ func bindOCFFlags(cmd *cobra.Command, reg *regClientFlags, errorFormat *string, 
 	cmd.RegisterFlagCompletionFunc(flagErrorFormat, cobra.FixedCompletions(report.AllFormatStrings(), cobra.ShellCompDirectiveNoFileComp))
 }
 
-// records decodes every datum of the file with codec and calls fn with its
-// index and JSON; a corrupt block or a datum that does not match the schema
-// is a finding that ends the file (its blocks cannot be found past it).
+// ocfRecords decodes every datum of the file with codec and calls fn with
+// its index and JSON; a corrupt block or a datum that does not match the
+// schema is a finding that ends the file (its blocks cannot be found past
+// it). With more than one CPU, blocks are decompressed and decoded in
+// parallel (ocf.Blocks) and fn still sees the datums in the file's order.
 func ocfRecords(rd *ocf.Reader, path string, c *datum.Codec, vf datum.Format, out *dataOutput, flush func(), fn func(i int64, js []byte) (bool, error)) error {
-	bad := func(f dataFinding) error {
+	var i int64
+	// emit hands a chunk's datums to fn, then reports its finding.
+	emit := func(bj *blockJSON) (bool, error) {
+		start := 0
+		for _, end := range bj.ends {
+			more, err := fn(i, bj.out[start:end])
+			if err != nil || !more {
+				return false, err
+			}
+			start = end + 1 // past the '\n'
+			i++
+		}
+		if bj.finding != nil {
+			flush() // the records before it come first
+			out.finding(*bj.finding)
+			return false, nil
+		}
+		return true, nil
+	}
+	// rest decodes, in this goroutine, what a chunk left of its block.
+	rest := func(bj *blockJSON, scratch []byte) (bool, error) {
+		for bj.rest != nil {
+			next := decodeBlockJSON(c, vf, path, bj.block, bj.from+int64(len(bj.ends)), bj.rest, scratch[:0])
+			if more, err := emit(&next); err != nil || !more {
+				return false, err
+			}
+			scratch, bj = next.out, &next
+		}
+		return true, nil
+	}
+	readErr := func(err error) error {
+		if err == nil {
+			return nil
+		}
 		flush() // the records before it come first
-		out.finding(f)
+		out.finding(dataFinding{where: path, typ: ocfCorrupt, msg: ocfMsg(err), fix: ocfFix(err)})
 		return nil
 	}
-	var i int64
+	if workers := runtime.GOMAXPROCS(0); workers > 1 {
+		var stopErr error
+		// The blocks' JSON buffers are recycled: a fresh one per block
+		// would keep the garbage collector running, and its write
+		// barriers slow the decoders down.
+		bufs := make(chan []byte, 2*workers+2)
+		err := ocf.Blocks(rd, workers, func(b ocf.Block) *blockJSON {
+			var buf []byte
+			select {
+			case buf = <-bufs:
+			default:
+			}
+			bj := decodeBlockJSON(c, vf, path, b, 0, b.Data, buf[:0])
+			if bj.rest != nil {
+				bj.rest = bytes.Clone(bj.rest) // b.Data is the worker's, reused
+			}
+			return &bj
+		}, func(bj *blockJSON) (bool, error) {
+			more, err := emit(bj)
+			if err == nil && more {
+				more, err = rest(bj, nil)
+			}
+			select {
+			case bufs <- bj.out:
+			default:
+			}
+			stopErr = err
+			return more, err
+		})
+		if stopErr != nil {
+			return stopErr
+		}
+		return readErr(err)
+	}
+	var scratch []byte
 	for {
 		b, err := rd.NextBlock()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return bad(dataFinding{where: path, typ: ocfCorrupt, msg: ocfMsg(err), fix: ocfFix(err)})
+			return readErr(err)
 		}
-		data := b.Data
-		for k := int64(0); k < b.Count; k++ {
-			js, n, err := c.DecodeNext(data, vf)
-			// Datums of zero bytes (a null schema) cost no input: bound how
-			// many a block may claim, as the decoder bounds zero-size items.
-			if err == nil && n == 0 && b.Count > avro.MaxZeroSizeItems {
-				err = fmt.Errorf("the block claims %d datums of zero bytes, over the limit of %d", b.Count, avro.MaxZeroSizeItems)
-			}
-			if err != nil {
-				return bad(dataFinding{where: fmt.Sprintf("%s@%d", path, b.Offset), typ: dltUndecodable,
-					msg: fmt.Sprintf("block at byte %d, datum %d of %d: %v", b.Offset, k, b.Count, err),
-					fix: "the block does not match the file's schema: the writer is at fault"})
-			}
-			data = data[n:]
-			more, err := fn(i, js)
-			if err != nil || !more {
-				return err
-			}
-			i++
+		bj := decodeBlockJSON(c, vf, path, b, 0, b.Data, scratch[:0])
+		more, err := emit(&bj)
+		if err == nil && more {
+			more, err = rest(&bj, bj.out)
 		}
-		if len(data) != 0 {
-			return bad(dataFinding{where: fmt.Sprintf("%s@%d", path, b.Offset), typ: dltUndecodable,
-				msg: fmt.Sprintf("block at byte %d: %d bytes left after its %d datums", b.Offset, len(data), b.Count),
-				fix: "the block does not match the file's schema: the writer is at fault"})
+		if err != nil || !more {
+			return err
 		}
+		scratch = bj.out
 	}
+}
+
+// maxChunkJSON is how much JSON one call of decodeBlockJSON makes before it
+// stops and leaves the rest of the block to the next: the bound on what a
+// block in flight holds, whatever its datums expand to.
+var maxChunkJSON = 4 << 20
+
+// blockJSON is the JSON of datums from, from+1, ... of a block, each
+// followed by '\n'.
+type blockJSON struct {
+	block ocf.Block // its Offset and Count
+	from  int64
+	out   []byte
+	// ends has the end of each datum's JSON in out (its '\n' follows).
+	ends []int
+	// rest is the block's bytes from datum from+len(ends) on, when out
+	// reached maxChunkJSON before the block's end; else nil.
+	rest []byte
+	// finding ends the file after these datums.
+	finding *dataFinding
+}
+
+// decodeBlockJSON decodes the datums of block b from datum from on, which
+// start at data, appending their JSON to dst.
+func decodeBlockJSON(c *datum.Codec, vf datum.Format, path string, b ocf.Block, from int64, data, dst []byte) blockJSON {
+	bj := blockJSON{block: ocf.Block{Offset: b.Offset, Count: b.Count}, from: from, out: dst}
+	bad := func(msg string) {
+		bj.finding = &dataFinding{where: fmt.Sprintf("%s@%d", path, b.Offset), typ: dltUndecodable, msg: msg,
+			fix: "the block does not match the file's schema: the writer is at fault"}
+	}
+	for k := from; k < b.Count; k++ {
+		if len(bj.out) >= maxChunkJSON {
+			bj.rest = data
+			if bj.rest == nil {
+				bj.rest = []byte{}
+			}
+			return bj
+		}
+		out, n, err := c.AppendNext(bj.out, data, vf)
+		// Datums of zero bytes (a null schema) cost no input: bound how
+		// many a block may claim, as the decoder bounds zero-size items.
+		if err == nil && n == 0 && b.Count > avro.MaxZeroSizeItems {
+			err = fmt.Errorf("the block claims %d datums of zero bytes, over the limit of %d", b.Count, avro.MaxZeroSizeItems)
+		}
+		if err != nil {
+			bad(fmt.Sprintf("block at byte %d, datum %d of %d: %v", b.Offset, k, b.Count, err))
+			return bj
+		}
+		bj.ends = append(bj.ends, len(out))
+		bj.out = append(out, '\n')
+		data = data[n:]
+	}
+	if len(data) != 0 {
+		bad(fmt.Sprintf("block at byte %d: %d bytes left after its %d datums", b.Offset, len(data), b.Count))
+	}
+	return bj
 }
 
 func ocfFix(err error) string {
@@ -173,7 +283,8 @@ func newOCFToJSONCmd(s *streams) *cobra.Command {
 		Use:   "tojson FILE",
 		Short: "Print the records of a container file as JSON, one per line (avro-tools tojson)",
 		Long: `tojson prints each record of FILE ("-": stdin) as one line of JSON, in the
-file's order, reading one block at a time.
+file's order. Blocks are decompressed and decoded on every CPU at once, a
+few blocks in flight, so memory stays bounded whatever the file's size.
 
 --format avro-json (the default) is Avro's JSON encoding as avro-tools tojson
 prints it: unions as {"full branch name": value}, bytes and fixed as
