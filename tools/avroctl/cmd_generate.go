@@ -106,6 +106,7 @@ exits 1 when the module on disk is stale.
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 if the output folder is stale")
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text|json")
 	o.reg.bind(cmd)
+	cmd.ValidArgsFunction = o.reg.completeSubjects
 	return cmd
 }
 

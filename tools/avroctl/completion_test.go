@@ -62,6 +62,16 @@ func TestCompletionOfSubjects(t *testing.T) {
 	if got := complete(t, "registry", "versions", "--url", "http://127.0.0.1:1", ""); got != ":4\n" {
 		t.Errorf("no registry: %q", got)
 	}
+	// generate --from-registry: every argument is a subject, each once.
+	if got := complete(t, "generate", "--from-registry", "--registry-url", u, "com.acme.O"); !strings.HasPrefix(got, "com.acme.Order\n:4") {
+		t.Errorf("generate --from-registry: %q", got)
+	}
+	if got := complete(t, "generate", "--from-registry", "--registry-url", u, "com.acme.Order@1", "com.acme.O"); strings.Contains(got, "com.acme.Order\n") {
+		t.Errorf("generate --from-registry, subject already given: %q", got)
+	}
+	if got := complete(t, "generate", "--registry-url", u, "com.acme.O"); got != ":4\n" {
+		t.Errorf("generate without --from-registry completed %q", got)
+	}
 }
 
 // TestServerHelpOmitsClientFlags: serve and compact run a registry; the
