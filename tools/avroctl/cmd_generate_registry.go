@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -69,8 +68,7 @@ func (r *registryGenerate) bind(cmd *cobra.Command) {
 
 // completeSubjects completes generate's arguments with --from-registry:
 // the registry's subjects (asked with generate's own --registry-* flags and
-// the REGISTRY_* variables, within two seconds), leaving out those already
-// given. Without --from-registry generate takes no arguments.
+// the REGISTRY_* variables), leaving out those already given. Without --from-registry generate takes no arguments.
 func (r *registryGenerate) completeSubjects(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	if !r.on {
 		return nil, cobra.ShellCompDirectiveNoFileComp
@@ -79,29 +77,11 @@ func (r *registryGenerate) completeSubjects(cmd *cobra.Command, args []string, t
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	o.Timeout = 2 * time.Second
-	cl, err := registry.NewClient(o)
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	// Completion runs outside Execute's context.
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	subjects, err := registry.Subjects(ctx, cl, false)
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
 	given := map[string]bool{}
 	for _, a := range args {
 		given[strings.SplitN(a, "@", 2)[0]] = true
 	}
-	var out []string
-	for _, sub := range subjects {
-		if !given[sub] && strings.HasPrefix(sub, toComplete) {
-			out = append(out, sub)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return registrySubjects(o, given, toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
 // refuseWithout: the registry flags mean nothing without --from-registry.

@@ -125,25 +125,32 @@ func subjectArgs(n int) cobra.CompletionFunc {
 		if o.Token == "" {
 			o.Token = os.Getenv(registry.EnvToken)
 		}
-		o.Timeout = 2 * time.Second
-		cl, err := registry.NewClient(o)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		subjects, err := registry.Subjects(ctx, cl, false)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		var out []string
-		for _, s := range subjects {
-			if strings.HasPrefix(s, toComplete) {
-				out = append(out, s)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
+		return registrySubjects(o, nil, toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// registrySubjects lists the registry's subjects that start with prefix,
+// leaving out those in skip, within two seconds: a registry that does not
+// answer completes nothing. Completion runs outside Execute's context.
+func registrySubjects(o registry.ClientOptions, skip map[string]bool, prefix string) []string {
+	o.Timeout = 2 * time.Second
+	cl, err := registry.NewClient(o)
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	subjects, err := registry.Subjects(ctx, cl, false)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range subjects {
+		if !skip[s] && strings.HasPrefix(s, prefix) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // subjectThenLevel completes `config set [SUBJECT] LEVEL`: a level always
