@@ -202,7 +202,7 @@ func appendQuotedBytes(dst []byte, b []byte, surrogates bool) []byte {
 	for len(b) > 0 {
 		// A run of plain ASCII is copied at once.
 		i := 0
-		for i < len(b) && b[i] >= 0x20 && b[i] < utf8.RuneSelf && b[i] != '"' && b[i] != '\\' {
+		for i < len(b) && plainASCII[b[i]] {
 			i++
 		}
 		dst = append(dst, b[:i]...)
@@ -229,6 +229,16 @@ func appendQuotedBytes(dst []byte, b []byte, surrogates bool) []byte {
 	}
 	return append(dst, '"')
 }
+
+// plainASCII marks the bytes a JSON string holds as they are: printable
+// ASCII other than '"' and '\\'. One table lookup per byte is what makes
+// the scan of a long string cheap.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // appendU writes \uXXXX, upper-case hex as Jackson writes it.
 func appendU(dst []byte, c rune) []byte {

@@ -109,10 +109,26 @@ func bindOCFFlags(cmd *cobra.Command, reg *regClientFlags, errorFormat *string, 
 // schema is a finding that ends the file (its blocks cannot be found past
 // it). With more than one CPU, blocks are decompressed and decoded in
 // parallel (ocf.Blocks) and fn still sees the datums in the file's order.
-func ocfRecords(rd *ocf.Reader, path string, c *datum.Codec, vf datum.Format, out *dataOutput, flush func(), fn func(i int64, js []byte) (bool, error)) error {
+//
+// lines, when not nil, replaces fn: it gets each chunk of datums at once,
+// as JSON lines, and how many there are (tojson's plain output, where a
+// write per datum would only copy the same bytes in smaller pieces).
+func ocfRecords(rd *ocf.Reader, path string, c *datum.Codec, vf datum.Format, out *dataOutput, flush func(), fn func(i int64, js []byte) (bool, error), lines func(jsonl []byte, n int) error) error {
 	var i int64
 	// emit hands a chunk's datums to fn, then reports its finding.
 	emit := func(bj *blockJSON) (bool, error) {
+		if lines != nil {
+			if err := lines(bj.out, len(bj.ends)); err != nil {
+				return false, err
+			}
+			i += int64(len(bj.ends))
+			if bj.finding != nil {
+				flush() // the records before it come first
+				out.finding(*bj.finding)
+				return false, nil
+			}
+			return true, nil
+		}
 		start := 0
 		for _, end := range bj.ends {
 			more, err := fn(i, bj.out[start:end])
@@ -319,6 +335,14 @@ generated from it reads them.
 			}
 			bw := bufio.NewWriter(s.Out)
 			defer bw.Flush()
+			var lines func([]byte, int) error
+			if out.errFormat == nil && !out.asJSON {
+				lines = func(jsonl []byte, n int) error {
+					out.units += n
+					_, err := bw.Write(jsonl)
+					return err
+				}
+			}
 			err = ocfRecords(rd, args[0], c, vf, out, func() { bw.Flush() }, func(i int64, js []byte) (bool, error) {
 				out.units++
 				switch {
@@ -326,12 +350,9 @@ generated from it reads them.
 				case out.asJSON:
 					bw.Flush()
 					writeJSONLine(s.Out, map[string]any{"index": i, "value": json.RawMessage(js)})
-				default:
-					bw.Write(js)
-					bw.WriteByte('\n')
 				}
 				return true, nil
-			})
+			}, lines)
 			bw.Flush()
 			if err != nil {
 				return err
