@@ -120,3 +120,44 @@ func TestBlocksStop(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBlocks: on any input, Blocks gives exactly NextBlock's blocks and
+// then its error (or the clean end), whatever the number of workers.
+func FuzzBlocks(f *testing.F) {
+	for _, codec := range Codecs {
+		f.Add(writeFile(f, codec, 30, 50), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, workers uint8) {
+		lim := Limits{MaxMetaSize: 1 << 16, MaxBlockSize: 1 << 20}
+		seq, err := NewReader(bytes.NewReader(data), lim)
+		if err != nil {
+			return
+		}
+		var want []blockDigest
+		var wantErr error
+		for len(want) < 1<<12 {
+			b, err := seq.NextBlock()
+			if err != nil {
+				if err != io.EOF {
+					wantErr = err
+				}
+				break
+			}
+			want = append(want, blockDigest{b.Offset, b.Count, string(b.Data)})
+		}
+		if len(want) == 1<<12 {
+			return // long enough
+		}
+		par, _ := NewReader(bytes.NewReader(data), lim)
+		var got []blockDigest
+		gotErr := Blocks(par, int(workers%5)+1, func(b Block) blockDigest {
+			return blockDigest{b.Offset, b.Count, string(b.Data)}
+		}, func(d blockDigest) (bool, error) {
+			got = append(got, d)
+			return true, nil
+		})
+		if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("Blocks: %d blocks, error %v; NextBlock: %d blocks, error %v", len(got), gotErr, len(want), wantErr)
+		}
+	})
+}
