@@ -24,6 +24,7 @@
 package datum
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -201,10 +202,7 @@ func appendQuotedBytes(dst []byte, b []byte, surrogates bool) []byte {
 	dst = append(dst, '"')
 	for len(b) > 0 {
 		// A run of plain ASCII is copied at once.
-		i := 0
-		for i < len(b) && plainASCII[b[i]] {
-			i++
-		}
+		i := plainPrefix(b)
 		dst = append(dst, b[:i]...)
 		b = b[i:]
 		if len(b) == 0 {
@@ -228,6 +226,29 @@ func appendQuotedBytes(dst []byte, b []byte, surrogates bool) []byte {
 		b = b[n:]
 	}
 	return append(dst, '"')
+}
+
+// plainPrefix returns the length of the run of plain ASCII bytes (see
+// plainASCII) at the start of b. It tests eight bytes at a time: a word
+// with no byte below 0x20, at or above 0x80, '"' or '\\' is all plain.
+// The word tests can flag a plain word (a borrow), never miss a special
+// byte, and the table settles the word they stop at.
+func plainPrefix(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (ones * '"')
+		bs := x ^ (ones * '\\')
+		special := (x-ones*0x20)&^x | (q-ones)&^q | (bs-ones)&^bs | x
+		if special&highs != 0 {
+			break
+		}
+	}
+	for i < len(b) && plainASCII[b[i]] {
+		i++
+	}
+	return i
 }
 
 // plainASCII marks the bytes a JSON string holds as they are: printable

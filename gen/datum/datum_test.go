@@ -1,6 +1,7 @@
 package datum
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -276,5 +277,36 @@ func TestOutputBounded(t *testing.T) {
 	_, err := Decode(s, data, JSON)
 	if err == nil || !strings.Contains(err.Error(), "JSON exceeds") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// plainPrefix agrees with a byte-by-byte scan on every position of a
+// special byte in strings of every length up to 40.
+func TestPlainPrefix(t *testing.T) {
+	special := []byte{0, 0x1f, '"', '\\', 0x7f, 0x80, 0xc3, 0xff}
+	slow := func(b []byte) int {
+		i := 0
+		for i < len(b) && b[i] >= 0x20 && b[i] < 0x80 && b[i] != '"' && b[i] != '\\' {
+			i++
+		}
+		return i
+	}
+	for n := 0; n <= 40; n++ {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(0x20 + (i*7)%0x60) // printable, some '"' and '\\' among them
+		}
+		if got, want := plainPrefix(b), slow(b); got != want {
+			t.Fatalf("%q: %d, want %d", b, got, want)
+		}
+		for at := 0; at < n; at++ {
+			for _, c := range special {
+				c2 := bytes.Clone(b)
+				c2[at] = c
+				if got, want := plainPrefix(c2), slow(c2); got != want {
+					t.Fatalf("%q: %d, want %d", c2, got, want)
+				}
+			}
+		}
 	}
 }
