@@ -166,14 +166,17 @@ func (h *History) Add(p *Prepared) {
 // index alone; previous is called only when that fails (or for another
 // level).
 func CheckLevelHistory(level Level, newSchema *Prepared, h *History, previous func() []*Prepared) Result {
-	if level.Transitive() && h != nil && h.proves(level, newSchema) {
+	if h.Proves(level, newSchema) {
 		return Result{Compatible: true}
 	}
 	return CheckLevelPrepared(level, newSchema, previous())
 }
 
-// proves reports that every indexed version passes the level's checks
-// against s, reading the index and s only.
+// Proves reports that newSchema passes a check at level, a transitive one,
+// against every indexed version, reading the index and newSchema only:
+// then CheckLevelPrepared on those versions returns Result{Compatible:
+// true}. False means not proven (the versions must be checked one by one);
+// it is false for a level that is not transitive and for a nil History.
 //
 // Why its "true" is the AND of the per-version verdicts, which is when
 // CheckLevelPrepared returns Result{Compatible: true} (with no list: a
@@ -207,7 +210,10 @@ func CheckLevelHistory(level Level, newSchema *Prepared, h *History, previous fu
 //
 // backward and forward below say how each direction visits the distinct
 // pieces without visiting them all.
-func (h *History) proves(level Level, newSchema *Prepared) bool {
+func (h *History) Proves(level Level, newSchema *Prepared) bool {
+	if h == nil || !level.Transitive() {
+		return false
+	}
 	if h.n == 0 {
 		return true // CheckLevelPrepared checks nothing either
 	}

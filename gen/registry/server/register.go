@@ -87,6 +87,15 @@ func (s *Server) planRegister(subject string, req *registerRequest, ps *parsedSc
 			p.done, p.id = ok, id
 			return err
 		}
+		// A transitive check the subject's index proves needs neither the
+		// list of previous versions nor a visit of each: the verdict is
+		// compatible, with no messages.
+		if lv, err := compat.ParseLevel(p.basis.level); err == nil {
+			proven, err := s.provenCompatible(st, subject, lv, p.basis.live, ps)
+			if err != nil || proven {
+				return err
+			}
+		}
 		p.check = true
 		p.prev, err = s.previousVersions(st, st.Subjects[subject], p.basis.level)
 		return err
