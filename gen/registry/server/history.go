@@ -30,8 +30,9 @@ type subjectHistory struct {
 
 // historyCache maps subject names to their indexes.
 type historyCache struct {
-	mu sync.Mutex
-	m  map[string]*subjectHistory
+	mu   sync.Mutex
+	m    map[string]*subjectHistory
+	refs map[string]*refVersions
 }
 
 func (c *historyCache) entry(subject string) *subjectHistory {
@@ -81,4 +82,54 @@ func (s *Server) provenCompatible(st *store.State, subject string, lv compat.Lev
 		e.live = append(e.live, v)
 	}
 	return e.h.Proves(lv, compat.Prepare(ps.schema)), nil
+}
+
+// refVersions is a subject's versions (the exact list, deleted flags
+// included) and the positions among them of those stored with references,
+// the only ones equivalentVersion compares by parsed schema. Scanning a
+// long history for them on every registration cost more than the rest of
+// the registration; the list is extended when the subject's versions are
+// the cached ones plus appended versions, and rebuilt on any other change.
+type refVersions struct {
+	mu       sync.Mutex
+	versions []store.Version
+	withRefs []int
+}
+
+// refCandidates returns the positions in sub.Versions, ascending, of the
+// versions whose schema was stored with references (a superset check:
+// equivalentVersion still reads each one's record). It runs under the
+// store lock.
+func (s *Server) refCandidates(st *store.State, sub *store.Subject) []int {
+	c := &s.histories
+	c.mu.Lock()
+	if c.refs == nil {
+		c.refs = map[string]*refVersions{}
+	}
+	e := c.refs[sub.Name]
+	if e == nil {
+		if len(c.refs) >= maxHistories {
+			for k := range c.refs {
+				delete(c.refs, k)
+				break
+			}
+		}
+		e = &refVersions{}
+		c.refs[sub.Name] = e
+	}
+	c.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	from := len(e.versions)
+	if len(e.versions) > len(sub.Versions) || !slices.Equal(e.versions, sub.Versions[:len(e.versions)]) {
+		e.versions, e.withRefs, from = nil, nil, 0
+	}
+	for i := from; i < len(sub.Versions); i++ {
+		v := sub.Versions[i]
+		if rec := st.Schemas[v.ID]; rec != nil && len(rec.References) > 0 {
+			e.withRefs = append(e.withRefs, i)
+		}
+		e.versions = append(e.versions, v)
+	}
+	return slices.Clone(e.withRefs)
 }

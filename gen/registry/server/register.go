@@ -25,6 +25,7 @@ type checkBasis struct {
 func basisOf(st *store.State, subject string) checkBasis {
 	b := checkBasis{mode: st.EffectiveMode(subject), level: st.EffectiveLevel(subject)}
 	if sub := st.Subjects[subject]; sub != nil {
+		b.live = make([]store.Version, 0, len(sub.Versions))
 		for _, v := range sub.Versions {
 			if !v.Deleted {
 				b.live = append(b.live, v)
