@@ -194,7 +194,17 @@ func (st *State) undoFor(e Event) func() {
 	var sub *Subject
 	if old := st.Subjects[e.Subject]; old != nil {
 		c := *old
-		c.Versions = slices.Clone(old.Versions)
+		if n := len(old.Versions); e.Op == OpRegister && (n == 0 || old.Versions[n-1].Version < e.Version) {
+			// A registration of a version above the last one appends it
+			// and changes none of the others (Apply neither sorts nor
+			// flips a flag then): the old slice, capped at its length so
+			// that nothing appended later writes into it, is the old
+			// list. Copying a long history on every registration cost
+			// time proportional to its length.
+			c.Versions = old.Versions[:n:n]
+		} else {
+			c.Versions = slices.Clone(old.Versions)
+		}
 		sub = &c
 	}
 	var oldSchema *Schema
