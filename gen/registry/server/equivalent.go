@@ -18,13 +18,16 @@ import (
 // identity only.
 //
 // The versions are tried newest first; soft-deleted ones only when deleted
-// is set. It runs under the store lock.
+// is set. Only the versions stored with references can match; their
+// positions come from a per-subject cache (refCandidates) rather than a
+// scan of the whole history. It runs under the store lock.
 func (s *Server) equivalentVersion(st *store.State, sub *store.Subject, ps *parsedSchema, deleted bool) (*store.Version, error) {
 	if sub == nil || len(ps.refs) > 0 {
 		return nil, nil
 	}
-	for i := len(sub.Versions) - 1; i >= 0; i-- {
-		v := &sub.Versions[i]
+	cand := s.refCandidates(st, sub)
+	for k := len(cand) - 1; k >= 0; k-- {
+		v := &sub.Versions[cand[k]]
 		if v.Deleted && !deleted {
 			continue
 		}

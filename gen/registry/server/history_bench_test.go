@@ -52,8 +52,12 @@ func historyVersion(v int) string {
 // versions, each of which the check reads against the new one in both
 // directions. The history is written in one transaction (no check) to set
 // up; one registration then warms the server's caches of parsed and
-// prepared schemas (reported as first-ms: what the first registration
-// after a restart pays); the timed registrations follow. Each one adds a
+// prepared schemas and builds the subject's cross-version index (reported
+// as first-ms: what the first registration after a restart pays); the
+// timed registrations follow, each proven compatible by the index (which
+// it then extends by one version), so their cost should not grow with the
+// history: on a shared 2-core machine, about 0.7 ms at 10 versions and
+// 0.9-1.0 ms at 10,000 (it was 46 ms there before the index). Each one adds a
 // version, so run it with a small fixed count. cpu-ns/op is the process's
 // CPU time per registration (server, client and garbage collector), which
 // the machine's load and the disk's fsync latency disturb less than

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"gitlab.com/acme/avroctl/gen/compat"
@@ -25,6 +24,7 @@ type checkBasis struct {
 func basisOf(st *store.State, subject string) checkBasis {
 	b := checkBasis{mode: st.EffectiveMode(subject), level: st.EffectiveLevel(subject)}
 	if sub := st.Subjects[subject]; sub != nil {
+		b.live = make([]store.Version, 0, len(sub.Versions))
 		for _, v := range sub.Versions {
 			if !v.Deleted {
 				b.live = append(b.live, v)
@@ -34,14 +34,31 @@ func basisOf(st *store.State, subject string) checkBasis {
 	return b
 }
 
-// still reports whether a registration planned on b may be written on now:
+// still reports whether a registration planned on b may be written on st:
 // in IMPORT mode, which checks nothing, as long as the mode is the same;
-// otherwise only if the level and the live versions are also unchanged.
-func (b checkBasis) still(now checkBasis) bool {
+// otherwise only if the level and the live versions are also unchanged
+// (compared in place: a long history is not copied again).
+func (b checkBasis) still(st *store.State, subject string) bool {
+	mode := st.EffectiveMode(subject)
 	if b.mode == "IMPORT" {
-		return now.mode == "IMPORT"
+		return mode == "IMPORT"
 	}
-	return b.mode == now.mode && b.level == now.level && slices.Equal(b.live, now.live)
+	if b.mode != mode || b.level != st.EffectiveLevel(subject) {
+		return false
+	}
+	k := 0
+	if sub := st.Subjects[subject]; sub != nil {
+		for _, v := range sub.Versions {
+			if v.Deleted {
+				continue
+			}
+			if k >= len(b.live) || b.live[k] != v {
+				return false
+			}
+			k++
+		}
+	}
+	return k == len(b.live)
 }
 
 // registerPlan is the read-locked first half of a registration.
@@ -86,6 +103,15 @@ func (s *Server) planRegister(subject string, req *registerRequest, ps *parsedSc
 		if id, ok, err := registeredLive(st, subject, req, ps); err != nil || ok {
 			p.done, p.id = ok, id
 			return err
+		}
+		// A transitive check the subject's index proves needs neither the
+		// list of previous versions nor a visit of each: the verdict is
+		// compatible, with no messages.
+		if lv, err := compat.ParseLevel(p.basis.level); err == nil {
+			proven, err := s.provenCompatible(st, subject, lv, p.basis.live, ps)
+			if err != nil || proven {
+				return err
+			}
 		}
 		p.check = true
 		p.prev, err = s.previousVersions(st, st.Subjects[subject], p.basis.level)
@@ -146,7 +172,7 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 				id = existing
 				return err
 			}
-			if !plan.basis.still(basisOf(st, subject)) {
+			if !plan.basis.still(st, subject) {
 				stale = true
 				return nil
 			}

@@ -80,6 +80,10 @@ type Server struct {
 	// requestCache keeps the parses of schemas without references (see
 	// parseCached).
 	requestCache *parseCache
+	// histories keeps each subject's cross-version index, which proves
+	// most transitive checks without visiting every version (see
+	// provenCompatible).
+	histories historyCache
 
 	// subjects serializes registrations per subject (see handleRegister).
 	subjects keyedMutex

@@ -193,8 +193,20 @@ func (st *State) undoFor(e Event) func() {
 	level, mode, maxID := st.Level, st.Mode, st.MaxID
 	var sub *Subject
 	if old := st.Subjects[e.Subject]; old != nil {
+		// The undo keeps the old version list itself, capped at its
+		// length so that nothing appended later writes into it, and the
+		// list is never changed in place after that: a registration of a
+		// version above the last one only appends (Apply neither sorts
+		// nor flips a flag then), and any other event first gives the
+		// subject a copy to change. So a registration, the common event,
+		// copies nothing; before, every event copied the list, and a long
+		// history cost its length on every registration.
 		c := *old
-		c.Versions = slices.Clone(old.Versions)
+		n := len(old.Versions)
+		c.Versions = old.Versions[:n:n]
+		if !(e.Op == OpRegister && (n == 0 || old.Versions[n-1].Version < e.Version)) {
+			old.Versions = slices.Clone(old.Versions)
+		}
 		sub = &c
 	}
 	var oldSchema *Schema
