@@ -286,6 +286,10 @@ func TestSchemasStreamed(t *testing.T) {
 	if n < 100*2<<20 {
 		t.Errorf("answer of %d bytes, want over %d", n, 100*2<<20)
 	}
+	if raceEnabled {
+		t.Log("skipped the allocation bound: the race detector allocates for itself")
+		return
+	}
 	if alloc > 32<<20 {
 		t.Errorf("GET /schemas allocated %d bytes for a %d-byte answer; it should stream", alloc, n)
 	}
