@@ -29,7 +29,7 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 	// under it would hold up writers, and readers queued behind them.
 	var level string
 	var prev []compat.Previous
-	noVersions := false
+	noVersions, proven := false, false
 	err = s.store.View(func(st *store.State) error {
 		level = st.EffectiveLevel(subject)
 		sub := st.Subjects[subject]
@@ -38,6 +38,22 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 			if sub == nil || !sub.Live() {
 				noVersions = true
 				return nil
+			}
+			// Against every version a transitive level covers, the
+			// subject's index may prove the verdict (compatible, no
+			// messages) without the list of versions, as a registration
+			// does.
+			if rawVersion == "" {
+				if lv, lerr := compat.ParseLevel(level); lerr == nil {
+					p, err := s.provenCompatible(st, subject, lv, basisOf(st, subject).live, ps)
+					if err != nil {
+						return err
+					}
+					if p {
+						proven = true
+						return nil
+					}
+				}
 			}
 			all, err := s.previousVersions(st, sub, level)
 			if err != nil {
@@ -68,7 +84,7 @@ func (s *Server) handleCompatibility(w http.ResponseWriter, r *http.Request) err
 		return storeErr(err)
 	}
 	ok, msgs := true, []string{}
-	if !noVersions {
+	if !noVersions && !proven {
 		var m []string
 		ok, m = s.checker.Check(level, ps.schema, prev)
 		if m != nil {

@@ -77,12 +77,23 @@ func TestHistoryIndexMatchesPlain(t *testing.T) {
 		return `{"type":"record","name":"Order","fields":[` + strings.Join(fields, ",") + `]}`
 	}
 	levels := compat.AllLevelStrings()
-	registered := 0
+	registered, provenChecks := 0, 0
 	for step := 0; step < 600; step++ {
 		var method, path, reqBody string
-		switch k := rng.Intn(20); {
+		switch k := rng.Intn(23); {
 		case k < 13:
 			method, path, reqBody = "POST", "/subjects/s/versions", body(schemaText())
+		case k >= 20:
+			// A check without registering, against every version the
+			// level covers (the index may prove it) or the latest.
+			path = "/compatibility/subjects/s/versions"
+			if k == 22 {
+				path += "/latest"
+			}
+			if rng.Intn(2) == 0 {
+				path += "?verbose=true"
+			}
+			method, reqBody = "POST", body(schemaText())
 		case k < 15:
 			method, path = "DELETE", fmt.Sprintf("/subjects/s/versions/%d", 1+rng.Intn(12))
 		case k == 15:
@@ -99,7 +110,11 @@ func TestHistoryIndexMatchesPlain(t *testing.T) {
 			}
 			method, path, reqBody = "PUT", "/config/s", `{"compatibility":"`+lv+`"}`
 		}
+		before := srv.histories.proven.Load()
 		c1, b1 := call(t, withIndex, method, path, reqBody)
+		if strings.HasPrefix(path, "/compatibility/") && srv.histories.proven.Load() > before {
+			provenChecks++
+		}
 		c2, b2 := call(t, plain, method, path, reqBody)
 		if c1 != c2 || b1 != b2 {
 			t.Fatalf("step %d: %s %s %s\nwith index: %d %s\nplain:      %d %s", step, method, path, reqBody, c1, b1, c2, b2)
@@ -110,8 +125,8 @@ func TestHistoryIndexMatchesPlain(t *testing.T) {
 	}
 	_, cfg := call(t, withIndex, "GET", "/config/s", "")
 	proven := srv.histories.proven.Load()
-	t.Logf("%d registrations accepted, %d proven by the index (last config %s)", registered, proven, cfg)
-	if registered < 20 || proven < 10 {
+	t.Logf("%d registrations accepted, %d checks proven by the index, %d of them on /compatibility (last config %s)", registered, proven, provenChecks, cfg)
+	if registered < 20 || proven < 10 || provenChecks < 3 {
 		t.Errorf("too few registrations accepted (%d) for the comparison to mean something", registered)
 	}
 }
