@@ -85,6 +85,12 @@ type Options struct {
 	Resolver string
 	// Today decides which ignores have expired (zero: today, UTC).
 	Today time.Time
+	// RegistrySubjects maps a type's full name to the registry subjects it
+	// is registered under (avroctl.yaml's strategy and topics, as
+	// registry.Items decides), which REGISTRY findings name. Nil: every
+	// type under its full name (the record strategy). A type missing from
+	// a non-nil map is not registered and gets no REGISTRY findings.
+	RegistrySubjects map[string][]string
 }
 
 // Result is a check's report with what was configured and the audit trail.
@@ -371,7 +377,13 @@ func run(opts Options, sel selection) (report.Report, runContext, error) {
 				rep.Findings = append(rep.Findings, jsonFindings(old, checked, owns, subject, file)...)
 			}
 			if sel[RegistrySameVersion] || sel[RegistryReferenceChg] {
-				rep.Findings = append(rep.Findings, registryFindings(old, newSchemas[name], checked, base[name], current[name], baseSchemas, newSchemas, subject, file)...)
+				subs := []string{subject}
+				if opts.RegistrySubjects != nil {
+					subs = opts.RegistrySubjects[subject]
+				}
+				if len(subs) > 0 {
+					rep.Findings = append(rep.Findings, registryFindings(old, newSchemas[name], checked, base[name], current[name], baseSchemas, newSchemas, subs, subject, file)...)
+				}
 			}
 		}
 		rep.Subjects = append(rep.Subjects, report.Subject{Name: subject, Path: file, Status: status})

@@ -122,7 +122,7 @@ func allNamed(set map[string]schema.Schema) map[string]schema.NamedSchema {
 // registryFindings returns what a registry decides that the checker does
 // not say: a changed file that normalizes to the registered schema (no new
 // version), and a subject whose referenced subject changed.
-func registryFindings(oldS, newS, located schema.Schema, oldData, newData []byte, oldSet, newSet map[string]schema.Schema, subject, file string) []report.Finding {
+func registryFindings(oldS, newS, located schema.Schema, oldData, newData []byte, oldSet, newSet map[string]schema.Schema, subjects []string, subject, file string) []report.Finding {
 	var out []report.Finding
 	if !bytes.Equal(oldData, newData) {
 		// The registry stores Schema.toString() of what it parses (or, with
@@ -142,13 +142,18 @@ func registryFindings(oldS, newS, located schema.Schema, oldData, newData []byte
 			r, _ := RuleByID(RegistrySameVersion)
 			out = append(out, report.Finding{Subject: subject, Path: file, Type: RegistrySameVersion, Location: "/",
 				Source:      namedPos(located),
-				Message:     fmt.Sprintf("%s changed, but only in form: %s, so the registry keeps the existing version (no new version, no new id)", file, how),
+				Message:     fmt.Sprintf("%s changed, but only in form: %s, so the registry keeps the existing version%s (no new version, no new id)", file, how, ofSubjects(subjects, subject)),
 				Explanation: r.Doc,
 				Fix:         "nothing to do; commit the file as it is or revert the formatting change"})
 		}
 	}
 	// References: named types used by this subject that are subjects of
-	// their own (a file in both snapshots) and changed.
+	// their own (a file in both snapshots) and changed. Under every
+	// strategy a registered type's references are registered under their
+	// full names (registry.Items), so ref names its subject; the referring
+	// type is named by its own subjects (a topic's, under the topic
+	// strategies).
+	referring := strings.Join(subjects, ", ")
 	oldByName, newByName := map[string]string{}, map[string]string{}
 	for k := range oldSet {
 		oldByName[subjectOf(k)] = k
@@ -176,9 +181,9 @@ func registryFindings(oldS, newS, located schema.Schema, oldData, newData []byte
 		r, _ := RuleByID(RegistryReferenceChg)
 		out = append(out, report.Finding{Subject: subject, Path: file, Type: RegistryReferenceChg, Location: "/" + ref,
 			Source:      namedPos(located),
-			Message:     fmt.Sprintf("%s uses %s, which is a subject of its own and changed: registering creates a new version of %s, and %s's next version references it", subject, ref, ref, subject),
+			Message:     fmt.Sprintf("%s uses %s, which is a subject of its own and changed: registering creates a new version of %s, and %s's next version references it", referring, ref, ref, referring),
 			Explanation: r.Doc,
-			Fix:         fmt.Sprintf("register the new version of %s first (the new version of %s references it), and check that %s's compatibility level accepts its change too", ref, subject, ref)})
+			Fix:         fmt.Sprintf("register the new version of %s first (the new version of %s references it), and check that %s's compatibility level accepts its change too", ref, referring, ref)})
 	}
 	return out
 }
@@ -188,4 +193,13 @@ func namedPos(s schema.Schema) schema.Position {
 		return n.Names().Pos
 	}
 	return schema.Position{}
+}
+
+// ofSubjects names the subjects of a type registered under other names
+// than its full name (the topic strategies): " of orders-value".
+func ofSubjects(subjects []string, fullName string) string {
+	if len(subjects) == 1 && subjects[0] == fullName {
+		return ""
+	}
+	return " of " + strings.Join(subjects, ", ")
 }

@@ -30,7 +30,7 @@ func TestRegistrySameVersion(t *testing.T) {
 	} {
 		oldS, newS := parse(base), parse(tc.changed)
 		var got string
-		for _, f := range registryFindings(oldS, newS, newS, []byte(base), []byte(tc.changed), nil, nil, "a.P", "p.avsc") {
+		for _, f := range registryFindings(oldS, newS, newS, []byte(base), []byte(tc.changed), nil, nil, []string{"a.P"}, "a.P", "p.avsc") {
 			if f.Type == RegistrySameVersion {
 				got = f.Message
 			}
@@ -38,6 +38,53 @@ func TestRegistrySameVersion(t *testing.T) {
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestRegistryFindingsNameTopicSubjects: under a topic strategy the type's
+// own subject is its topic's, and the messages name it; the referenced
+// type keeps its full name (references are registered under it).
+func TestRegistryFindingsNameTopicSubjects(t *testing.T) {
+	parse := func(s string) schema.Schema {
+		t.Helper()
+		sc, err := schema.Parse([]byte(s), schema.ParseOptions{Filename: "x.avsc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sc
+	}
+	money := func(cur string) string {
+		return `{"type":"record","name":"Money","namespace":"a","fields":[{"name":"units","type":"long"}` + cur + `]}`
+	}
+	order := func(m string) string {
+		return `{"type":"record","name":"Order","namespace":"a","fields":[{"name":"total","type":` + m + `}]}`
+	}
+	oldM, newM := money(""), money(`,{"name":"currency","type":"string","default":"EUR"}`)
+	oldSet := map[string]schema.Schema{"a.Money.avsc": parse(oldM), "a.Order.avsc": parse(order(oldM))}
+	newSet := map[string]schema.Schema{"a.Money.avsc": parse(newM), "a.Order.avsc": parse(order(newM))}
+	oldO, newO := oldSet["a.Order.avsc"], newSet["a.Order.avsc"]
+	var ref report.Finding
+	for _, f := range registryFindings(oldO, newO, newO, []byte(order(oldM)), []byte(order(newM)), oldSet, newSet, []string{"orders-a.Order"}, "a.Order", "a.Order.avsc") {
+		if f.Type == RegistryReferenceChg {
+			ref = f
+		}
+	}
+	if want := "orders-a.Order uses a.Money, which is a subject of its own and changed: registering creates a new version of a.Money, and orders-a.Order's next version references it"; ref.Message != want {
+		t.Errorf("message %q\nwant %q", ref.Message, want)
+	}
+	if !strings.Contains(ref.Fix, "the new version of orders-a.Order references it") {
+		t.Errorf("fix %q", ref.Fix)
+	}
+	// A form-only change names the topic subject that keeps its version.
+	spaced := strings.ReplaceAll(order(oldM), ",", ", ")
+	var same report.Finding
+	for _, f := range registryFindings(oldO, parse(spaced), parse(spaced), []byte(order(oldM)), []byte(spaced), nil, nil, []string{"orders-value"}, "a.Order", "a.Order.avsc") {
+		if f.Type == RegistrySameVersion {
+			same = f
+		}
+	}
+	if !strings.Contains(same.Message, "keeps the existing version of orders-value (no new version") {
+		t.Errorf("same version: %q", same.Message)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"gitlab.com/acme/avroctl/gen/compat/report"
 	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/evolve"
+	"gitlab.com/acme/avroctl/gen/registry"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -337,7 +339,12 @@ func breakingRun(s *streams, o *breakingOptions, schemasSet, levelSet bool) erro
 	if cfg.Release.TagPrefix != "" {
 		tagPrefix = cfg.Release.TagPrefix + "v"
 	}
+	regSubjects, err := registrySubjectsOf(cfg, o.schemas)
+	if err != nil {
+		return err
+	}
 	res, err := breaking.Check(breaking.Options{
+		RegistrySubjects:   regSubjects,
 		Sources:            idlSources(cfg),
 		Schemas:            o.schemas,
 		Against:            o.against,
@@ -396,4 +403,38 @@ func idlSources(cfg *config.Config) map[string]schema.Schema {
 		}
 	}
 	return out
+}
+
+// registrySubjectsOf maps each type of the schemas folder to the subjects
+// `registry register` would register it under, from avroctl.yaml's
+// strategy and topics, for breaking's REGISTRY findings; nil under the
+// record strategy, where every type's subject is its full name.
+func registrySubjectsOf(cfg *config.Config, schemasDir string) (map[string][]string, error) {
+	st, err := registry.ParseStrategy(cfg.Registry.Strategy)
+	if err != nil || st == registry.RecordName {
+		return nil, nil // config.Load has reported a bad strategy already
+	}
+	names := make([]string, 0, len(cfg.Registry.Topics))
+	for name := range cfg.Registry.Topics {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var topics []registry.Topic
+	for _, name := range names {
+		topics = append(topics, registry.Topic{Topic: cfg.Registry.Topics[name], Type: name})
+	}
+	types, err := registry.LoadDir(schemasDir)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	items, err := registry.Items(types, st, topics)
+	if err != nil {
+		return nil, usageErrorf("registry.strategy %s in %s: %v", st, configPath, err)
+	}
+	out := map[string][]string{}
+	for _, it := range items {
+		full := it.Schema.Names().FullName()
+		out[full] = append(out[full], it.Subject)
+	}
+	return out, nil
 }
