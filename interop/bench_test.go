@@ -13,45 +13,15 @@ import (
 	"time"
 
 	"gitlab.com/acme/avroctl/gen/compat"
+	"gitlab.com/acme/avroctl/gen/compat/benchhistory"
 	"gitlab.com/acme/avroctl/gen/schema"
 	"gitlab.com/acme/avroctl/interop/javaharness"
 )
 
 // historySchema returns version v of a 40-field record whose history is
-// FULL_TRANSITIVE compatible by construction: 30 fixed fields of assorted
-// types and 10 optional fields (all with defaults) that rotate through a
-// pool, so that every version adds one optional field and drops another.
-func historySchema(v int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"type":"record","name":"Order","namespace":"com.acme.bench","fields":[`)
-	fixed := []string{
-		`"string"`, `"long"`, `"int"`, `"double"`, `"boolean"`, `"bytes"`,
-		`["null","string"]`, `{"type":"array","items":"string"}`, `{"type":"map","values":"long"}`,
-		`{"type":"long","logicalType":"timestamp-millis"}`,
-	}
-	for i := 0; i < 30; i++ {
-		t := fixed[i%len(fixed)]
-		switch i {
-		case 10:
-			t = `{"type":"enum","name":"Status","symbols":["UNKNOWN","NEW","PAID","SHIPPED"],"default":"UNKNOWN"}`
-		case 11:
-			t = `{"type":"record","name":"Money","fields":[{"name":"units","type":"long"},{"name":"currency","type":"string"}]}`
-		case 12:
-			t = `{"type":"fixed","name":"Id","size":16}`
-		case 13:
-			t = `{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"},{"name":"price","type":"Money"}]}}`
-		}
-		fmt.Fprintf(&b, `{"name":"f%d","type":%s},`, i, t)
-	}
-	for i := 0; i < 10; i++ {
-		fmt.Fprintf(&b, `{"name":"opt%d","type":["null","string"],"default":null}`, v+i)
-		if i < 9 {
-			b.WriteByte(',')
-		}
-	}
-	b.WriteString(`]}`)
-	return b.Bytes()
-}
+// FULL_TRANSITIVE compatible by construction (benchhistory, the history of
+// every compatibility benchmark of the repository).
+func historySchema(v int) []byte { return []byte(benchhistory.Version(v)) }
 
 // compatWork is the work both sides time: the 1,001st version checked
 // FULL_TRANSITIVE against 1,000 previous ones (2,000 reader/writer checks).

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"gitlab.com/acme/avroctl/gen/compat"
+	"gitlab.com/acme/avroctl/gen/compat/benchhistory"
 	"gitlab.com/acme/avroctl/gen/schema"
 )
 
@@ -120,35 +121,16 @@ func BenchmarkCheckWide(b *testing.B) {
 	}
 }
 
-// rotatingVersion is version v of interop's benchmark history (there,
-// historySchema): 30 fixed fields of assorted types, named types among
+// rotatingVersion is version v of the benchmarks' shared history
+// (benchhistory): 30 fixed fields of assorted types, named types among
 // them, and 10 optional fields rotating through a pool, so that all 1,000
 // versions differ.
 func rotatingVersion(b *testing.B, v int) schema.Schema {
-	fixed := []string{
-		`"string"`, `"long"`, `"int"`, `"double"`, `"boolean"`, `"bytes"`,
-		`["null","string"]`, `{"type":"array","items":"string"}`, `{"type":"map","values":"long"}`,
-		`{"type":"long","logicalType":"timestamp-millis"}`,
+	s, err := schema.Parse([]byte(benchhistory.Version(v)), schema.ParseOptions{})
+	if err != nil {
+		b.Fatal(err)
 	}
-	var fields []string
-	for i := 0; i < 30; i++ {
-		t := fixed[i%len(fixed)]
-		switch i {
-		case 10:
-			t = `{"type":"enum","name":"Status","symbols":["UNKNOWN","NEW","PAID","SHIPPED"],"default":"UNKNOWN"}`
-		case 11:
-			t = `{"type":"record","name":"Money","fields":[{"name":"units","type":"long"},{"name":"currency","type":"string"}]}`
-		case 12:
-			t = `{"type":"fixed","name":"Id","size":16}`
-		case 13:
-			t = `{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"},{"name":"price","type":"Money"}]}}`
-		}
-		fields = append(fields, fmt.Sprintf(`{"name":"f%d","type":%s}`, i, t))
-	}
-	for i := 0; i < 10; i++ {
-		fields = append(fields, fmt.Sprintf(`{"name":"opt%d","type":["null","string"],"default":null}`, v+i))
-	}
-	return benchRecord(b, fields)
+	return s
 }
 
 // BenchmarkRotating1000 checks version 1,000 of the rotating history

@@ -2,49 +2,16 @@ package server
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
+	"gitlab.com/acme/avroctl/gen/compat/benchhistory"
 	"gitlab.com/acme/avroctl/gen/registry/store"
 )
 
-// historyVersion is version v of a 40-field record whose history is
-// FULL_TRANSITIVE compatible and whose versions all differ: 30 fixed fields
-// of assorted types (named types among them) and 10 optional fields that
-// rotate through a pool, one in and one out per version. It is the history
-// of interop's BenchmarkCompatVsJava.
-func historyVersion(v int) string {
-	fixed := []string{
-		`"string"`, `"long"`, `"int"`, `"double"`, `"boolean"`, `"bytes"`,
-		`["null","string"]`, `{"type":"array","items":"string"}`, `{"type":"map","values":"long"}`,
-		`{"type":"long","logicalType":"timestamp-millis"}`,
-	}
-	var b strings.Builder
-	b.WriteString(`{"type":"record","name":"Order","namespace":"com.acme.bench","fields":[`)
-	for i := 0; i < 30; i++ {
-		t := fixed[i%len(fixed)]
-		switch i {
-		case 10:
-			t = `{"type":"enum","name":"Status","symbols":["UNKNOWN","NEW","PAID","SHIPPED"],"default":"UNKNOWN"}`
-		case 11:
-			t = `{"type":"record","name":"Money","fields":[{"name":"units","type":"long"},{"name":"currency","type":"string"}]}`
-		case 12:
-			t = `{"type":"fixed","name":"Id","size":16}`
-		case 13:
-			t = `{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"},{"name":"price","type":"Money"}]}}`
-		}
-		fmt.Fprintf(&b, `{"name":"f%d","type":%s},`, i, t)
-	}
-	for i := 0; i < 10; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"name":"opt%d","type":["null","string"],"default":null}`, v+i)
-	}
-	b.WriteString(`]}`)
-	return b.String()
-}
+// historyVersion is version v of the benchmarks' shared history
+// (benchhistory), also interop's BenchmarkCompatVsJava's.
+func historyVersion(v int) string { return benchhistory.Version(v) }
 
 // BenchmarkRegisterHistory is the cost of registering one more version
 // under FULL_TRANSITIVE, over HTTP into a durable store in a temp dir, as a
