@@ -97,7 +97,9 @@ type ConsumerOptions struct {
 	// hold the rebalance; its next owner handles it.
 	RevokeGrace time.Duration
 	// ShutdownTimeout bounds how long Run waits, once its context is done,
-	// for running handlers before canceling them (default 30 s).
+	// for running handlers before canceling them (default 30 s). A handler
+	// that ignores its context still holds Run: returning while it runs
+	// would commit around it.
 	ShutdownTimeout time.Duration
 	// TransientDecode says which decode errors are worth retrying (the
 	// registry is unreachable) rather than dead-lettering. Default: an
@@ -177,6 +179,10 @@ type Consumer[T any] struct {
 	runCtx   context.Context
 
 	handled, dups, retries, retryTopic, dead, abandoned, commits, repeats atomic.Int64
+	// commitRounds counts the commit loop's finished rounds, including
+	// those with nothing to commit: a test that must know a round saw
+	// some state waits for a round that started after it.
+	commitRounds atomic.Int64
 }
 
 type topicPartition struct {
@@ -363,7 +369,14 @@ func (c *Consumer[T]) Run(ctx context.Context) error {
 			p.cancel()
 		}
 		c.mu.Unlock()
-		<-finished
+		select {
+		case <-finished:
+		case <-time.After(c.opts.ShutdownTimeout):
+			// Said once, so that a stuck shutdown has a cause in the log.
+			c.log.Error("kafka: a handler is still running after ShutdownTimeout and the end of its context; Run waits for it",
+				"group", c.opts.Group, "shutdown_timeout", c.opts.ShutdownTimeout)
+			<-finished
+		}
 	}
 	<-commitDone
 	c.commit(c.runCtx, c.all())
@@ -771,6 +784,7 @@ func (c *Consumer[T]) commitLoop(done chan struct{}) {
 		select {
 		case <-t.C:
 			c.commit(c.runCtx, c.all())
+			c.commitRounds.Add(1)
 		case <-c.stopping:
 			return
 		}

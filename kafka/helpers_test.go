@@ -159,6 +159,20 @@ func runConsumer[T any](t *testing.T, c *Consumer[T]) (stop func() error) {
 	return stop
 }
 
+// receive waits for a value on ch; it fails the test after a generous
+// bound, so that a consumer that never delivers fails instead of holding
+// the test binary until its timeout.
+func receive[V any](t *testing.T, what string, ch <-chan V) V {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(60 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
 // eventually waits for cond, observing it after each step of the system
 // under test; it fails the test after a generous bound.
 func eventually(t *testing.T, what string, cond func() bool) {

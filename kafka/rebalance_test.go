@@ -63,7 +63,7 @@ func TestRetryingRecordDoesNotHoldTheGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	for len(got) < len(evs) {
-		got[<-handledBySecond] = true
+		got[receive(t, "the second member's next record", handledBySecond)] = true
 	}
 	stop2()
 	if s := c1.Stats(); s.Handled != 0 || s.Abandoned == 0 {
@@ -88,14 +88,18 @@ func TestTransientDecodeErrorIsRetried(t *testing.T) {
 	dec := &flakyDecoder{jsonCodec: jsonCodec{id: 7}, fails: &fails}
 	done := make(chan *Message[testEvent], 1)
 	c, err := NewConsumer(Decoder[testEvent](dec), func(ctx context.Context, m *Message[testEvent]) error {
-		done <- m
+		select {
+		case done <- m:
+		default:
+			t.Errorf("event %s handled again (attempt %d)", m.EventID, m.Attempt)
+		}
 		return nil
 	}, consumerOpts(brokers, "g", "orders"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	stop := runConsumer(t, c)
-	m := <-done
+	m := receive(t, "the record handled", done)
 	stop()
 	if m.Attempt != 3 || c.Stats().DeadLettered != 0 || c.Stats().Retries != 2 {
 		t.Errorf("attempt %d, stats %+v; want the third attempt, two retries, no dead letter", m.Attempt, c.Stats())
@@ -128,7 +132,12 @@ func TestShutdownLetsRunningHandlerFinish(t *testing.T) {
 	var ctxErr error
 	c, err := NewConsumer(Decoder[testEvent](&jsonCodec{id: 7}), func(ctx context.Context, m *Message[testEvent]) error {
 		close(started)
-		<-release
+		// ctx too: a shutdown that ended the handler's context early is
+		// reported below, not a test that never ends.
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
 		ctxErr = ctx.Err()
 		return nil
 	}, consumerOpts(brokers, "g", "orders"))
@@ -136,7 +145,7 @@ func TestShutdownLetsRunningHandlerFinish(t *testing.T) {
 		t.Fatal(err)
 	}
 	stop := runConsumer(t, c)
-	<-started
+	receive(t, "the handler started", started)
 	stopped := make(chan error)
 	go func() { stopped <- stop() }()
 	close(release)
