@@ -17,8 +17,9 @@ const canonFlagFormat = "format"
 
 func newCanonicalCmd(s *streams) *cobra.Command {
 	var format string
+	var reg regClientFlags
 	cmd := &cobra.Command{
-		Use:   "canonical FILE|-",
+		Use:   "canonical SCHEMA",
 		Short: "Print a schema's Parsing Canonical Form (or another of Java 1.12's schema formats)",
 		Long: `Print a schema in one of the formats Java's Avro 1.12 SchemaFormatter names,
 byte for byte as Java prints it:
@@ -28,31 +29,51 @@ byte for byte as Java prints it:
   json          the pretty JSON (Schema.toString(true)); json/pretty is the same
   json/inline   the compact JSON (Schema.toString())
 
-FILE is an .avsc file, "-" reads stdin. A bad schema is reported as
-file:line:col with what to do. Exit codes: 0 ok, 2 usage or input error.`,
+` + schemaArgHelp + `
+An .avdl file without "schema T;" that defines several types needs #NAME.
+
+-o json prints {"source", "format", "schema"} on one line. A bad schema is
+reported as file:line:col with what to do. Exit codes: 0 ok, 2 usage or
+input error.`,
 		Example: `  avroctl canonical schemas/com.acme.events.orders.OrderCreated.avsc
   avroctl canonical --format json/inline order.avsc
-  cat order.avsc | avroctl canonical -`,
+  cat order.avsc | avroctl canonical -
+  avroctl canonical idl/orders/orders.avdl#OrderCreated
+  avroctl canonical registry:orders-value@latest --url http://localhost:8081`,
 		Args:              cobraArgs(cobra.ExactArgs(1)),
-		ValidArgsFunction: fileArgs("avsc"),
+		ValidArgsFunction: schemaArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := schemaform.CheckFormat(format); err != nil {
 				return usageErrorf("--%s: %v", canonFlagFormat, err)
 			}
-			sch, err := readSchemaArgFile(s, args[0])
+			asJSON, err := reg.json()
 			if err != nil {
 				return err
 			}
-			out, err := schemaform.Format(sch, format)
+			srcs, err := loadSchemaArg(cmd.Context(), s, args[0], reg.client)
+			if err != nil {
+				return err
+			}
+			if len(srcs) > 1 {
+				return usageErrorf("%s: defines %d types and no \"schema T;\": name one, for example %s (fingerprint takes them all)",
+					args[0], len(srcs), srcs[0].label)
+			}
+			out, err := schemaform.Format(srcs[0].schema, format)
 			if err != nil {
 				return usageErrorf("--%s: %v", canonFlagFormat, err)
+			}
+			if asJSON {
+				writeJSONLine(s.Out, map[string]any{"source": srcs[0].label, "format": format, "schema": string(out)})
+				return nil
 			}
 			s.Out.Write(append(out, '\n'))
 			return nil
 		},
 	}
+	reg.bind(cmd)
 	cmd.Flags().StringVar(&format, canonFlagFormat, "canonical", "the format: "+strings.Join(schemaform.Formats, "|"))
 	cmd.RegisterFlagCompletionFunc(canonFlagFormat, cobra.FixedCompletions(schemaform.Formats, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc(flagOutput, cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/sr"
 )
 
 // rAvsc and its forms, fingerprints as avro-tools 1.12.0 printed them
@@ -147,4 +152,88 @@ func FuzzCanonicalCmd(f *testing.F) {
 			t.Fatalf("fingerprints differ:\n%s\n%s", fp1, fp2)
 		}
 	})
+}
+
+// rIDL declares R (as rAvsc) and an enum E, without "schema T;".
+const rIDL = `@namespace("a.b") protocol P {
+  enum E { ONE, TWO }
+  record R { /** d */ int x; }
+}
+`
+
+// TestCanonicalFingerprintSources: an .avdl file (its main schema, each
+// of its types, or one picked by #NAME), a nested type of an .avsc file,
+// and a subject's version in the registry, each give the forms of the
+// schema they name.
+func TestCanonicalFingerprintSources(t *testing.T) {
+	dir := t.TempDir()
+	avdl := filepath.Join(dir, "r.avdl")
+	os.WriteFile(avdl, []byte(rIDL), 0o644)
+	main := filepath.Join(dir, "main.avdl")
+	os.WriteFile(main, []byte("namespace a.b;\nschema R;\nrecord R { /** d */ int x; }\n"), 0o644)
+	nested := filepath.Join(dir, "outer.avsc")
+	os.WriteFile(nested, []byte(`{"type":"record","name":"Outer","namespace":"z","fields":[{"name":"r","type":`+rAvsc+`}]}`), 0o644)
+	url := startRegistry(t)
+	cl, err := sr.NewClient(sr.URLs(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.CreateSchema(context.Background(), "r-value", sr.Schema{Schema: rAvsc, Type: sr.TypeAvro}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"canonical", main}, rCanonical + "\n"},
+		{[]string{"canonical", avdl + "#R"}, rCanonical + "\n"},
+		{[]string{"canonical", avdl + "#a.b.E"}, `{"name":"a.b.E","type":"enum","symbols":["ONE","TWO"]}` + "\n"},
+		{[]string{"canonical", nested + "#R"}, rCanonical + "\n"},
+		{[]string{"canonical", "--format", "json/inline", "registry:r-value@latest", "--url", url}, rAvsc + "\n"},
+		{[]string{"canonical", "registry:r-value@1#a.b.R", "--url", url}, rCanonical + "\n"},
+		{[]string{"fingerprint", "--algo", "md5", avdl},
+			avdl + "#a.b.E: md5 " + md5Of(t, `{"name":"a.b.E","type":"enum","symbols":["ONE","TWO"]}`) + "\n" +
+				avdl + "#a.b.R: md5 f1d3daa3aff37a3fdd31cbad6afcf001\n"},
+		{[]string{"fingerprint", "--algo", "md5", "registry:r-value@1", "--url", url}, "registry:r-value@1: md5 f1d3daa3aff37a3fdd31cbad6afcf001\n"},
+	} {
+		code, out, errs := runAvroctl(t, c.args...)
+		if code != 0 || out != c.want {
+			t.Errorf("%v: exit %d %q %s, want %q", c.args, code, out, errs, c.want)
+		}
+	}
+	code, out, _ := runAvroctl(t, "canonical", "-o", "json", avdl+"#E")
+	var doc struct{ Source, Format, Schema string }
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || doc.Source != avdl+"#a.b.E" || doc.Format != "canonical" ||
+		doc.Schema != `{"name":"a.b.E","type":"enum","symbols":["ONE","TWO"]}` {
+		t.Errorf("-o json: %d %v %s", code, err, out)
+	}
+	// What cannot be told apart, or is not there, is an input error that
+	// says what to write.
+	badIDL := filepath.Join(dir, "bad.avdl")
+	os.WriteFile(badIDL, []byte("protocol P {\n  record R { Missing x; }\n}\n"), 0o644)
+	twoR := filepath.Join(dir, "two.avsc")
+	os.WriteFile(twoR, []byte(`{"type":"record","name":"R","namespace":"x","fields":[{"name":"r","type":`+rAvsc+`}]}`), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"canonical", avdl}, "defines 2 types and no \"schema T;\": name one, for example " + avdl + "#a.b.E"},
+		{[]string{"canonical", avdl + "#Nope"}, "no type Nope in it; it defines a.b.E, a.b.R"},
+		{[]string{"canonical", twoR + "#R"}, "more than one type is named R: write one of a.b.R, x.R"},
+		{[]string{"canonical", avdl + "#"}, "write a type name after '#'"},
+		{[]string{"canonical", badIDL}, badIDL + ":2:"},
+		{[]string{"fingerprint", "registry:r-value", "--url", url}, "write registry:SUBJECT@VERSION"},
+		{[]string{"fingerprint", "registry:nope@1", "--url", url}, "subject \"nope\""},
+	} {
+		code, _, errs := runAvroctl(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d %q, want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+func md5Of(t *testing.T, canonical string) string {
+	t.Helper()
+	sum := md5.Sum([]byte(canonical))
+	return hex.EncodeToString(sum[:])
 }

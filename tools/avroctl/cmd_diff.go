@@ -8,7 +8,6 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"gitlab.com/acme/avroctl/gen/diff"
-	"gitlab.com/acme/avroctl/gen/schema"
 )
 
 func init() { register(newDiffCmd) }
@@ -87,21 +86,10 @@ comment). Exit codes: 0 no change, 1 changes, 2 usage or input error.`,
 
 // loadDiffSide loads A or B; every failure is an input error (exit 2).
 func loadDiffSide(ctx context.Context, spec, repoDir string, client func() (*sr.Client, error)) (diff.Set, error) {
-	if ref, ok := strings.CutPrefix(spec, "registry:"); ok {
-		i := strings.LastIndexByte(ref, '@')
-		if i <= 0 {
-			return nil, usageErrorf("%s: write registry:SUBJECT@VERSION (VERSION a number or \"latest\")", spec)
-		}
-		if ctx == nil {
-			ctx = context.Background()
-		}
-		text, _, err := subjectSchema(ctx, "registry", ref[:i], ref[i+1:], client)
+	if strings.HasPrefix(spec, "registry:") {
+		s, err := registrySchema(ctx, spec, client)
 		if err != nil {
 			return nil, err
-		}
-		s, err := schema.Parse([]byte(text), schema.ParseOptions{Filename: spec})
-		if err != nil {
-			return nil, usageError{err}
 		}
 		set := diff.Set{}
 		set.Add(s)

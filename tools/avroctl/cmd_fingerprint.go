@@ -15,9 +15,10 @@ func init() { register(newFingerprintCmd) }
 const fpFlagAlgo = "algo"
 
 func newFingerprintCmd(s *streams) *cobra.Command {
-	var algo, output string
+	var algo string
+	var reg regClientFlags
 	cmd := &cobra.Command{
-		Use:   "fingerprint FILE|-...",
+		Use:   "fingerprint SCHEMA...",
 		Short: "Fingerprint schemas: CRC-64-AVRO, MD5, SHA-256 of the Parsing Canonical Form",
 		Long: `Print the fingerprints of each schema's Parsing Canonical Form, as the Avro
 specification defines them and Java's SchemaNormalization computes them:
@@ -31,17 +32,23 @@ specification defines them and Java's SchemaNormalization computes them:
   sha256  SHA-256, hex (what avroctl's registry GUIDs and many caches key on)
   all     the three
 
---algo also takes Java's names: CRC-64-AVRO, MD5, SHA-256. FILE is an .avsc
-file, "-" reads stdin. A bad schema is reported as file:line:col with what to
-do. Exit codes: 0 ok, 2 usage or input error.`,
+--algo also takes Java's names: CRC-64-AVRO, MD5, SHA-256.
+
+` + schemaArgHelp + `
+Each line is labelled with its argument (FILE.avdl#full.Name for the types
+of an IDL file). A bad schema is reported as file:line:col with what to do.
+Exit codes: 0 ok, 2 usage or input error.`,
 		Example: `  avroctl fingerprint schemas/*.avsc
   avroctl fingerprint --algo all -o json order.avsc
-  avroctl fingerprint --algo SHA-256 - < order.avsc`,
+  avroctl fingerprint --algo SHA-256 - < order.avsc
+  avroctl fingerprint idl/orders/orders.avdl
+  avroctl fingerprint --algo all registry:orders-value@3 --url http://localhost:8081`,
 		Args:              cobraArgs(cobra.MinimumNArgs(1)),
-		ValidArgsFunction: fileArgs("avsc"),
+		ValidArgsFunction: schemaArgs(),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "text" && output != "json" {
-				return usageErrorf("-o %s: want text or json", output)
+			asJSON, err := reg.json()
+			if err != nil {
+				return err
 			}
 			algos := schemaform.Algorithms
 			if algo != "all" {
@@ -51,22 +58,28 @@ do. Exit codes: 0 ok, 2 usage or input error.`,
 				}
 				algos = []schemaform.Algorithm{a}
 			}
+			// Every argument is read before anything is printed: a bad
+			// one is reported without half an output.
+			var srcs []schemaSource
 			for _, arg := range args {
-				sch, err := readSchemaArgFile(s, arg)
+				got, err := loadSchemaArg(cmd.Context(), s, arg, reg.client)
 				if err != nil {
 					return err
 				}
-				canon := schema.CanonicalForm(sch)
+				srcs = append(srcs, got...)
+			}
+			for _, src := range srcs {
+				canon := schema.CanonicalForm(src.schema)
 				var fps []schemaform.Fingerprint
 				for _, a := range algos {
 					fps = append(fps, schemaform.OfCanonical(canon, a))
 				}
-				if output == "json" {
-					writeJSONLine(s.Out, map[string]any{"file": arg, "canonical": string(canon), "fingerprints": fps})
+				if asJSON {
+					writeJSONLine(s.Out, map[string]any{"file": src.label, "canonical": string(canon), "fingerprints": fps})
 					continue
 				}
 				for _, f := range fps {
-					line := fmt.Sprintf("%s: %s %s", arg, f.Algorithm, f.Hex)
+					line := fmt.Sprintf("%s: %s %s", src.label, f.Algorithm, f.Hex)
 					if f.Long != nil {
 						line += fmt.Sprintf(" (Java long %d, 0x%s)", *f.Long, f.Uint64Hex)
 					}
@@ -76,9 +89,10 @@ do. Exit codes: 0 ok, 2 usage or input error.`,
 			return nil
 		},
 	}
+	reg.bind(cmd)
 	names := []string{"crc64", "md5", "sha256", "all"}
 	cmd.Flags().StringVar(&algo, fpFlagAlgo, "crc64", "the algorithm: "+strings.Join(names, "|"))
-	cmd.Flags().StringVarP(&output, flagOutput, "o", "text", "output format: text|json")
+	cmd.RegisterFlagCompletionFunc(flagOutput, cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc(fpFlagAlgo, cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
