@@ -496,3 +496,54 @@ func genWrapperJSON(m *model, g *generatedFile, u *unionInfo, i int, w string) {
 	g.P("// MarshalAvroJSON returns the Avro JSON of the union value.")
 	g.P("func (w ", w, ") MarshalAvroJSON() ([]byte, error) { return w.AppendAvroJSON(nil) }")
 }
+
+// genUnionJSON emits the Avro JSON functions of the union interface u, for
+// a union value on its own (a record's field has its record's methods).
+// Writing delegates to the branch wrappers' methods.
+func genUnionJSON(m *model, g *generatedFile, u *unionInfo) {
+	rt := func(name string) string { return g.qualify(m.runtimeImport(), name) }
+	null := ""
+	if u.nullIdx >= 0 {
+		null = ", or null for nil"
+	}
+	g.P()
+	g.P("// ", u.appendJSON, " appends the Avro JSON of v, {\"branch\": value}", null, ",")
+	g.P("// byte for byte as Java's JsonEncoder writes it.")
+	g.P("func ", u.appendJSON, "(dst []byte, v ", u.name, ") ([]byte, error) {")
+	g.P("switch w := v.(type) {")
+	g.P("case nil:")
+	if u.nullIdx >= 0 {
+		g.P("return append(dst, \"null\"...), nil")
+	} else {
+		g.P("return dst, ", rt("Errorf"), "(", strconv.Quote(u.owner), ", \"union has no value (it has no null branch)\")")
+	}
+	for _, w := range u.wrappers {
+		if w != "" {
+			g.P("case ", w, ":")
+			g.P("return w.AppendAvroJSON(dst)")
+		}
+	}
+	g.P("default:")
+	g.P("return dst, ", rt("Errorf"), "(", strconv.Quote(u.owner), ", \"%T is not a branch of the union\", w)")
+	g.P("}")
+	g.P("}")
+	g.P()
+	g.P("// ", u.marshalJSON, " returns the Avro JSON of v.")
+	g.P("func ", u.marshalJSON, "(v ", u.name, ") ([]byte, error) { return ", u.appendJSON, "(nil, v) }")
+	g.P()
+	dec := newBody(m, g, "_"+u.name+"_jsondec_")
+	dec.decodeJSONUnion(u.u, "v")
+	g.P("// ", u.unmarshalJSON, " decodes the union ", u.name, " from its Avro JSON")
+	g.P("// encoding, as Java's JsonDecoder reads it. The whole input must be one")
+	g.P("// value; errors name the byte offset.")
+	g.P("func ", u.unmarshalJSON, "(b []byte) (", u.name, ", error) {")
+	g.P("dv := ", rt("NewJSONDecoder"), "(b)")
+	g.P("d := &dv")
+	g.P("var v ", u.name)
+	g.buf.Write(dec.buf.Bytes())
+	g.P("if err := d.Finish(); err != nil {")
+	g.P("return nil, err")
+	g.P("}")
+	g.P("return v, nil")
+	g.P("}")
+}

@@ -215,6 +215,7 @@ func genUnionDecl(m *model, g *generatedFile, u *unionInfo) {
 		genWrapperJSON(m, g, u, i, w)
 		c++
 	}
+	genUnionJSON(m, g, u)
 }
 
 // branchLabel names a union branch for documentation.

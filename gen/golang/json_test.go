@@ -379,3 +379,79 @@ func TestAvroJSONAllocs(t *testing.T) {
 		t.Errorf("UnmarshalAvroJSON of %s: %v allocations, want 1 (the copy of the input its strings share)", js, n)
 	}
 }
+
+// TestUnionAvroJSONFunctions: a union value on its own is written as its
+// wrapper writes it and as gen/datum writes it for the union's schema, and
+// read back to the same value; nil is null only where the union has null.
+func TestUnionAvroJSONFunctions(t *testing.T) {
+	rec := orderSchema(t).(*schema.Record)
+	unionOf := func(field string) schema.Schema {
+		for _, f := range rec.Fields {
+			if f.Name == field {
+				return f.Type
+			}
+		}
+		t.Fatalf("no field %s", field)
+		return nil
+	}
+	o := edgeOrder()
+	check := func(s schema.Schema, got []byte, err error, wrapper interface{ MarshalAvroJSON() ([]byte, error) }) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wrapper != nil {
+			if want, _ := wrapper.MarshalAvroJSON(); !bytes.Equal(got, want) {
+				t.Errorf("%s, want the wrapper's %s", got, want)
+			}
+		}
+		bin, err := datum.Encode(s, got, datum.AvroJSON)
+		if err != nil {
+			t.Fatalf("gen/datum cannot read %s: %v", got, err)
+		}
+		if want, err := datum.Decode(s, bin, datum.AvroJSON); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s, gen/datum writes %s (%v)", got, want, err)
+		}
+	}
+	pay := unionOf("payment")
+	for _, v := range []orders.OrderPayment{o.Payment, orders.NewOrderPaymentString("cash"), orders.NewOrderPaymentLong(-7), nil} {
+		got, err := orders.MarshalOrderPaymentAvroJSON(v)
+		w, _ := v.(interface{ MarshalAvroJSON() ([]byte, error) })
+		check(pay, got, err, w)
+		back, err := orders.UnmarshalOrderPaymentAvroJSON(got)
+		if err != nil {
+			t.Fatalf("%s: %v", got, err)
+		}
+		if again, _ := orders.MarshalOrderPaymentAvroJSON(back); !bytes.Equal(again, got) {
+			t.Errorf("%s came back as %s", got, again)
+		}
+	}
+	choice := unionOf("choice")
+	for _, v := range []orders.OrderChoice{o.Choice, o.Previous.Choice, orders.NewOrderChoiceInt(3), orders.NewOrderChoiceString("x")} {
+		got, err := orders.MarshalOrderChoiceAvroJSON(v)
+		check(choice, got, err, v.(interface{ MarshalAvroJSON() ([]byte, error) }))
+		back, err := orders.UnmarshalOrderChoiceAvroJSON(got)
+		if again, _ := orders.MarshalOrderChoiceAvroJSON(back); err != nil || !bytes.Equal(again, got) {
+			t.Errorf("%s came back as %s (%v)", got, again, err)
+		}
+	}
+	if got, err := orders.AppendOrderChoiceAvroJSON([]byte("x"), nil); err == nil || string(got) != "x" {
+		t.Errorf("nil for a union without null: %q, %v; want an error", got, err)
+	}
+	for _, c := range []struct {
+		in     string
+		offset int
+		msg    string
+	}{
+		{`null`, 0, `want a union value as {"branch": value} with a branch of int, string, array, map`},
+		{`{"long":1}`, 1, `"long" is not a branch of the union`},
+		{`{"int":1} x`, 10, "the character 'x' after the value"},
+		{`{"int":1`, 8, "'}' closing the union value"},
+	} {
+		_, err := orders.UnmarshalOrderChoiceAvroJSON([]byte(c.in))
+		var de *avro.DecodeError
+		if !errors.As(err, &de) || de.Offset != c.offset || !strings.Contains(de.Msg, c.msg) {
+			t.Errorf("%s: %v, want byte %d: ...%s...", c.in, err, c.offset, c.msg)
+		}
+	}
+}

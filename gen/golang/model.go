@@ -48,6 +48,10 @@ type unionInfo struct {
 	wrappers []string // per branch: wrapper type name, "" for null
 	ctors    []string // per non-null branch: constructor name
 	owner    string   // the record.field the union belongs to, for docs
+
+	// The Avro JSON functions of the interface (not nullable): methods
+	// cannot be declared on it.
+	appendJSON, marshalJSON, unmarshalJSON string
 }
 
 type model struct {
@@ -376,6 +380,9 @@ func (m *model) collectUnions(t *typeInfo, s schema.Schema, base, owner string) 
 			u.wrappers = append(u.wrappers, w)
 			u.ctors = append(u.ctors, t.pkg.names.claim("New"+w))
 		}
+		u.appendJSON = t.pkg.names.claim("Append" + u.name + "AvroJSON")
+		u.marshalJSON = t.pkg.names.claim("Marshal" + u.name + "AvroJSON")
+		u.unmarshalJSON = t.pkg.names.claim("Unmarshal" + u.name + "AvroJSON")
 		m.unions[s] = u
 		t.unions = append(t.unions, u)
 		for _, b := range s.Branches {
