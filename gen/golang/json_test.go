@@ -355,6 +355,54 @@ func FuzzUnmarshalAvroJSON(f *testing.F) {
 	})
 }
 
+// FuzzUnmarshalUnionAvroJSON: a union value on its own (the generated
+// UnmarshalOrderPaymentAvroJSON) is accepted exactly when gen/datum
+// accepts it for the union's schema, to the same value, with a located
+// error otherwise; what is accepted writes and reads back the same.
+func FuzzUnmarshalUnionAvroJSON(f *testing.F) {
+	var pay schema.Schema
+	for _, fl := range orderSchema(f).(*schema.Record).Fields {
+		if fl.Name == "payment" {
+			pay = fl.Type
+		}
+	}
+	for _, v := range []orders.OrderPayment{edgeOrder().Payment, orders.NewOrderPaymentString("é\n"), orders.NewOrderPaymentLong(-1), nil} {
+		b, _ := orders.MarshalOrderPaymentAvroJSON(v)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"int":1}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		v, err := orders.UnmarshalOrderPaymentAvroJSON(in)
+		ref, refErr := datum.Encode(pay, in, datum.AvroJSON)
+		if err != nil {
+			var de *avro.DecodeError
+			if !errors.As(err, &de) || de.Offset < 0 || de.Offset > len(in) {
+				t.Fatalf("error without a valid offset: %v", err)
+			}
+			if refErr == nil {
+				t.Fatalf("datum accepts, UnmarshalOrderPaymentAvroJSON refuses: %v", err)
+			}
+			return
+		}
+		if refErr != nil {
+			t.Fatalf("UnmarshalOrderPaymentAvroJSON accepts, datum refuses: %v", refErr)
+		}
+		text, err := orders.MarshalOrderPaymentAvroJSON(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ours, err := datum.Encode(pay, text, datum.AvroJSON)
+		if err != nil || !bytes.Equal(ours, ref) {
+			t.Fatalf("differs from datum (%v):\nours  %x\ndatum %x", err, ours, ref)
+		}
+		back, err := orders.UnmarshalOrderPaymentAvroJSON(text)
+		again, _ := orders.MarshalOrderPaymentAvroJSON(back)
+		if err != nil || !bytes.Equal(again, text) {
+			t.Fatalf("own text does not read back (%v):\n%s\n%s", err, text, again)
+		}
+	})
+}
+
 // TestAvroJSONAllocs: writing allocates nothing when dst has room, and
 // reading a record of strings allocates one copy of the input for all of
 // them (object keys are matched without allocating).
