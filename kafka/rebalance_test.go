@@ -1,9 +1,13 @@
 package kafka
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -158,4 +162,61 @@ func TestShutdownLetsRunningHandlerFinish(t *testing.T) {
 	if got := committed(t, brokers, "g", "orders")[0]; got != 1 {
 		t.Errorf("committed %d after shutdown, want 1", got)
 	}
+}
+
+// TestShutdownNamesAStuckHandler: a handler that ignores its context holds
+// Run past ShutdownTimeout (returning would commit around it), and the log
+// says why the shutdown waits; once the handler returns, Run does too.
+func TestShutdownNamesAStuckHandler(t *testing.T) {
+	brokers := cluster(t, 1, "orders", "orders-dlt")
+	produce(t, brokers, "orders", newEvent("e-1", "a", 1))
+	started, release := make(chan struct{}), make(chan struct{})
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce() // a failing test still lets Run end
+	opts := consumerOpts(brokers, "g", "orders")
+	opts.ShutdownTimeout = 20 * time.Millisecond
+	var log lockedBuffer
+	opts.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	c, err := NewConsumer(Decoder[testEvent](&jsonCodec{id: 7}), func(ctx context.Context, m *Message[testEvent]) error {
+		close(started)
+		<-release // blind to ctx, on purpose
+		return nil
+	}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := runConsumer(t, c)
+	receive(t, "the handler started", started)
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	eventually(t, "the log naming the stuck handler", func() bool {
+		return strings.Contains(log.String(), "a handler is still running after ShutdownTimeout")
+	})
+	select {
+	case err := <-stopped:
+		t.Fatalf("Run returned (%v) while a handler still ran", err)
+	default:
+	}
+	releaseOnce()
+	if err := receive(t, "Run to return", stopped); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lockedBuffer is a log destination safe for the consumer's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
