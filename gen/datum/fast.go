@@ -1,6 +1,7 @@
 package datum
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 
@@ -22,7 +23,16 @@ import (
 //
 // Only schemas that are not recursive and nest at most maxFastDepth levels
 // get a fast path: then no depth check is needed (MaxDepth cannot be
-// reached) and the Go stack is bounded by the schema.
+// reached) and the Go stack is bounded by the schema. Nor do schemas with
+// collections of zero-size items: their count cap (avro.MaxZeroSizeItems)
+// is state across the whole datum, and such schemas are rare.
+//
+// The state travels in arguments and results, not in a struct behind a
+// pointer: a pointer handed to a closure escapes, and then every append to
+// the output stored a slice into the heap, under the GC's write barrier,
+// and each datum cost an allocation (measured: slower than the
+// interpreter). A failed read returns the offset len(buf)+1, which every
+// later read also treats as a failure.
 
 // maxFastDepth bounds the nesting of a schema that gets a fast path; far
 // below MaxDepth.
@@ -33,134 +43,112 @@ const maxFastDepth = 64
 // types at every level could otherwise grow exponentially.
 const maxFastNodes = 1 << 12
 
-// fdec is the fast path's state.
-type fdec struct {
-	buf []byte
-	off int
-	out []byte
-	// base is where this datum's JSON starts in out.
-	base int
-	// bad is set at the first anomaly; reads then return zero values
-	// (off is at the end of buf) and the JSON is thrown away.
-	bad bool
-	// zeroItems counts items of zero-size types, as avro.Decoder does.
-	zeroItems int64
-}
+// fop decodes one value at buf[off:], appends its JSON to out, first its
+// prefix (a field's `,"name":`, a union branch's `{"name":`, or nothing),
+// and returns the offset after it, or len(buf)+1 on any anomaly. out
+// holds only this datum's JSON, so len(out) is what MaxOutput bounds.
+type fop func(buf []byte, off int, out []byte) (int, []byte)
 
-// fop decodes one value, first appending its prefix (a field's
-// `,"name":`, a union branch's `{"name":`, or nothing).
-type fop func(d *fdec)
-
-func (d *fdec) fail() {
-	d.bad = true
-	d.off = len(d.buf)
-}
-
-// long reads a zig-zag varint exactly as avro.Decoder.Long does; a
+// readLong reads a zig-zag varint exactly as avro.Decoder.Long does; a
 // one-byte varint (small lengths, counts, indexes) is read inline.
-func (d *fdec) long() int64 {
-	if d.off < len(d.buf) {
-		if c := d.buf[d.off]; c < 0x80 {
-			d.off++
-			return int64(c>>1) ^ -int64(c&1)
+func readLong(buf []byte, off int) (int64, int) {
+	if uint(off) < uint(len(buf)) {
+		if c := buf[off]; c < 0x80 {
+			return int64(c>>1) ^ -int64(c&1), off + 1
 		}
 	}
-	return d.longSlow()
+	return readLongSlow(buf, off)
 }
 
-func (d *fdec) longSlow() int64 {
+func readLongSlow(buf []byte, off int) (int64, int) {
 	var u uint64
 	for shift := uint(0); ; shift += 7 {
-		if d.off >= len(d.buf) {
-			d.fail()
-			return 0
+		if off >= len(buf) {
+			return 0, len(buf) + 1
 		}
-		c := d.buf[d.off]
-		d.off++
+		c := buf[off]
+		off++
 		if shift == 63 && c > 1 {
-			d.fail()
-			return 0
+			return 0, len(buf) + 1
 		}
 		u |= uint64(c&0x7f) << shift
 		if c < 0x80 {
 			break
 		}
 	}
-	return int64(u>>1) ^ -int64(u&1)
+	return int64(u>>1) ^ -int64(u&1), off
 }
 
-// bytes reads a length-prefixed byte sequence (avro.Decoder.BytesNoCopy).
-func (d *fdec) bytes() []byte {
-	n := d.long()
-	if n < 0 || n > int64(len(d.buf)-d.off) {
-		d.fail()
-		return nil
+// readBytes reads a length-prefixed byte sequence (avro.Decoder.BytesNoCopy).
+func readBytes(buf []byte, off int) ([]byte, int) {
+	n, off := readLong(buf, off)
+	if n < 0 || n > int64(len(buf)-off) {
+		return nil, len(buf) + 1
 	}
-	b := d.buf[d.off : d.off+int(n)]
-	d.off += int(n)
-	return b
+	return buf[off : off+int(n)], off + int(n)
 }
 
-// index reads a union branch or enum symbol index below n, or fails and
-// returns -1.
-func (d *fdec) index(n int) int {
-	i := d.long()
+// readIndex reads a union branch or enum symbol index below n, or fails
+// and returns -1.
+func readIndex(buf []byte, off, n int) (int, int) {
+	i, off := readLong(buf, off)
 	if i < 0 || i >= int64(n) {
-		d.fail()
-		return -1
+		return -1, len(buf) + 1
 	}
-	return int(i)
+	return int(i), off
 }
 
-// blockCount is avro.Decoder.BlockCount's checks without its messages.
-func (d *fdec) blockCount(minItemSize int) int {
-	n := d.long()
+// readBlockCount is avro.Decoder.BlockCount's checks, without its messages,
+// for items of at least one byte (minItemSize > 0).
+func readBlockCount(buf []byte, off, minItemSize int) (int, int) {
+	n, off := readLong(buf, off)
 	if n < 0 {
 		if n == math.MinInt64 {
-			d.fail()
-			return 0
+			return 0, len(buf) + 1
 		}
 		n = -n
-		size := d.long()
-		if size < 0 || size > int64(len(d.buf)-d.off) {
-			d.fail()
-			return 0
+		var size int64
+		size, off = readLong(buf, off)
+		if size < 0 || size > int64(len(buf)-off) {
+			return 0, len(buf) + 1
 		}
 	}
-	if d.bad {
-		return 0
+	if off > len(buf) || n > int64(len(buf)-off)/int64(minItemSize) {
+		return 0, len(buf) + 1
 	}
-	rem := int64(len(d.buf) - d.off)
-	if minItemSize > 0 {
-		if n > rem/int64(minItemSize) {
-			d.fail()
-			return 0
-		}
-	} else if n > avro.MaxZeroSizeItems-d.zeroItems {
-		d.fail()
-		return 0
-	} else {
-		d.zeroItems += n
-	}
-	return int(n)
+	return int(n), off
 }
 
-// appendString quotes a decoded string. Most strings of real records are
-// short and plain ASCII: they are checked with the table and copied in one
-// append; anything else goes through appendQuotedBytes.
-func appendString(dst, b []byte, surrogates bool) []byte {
-	if len(b) <= 32 {
-		plain := true
+// plainString reports whether b is all plain ASCII (plainASCII), a JSON
+// string as it is: most strings of real records are (ids, codes, names),
+// and then they are copied with their quotes in one go. It tests eight
+// bytes at a time as plainPrefix does, the last word overlapping the one
+// before; the word test may say no to a plain word, and then
+// appendQuotedBytes, which is exact, writes the string.
+func plainString(b []byte) bool {
+	if len(b) < 8 {
 		for _, c := range b {
-			plain = plain && plainASCII[c]
+			if !plainASCII[c] {
+				return false
+			}
 		}
-		if plain {
-			dst = append(dst, '"')
-			dst = append(dst, b...)
-			return append(dst, '"')
+		return true
+	}
+	for i := 0; i+8 <= len(b); i += 8 {
+		if !plainWord(binary.LittleEndian.Uint64(b[i:])) {
+			return false
 		}
 	}
-	return appendQuotedBytes(dst, b, surrogates)
+	return plainWord(binary.LittleEndian.Uint64(b[len(b)-8:]))
+}
+
+// plainWord is plainPrefix's test of eight bytes.
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (ones * '"')
+	bs := x ^ (ones * '\\')
+	special := (x-ones*0x20)&^x | (q-ones)&^q | (bs-ones)&^bs | x
+	return special&highs == 0
 }
 
 // fastCompiler makes the closures of a Program's fast path.
@@ -174,7 +162,8 @@ type fastCompiler struct {
 }
 
 // compileFast returns the fast path of root, or nil when the schema has
-// none (recursive, too deep, too large, or an unsupported node).
+// none (recursive, too deep, too large, zero-size items, or an unsupported
+// node).
 func compileFast(root *pnode, f Format) fop {
 	c := fastCompiler{f: f, open: map[*pnode]bool{}, ok: true}
 	op := c.node(root, nil, 0)
@@ -182,6 +171,11 @@ func compileFast(root *pnode, f Format) fop {
 		return nil
 	}
 	return op
+}
+
+// with returns pre followed by more, in a new slice.
+func with(pre []byte, more ...byte) []byte {
+	return append(append([]byte(nil), pre...), more...)
 }
 
 func (c *fastCompiler) node(n *pnode, pre []byte, depth int) fop {
@@ -193,87 +187,92 @@ func (c *fastCompiler) node(n *pnode, pre []byte, depth int) fop {
 	surrogates := c.f == AvroJSON
 	switch n.kind {
 	case kNull:
-		text := append(append([]byte(nil), pre...), "null"...)
-		return func(d *fdec) { d.out = append(d.out, text...) }
+		text := with(pre, []byte("null")...)
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			return off, append(out, text...)
+		}
 	case kBoolean:
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			if d.off >= len(d.buf) || d.buf[d.off] > 1 {
-				d.fail()
-				return
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			if off >= len(buf) || buf[off] > 1 {
+				return len(buf) + 1, out
 			}
-			d.out = strconv.AppendBool(d.out, d.buf[d.off] == 1)
-			d.off++
+			out = append(out, pre...)
+			return off + 1, strconv.AppendBool(out, buf[off] == 1)
 		}
 	case kInt:
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			v := d.long()
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			v, off := readLong(buf, off)
 			if v < math.MinInt32 || v > math.MaxInt32 {
-				d.fail()
+				return len(buf) + 1, out
 			}
-			d.out = strconv.AppendInt(d.out, v, 10)
+			out = append(out, pre...)
+			return off, strconv.AppendInt(out, v, 10)
 		}
 	case kLong:
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			d.out = strconv.AppendInt(d.out, d.long(), 10)
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			v, off := readLong(buf, off)
+			out = append(out, pre...)
+			return off, strconv.AppendInt(out, v, 10)
 		}
 	case kFloat:
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			if len(d.buf)-d.off < 4 {
-				d.fail()
-				return
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			if off > len(buf)-4 {
+				return len(buf) + 1, out
 			}
-			b := d.buf[d.off : d.off+4]
-			d.off += 4
-			d.out = avro.AppendJSONFloat(d.out, math.Float32frombits(uint32(b[0])|uint32(b[1])<<8|uint32(b[2])<<16|uint32(b[3])<<24))
+			b := buf[off : off+4]
+			out = append(out, pre...)
+			return off + 4, avro.AppendJSONFloat(out, math.Float32frombits(binary.LittleEndian.Uint32(b)))
 		}
 	case kDouble:
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			if len(d.buf)-d.off < 8 {
-				d.fail()
-				return
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			if off > len(buf)-8 {
+				return len(buf) + 1, out
 			}
-			b := d.buf[d.off : d.off+8]
-			d.off += 8
-			d.out = avro.AppendJSONDouble(d.out, math.Float64frombits(uint64(b[0])|uint64(b[1])<<8|uint64(b[2])<<16|uint64(b[3])<<24|
-				uint64(b[4])<<32|uint64(b[5])<<40|uint64(b[6])<<48|uint64(b[7])<<56))
+			b := buf[off : off+8]
+			out = append(out, pre...)
+			return off + 8, avro.AppendJSONDouble(out, math.Float64frombits(binary.LittleEndian.Uint64(b)))
 		}
 	case kBytes:
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			d.out = avro.AppendJSONBytes(d.out, d.bytes())
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			b, off := readBytes(buf, off)
+			out = append(out, pre...)
+			return off, avro.AppendJSONBytes(out, b)
 		}
 	case kString:
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			d.out = appendString(d.out, d.bytes(), surrogates)
+		// The opening quote joins the prefix.
+		preq := with(pre, '"')
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			b, off := readBytes(buf, off)
+			if plainString(b) {
+				out = append(out, preq...)
+				out = append(out, b...)
+				return off, append(out, '"')
+			}
+			out = append(out, pre...)
+			return off, appendQuotedBytes(out, b, surrogates)
 		}
 	case kEnum:
 		symbols := make([][]byte, len(n.symbols))
 		for i, s := range n.symbols {
-			symbols[i] = append(append([]byte(nil), pre...), s...)
+			symbols[i] = with(pre, s...)
 		}
-		return func(d *fdec) {
+		return func(buf []byte, off int, out []byte) (int, []byte) {
 			// EnumIndex reads an int: an index past the int range fails
-			// there, as it fails here.
-			if i := d.index(len(symbols)); i >= 0 {
-				d.out = append(d.out, symbols[i]...)
+			// there as it fails here.
+			i, off := readIndex(buf, off, len(symbols))
+			if i < 0 {
+				return off, out
 			}
+			return off, append(out, symbols[i]...)
 		}
 	case kFixed:
 		size := n.size
-		return func(d *fdec) {
-			d.out = append(d.out, pre...)
-			if len(d.buf)-d.off < size {
-				d.fail()
-				return
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			if off > len(buf)-size {
+				return len(buf) + 1, out
 			}
-			d.out = avro.AppendJSONBytes(d.out, d.buf[d.off:d.off+size])
-			d.off += size
+			out = append(out, pre...)
+			return off + size, avro.AppendJSONBytes(out, buf[off:off+size])
 		}
 	case kRecord:
 		if c.open[n] {
@@ -283,88 +282,103 @@ func (c *fastCompiler) node(n *pnode, pre []byte, depth int) fop {
 		c.open[n] = true
 		defer delete(c.open, n)
 		if len(n.fields) == 0 {
-			text := append(append([]byte(nil), pre...), "{}"...)
-			return func(d *fdec) { d.out = append(d.out, text...) }
+			text := with(pre, []byte("{}")...)
+			return func(buf []byte, off int, out []byte) (int, []byte) {
+				return off, append(out, text...)
+			}
 		}
 		// The record's own prefix joins its first field's.
 		fields := make([]fop, len(n.fields))
 		for i := range n.fields {
 			p := n.fields[i].prefix
 			if i == 0 {
-				p = append(append([]byte(nil), pre...), p...)
+				p = with(pre, p...)
 			}
 			fields[i] = c.node(n.fields[i].n, p, depth+1)
 		}
-		return func(d *fdec) {
+		return func(buf []byte, off int, out []byte) (int, []byte) {
 			for _, f := range fields {
-				f(d)
+				off, out = f(buf, off, out)
 			}
-			d.out = append(d.out, '}')
+			return off, append(out, '}')
 		}
 	case kArray:
-		open := append(append([]byte(nil), pre...), '[')
+		if n.min == 0 {
+			c.ok = false
+			return nil
+		}
+		open, min := with(pre, '['), n.min
 		item := c.node(n.items, nil, depth+1)
-		return c.collection(open, ']', n.min, func(d *fdec, k int) {
-			if k > 0 {
-				d.out = append(d.out, ',')
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			out = append(out, open...)
+			k := 0
+			for {
+				var c int
+				if c, off = readBlockCount(buf, off, min); c == 0 {
+					break
+				}
+				for range c {
+					// MaxOutput, as the interpreter checks it before every
+					// nested value: a small input must not grow the JSON
+					// far past it before the interpreter reports it.
+					if len(out) > MaxOutput {
+						return len(buf) + 1, out
+					}
+					if k > 0 {
+						out = append(out, ',')
+					}
+					k++
+					off, out = item(buf, off, out)
+				}
 			}
-			item(d)
-		})
+			return off, append(out, ']')
+		}
 	case kMap:
-		open := append(append([]byte(nil), pre...), '{')
+		open, min := with(pre, '{'), n.min
 		value := c.node(n.items, []byte{':'}, depth+1)
-		return c.collection(open, '}', n.min, func(d *fdec, k int) {
-			if k > 0 {
-				d.out = append(d.out, ',')
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			out = append(out, open...)
+			k := 0
+			for {
+				var c int
+				if c, off = readBlockCount(buf, off, min); c == 0 {
+					break
+				}
+				for range c {
+					if len(out) > MaxOutput {
+						return len(buf) + 1, out
+					}
+					if k > 0 {
+						out = append(out, ',')
+					}
+					k++
+					var key []byte
+					key, off = readBytes(buf, off)
+					out = appendQuotedBytes(out, key, surrogates)
+					off, out = value(buf, off, out)
+				}
 			}
-			d.out = appendQuotedBytes(d.out, d.bytes(), surrogates)
-			value(d)
-		})
+			return off, append(out, '}')
+		}
 	case kUnion:
 		branches := make([]fop, len(n.branches))
-		wrapped := make([]bool, len(n.branches))
+		closes := make([]bool, len(n.branches))
 		for i, b := range n.branches {
-			p := append(append([]byte(nil), pre...), b.open...)
-			branches[i] = c.node(b.n, p, depth+1)
-			wrapped[i] = b.open != nil
+			branches[i] = c.node(b.n, with(pre, b.open...), depth+1)
+			closes[i] = b.open != nil
 		}
-		return func(d *fdec) {
-			i := d.index(len(branches))
+		return func(buf []byte, off int, out []byte) (int, []byte) {
+			i, off := readIndex(buf, off, len(branches))
 			if i < 0 {
-				return
+				return off, out
 			}
-			branches[i](d)
-			if wrapped[i] {
-				d.out = append(d.out, '}')
+			off, out = branches[i](buf, off, out)
+			if closes[i] {
+				out = append(out, '}')
 			}
+			return off, out
 		}
 	}
 	c.ok = false
 	return nil
-}
-
-// collection decodes an array's or a map's blocks. Its JSON is checked
-// against MaxOutput before every item, as the interpreter checks it before
-// every nested value, so that zero-size items cannot make it grow far past
-// the limit before the interpreter reruns and reports it.
-func (c *fastCompiler) collection(open []byte, close byte, min int, item func(d *fdec, k int)) fop {
-	return func(d *fdec) {
-		d.out = append(d.out, open...)
-		k := 0
-		for {
-			n := d.blockCount(min)
-			if n == 0 {
-				break
-			}
-			for range n {
-				if d.bad || len(d.out)-d.base > MaxOutput {
-					d.fail()
-					return
-				}
-				item(d, k)
-				k++
-			}
-		}
-		d.out = append(d.out, close)
-	}
 }

@@ -164,10 +164,8 @@ func typeName(s schema.Schema) string { return fmt.Sprintf("%T", s) }
 // returns its JSON (compact, no trailing newline).
 func (p *Program) Decode(data []byte) ([]byte, error) {
 	if p.fast != nil {
-		d := fdec{buf: data}
-		p.fast(&d)
-		if !d.bad && d.off == len(data) && len(d.out) <= MaxOutput {
-			return d.out, nil
+		if off, out := p.fast(data, 0, nil); off == len(data) && len(out) <= MaxOutput {
+			return out, nil
 		}
 		// An error: the interpreter finds and locates it.
 	}
@@ -189,10 +187,14 @@ func (p *Program) decodeSlow(data []byte) ([]byte, error) {
 // the datum took. On an error dst is returned as it was given.
 func (p *Program) AppendNext(dst, data []byte) ([]byte, int, error) {
 	if p.fast != nil {
-		d := fdec{buf: data, out: dst, base: len(dst)}
-		p.fast(&d)
-		if !d.bad && len(d.out)-d.base <= MaxOutput {
-			return d.out, d.off, nil
+		// The datum's JSON is appended in dst's spare capacity, as a
+		// slice of its own: len(out) is then the datum's length.
+		off, out := p.fast(data, 0, dst[len(dst):])
+		if off <= len(data) && len(out) <= MaxOutput {
+			if len(out) <= cap(dst)-len(dst) && (len(out) == 0 || &dst[:len(dst)+1][len(dst)] == &out[0]) {
+				return dst[:len(dst)+len(out)], off, nil // written in place
+			}
+			return append(dst, out...), off, nil // out grew into a new array
 		}
 		// An error: the interpreter finds and locates it.
 	}
