@@ -13,8 +13,8 @@ import (
 // node kind, an error check after every read, depth tracking, the path of
 // an error. The fast path is the same tree compiled once into closures
 // (fop) that read the bytes themselves and check nothing but what keeps
-// them in bounds: any anomaly only marks the decoding bad and stops
-// further reads, and the caller then decodes the datum again with the
+// them in bounds: any anomaly only ends the decoding (see below), and the
+// caller then decodes the datum again with the
 // interpreter (decoder.run), which writes the exact error, path and
 // offset. So errors cost two decodings, and the fast path must only ever
 // succeed where the interpreter succeeds with the same JSON: it checks
