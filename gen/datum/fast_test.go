@@ -14,8 +14,9 @@ import (
 )
 
 // randomSchema writes a random non-recursive schema of at most depth
-// levels: every kind of node, unions of distinct branches, named types
-// used again by name.
+// levels: every kind of node, and unions of distinct primitives with
+// maybe one named type. (Named types are not reused by name: the fast
+// path compiles each use on its own, as it would an inline definition.)
 func randomSchema(r *rand.Rand, depth int, names *int) string {
 	prims := []string{`"null"`, `"boolean"`, `"int"`, `"long"`, `"float"`, `"double"`, `"bytes"`, `"string"`}
 	k := r.IntN(13)
