@@ -18,6 +18,8 @@ import (
 type Program struct {
 	root   *pnode
 	format Format
+	// fast is the fast path (see fast.go); nil when the schema has none.
+	fast fop
 }
 
 // Node kinds: the primitive types, then the complex ones.
@@ -78,7 +80,8 @@ type pbranch struct {
 // proportional to the size of s; recursive types become cycles.
 func Compile(s schema.Schema, f Format) *Program {
 	c := compiler{f: f, named: map[schema.Schema]*pnode{}}
-	return &Program{root: c.node(s), format: f}
+	root := c.node(s)
+	return &Program{root: root, format: f, fast: compileFast(root, f)}
 }
 
 type compiler struct {
@@ -160,6 +163,17 @@ func typeName(s schema.Schema) string { return fmt.Sprintf("%T", s) }
 // Decode decodes data, one datum that must be consumed exactly, and
 // returns its JSON (compact, no trailing newline).
 func (p *Program) Decode(data []byte) ([]byte, error) {
+	if p.fast != nil {
+		if off, out := p.fast(data, 0, nil); off == len(data) && len(out) <= MaxOutput {
+			return out, nil
+		}
+		// An error: the interpreter finds and locates it.
+	}
+	return p.decodeSlow(data)
+}
+
+// decodeSlow is Decode by the interpreter alone.
+func (p *Program) decodeSlow(data []byte) ([]byte, error) {
 	d := &decoder{d: avro.NewDecoder(data), format: p.format}
 	d.run(p.root)
 	if err := d.d.Finish(); err != nil {
@@ -172,6 +186,23 @@ func (p *Program) Decode(data []byte) ([]byte, error) {
 // by more, appends its JSON to dst and returns it with the number of bytes
 // the datum took. On an error dst is returned as it was given.
 func (p *Program) AppendNext(dst, data []byte) ([]byte, int, error) {
+	if p.fast != nil {
+		// The datum's JSON is appended in dst's spare capacity, as a
+		// slice of its own: len(out) is then the datum's length.
+		off, out := p.fast(data, 0, dst[len(dst):])
+		if off <= len(data) && len(out) <= MaxOutput {
+			if len(out) <= cap(dst)-len(dst) && (len(out) == 0 || &dst[:len(dst)+1][len(dst)] == &out[0]) {
+				return dst[:len(dst)+len(out)], off, nil // written in place
+			}
+			return append(dst, out...), off, nil // out grew into a new array
+		}
+		// An error: the interpreter finds and locates it.
+	}
+	return p.appendNextSlow(dst, data)
+}
+
+// appendNextSlow is AppendNext by the interpreter alone.
+func (p *Program) appendNextSlow(dst, data []byte) ([]byte, int, error) {
 	d := &decoder{d: avro.NewDecoder(data), format: p.format, out: dst, base: len(dst)}
 	d.run(p.root)
 	if err := d.d.Err(); err != nil {
