@@ -19,7 +19,9 @@ import (
 // offset. So errors cost two decodings, and the fast path must only ever
 // succeed where the interpreter succeeds with the same JSON: it checks
 // every condition the interpreter (and the runtime Decoder it calls)
-// checks, or a stricter one. FuzzFastAgrees holds it to that.
+// checks, or a stricter one. FuzzFastAgrees holds it to that. The reads
+// below repeat avro.Decoder's (Long, Int, Bool, BytesNoCopy, BlockCount,
+// UnionIndex, EnumIndex): a check added there must be added here too.
 //
 // Only schemas that are not recursive and nest at most maxFastDepth levels
 // get a fast path: then no depth check is needed (MaxDepth cannot be
