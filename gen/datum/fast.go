@@ -153,6 +153,43 @@ func plainWord(x uint64) bool {
 	return special&highs == 0
 }
 
+// collection decodes an array or a map: blocks of items, comma-separated
+// between open and close. A map's items (close '}') are entries: a key,
+// then the item, whose prefix is the ':'. The key is read here, not in a
+// closure of its own: a call more per entry measured 5% on tojson.
+func collection(open []byte, close byte, min int, surrogates bool, item fop) fop {
+	keyed := close == '}'
+	return func(buf []byte, off int, out []byte) (int, []byte) {
+		out = append(out, open...)
+		k := 0
+		for {
+			var c int
+			if c, off = readBlockCount(buf, off, min); c == 0 {
+				break
+			}
+			for range c {
+				// MaxOutput, as the interpreter checks it before every
+				// nested value: a small input must not grow the JSON far
+				// past it before the interpreter reports it.
+				if len(out) > MaxOutput {
+					return len(buf) + 1, out
+				}
+				if k > 0 {
+					out = append(out, ',')
+				}
+				k++
+				if keyed {
+					var key []byte
+					key, off = readBytes(buf, off)
+					out = appendQuotedBytes(out, key, surrogates)
+				}
+				off, out = item(buf, off, out)
+			}
+		}
+		return off, append(out, close)
+	}
+}
+
 // fastCompiler makes the closures of a Program's fast path.
 type fastCompiler struct {
 	f Format
@@ -309,59 +346,9 @@ func (c *fastCompiler) node(n *pnode, pre []byte, depth int) fop {
 			c.ok = false
 			return nil
 		}
-		open, min := with(pre, '['), n.min
-		item := c.node(n.items, nil, depth+1)
-		return func(buf []byte, off int, out []byte) (int, []byte) {
-			out = append(out, open...)
-			k := 0
-			for {
-				var c int
-				if c, off = readBlockCount(buf, off, min); c == 0 {
-					break
-				}
-				for range c {
-					// MaxOutput, as the interpreter checks it before every
-					// nested value: a small input must not grow the JSON
-					// far past it before the interpreter reports it.
-					if len(out) > MaxOutput {
-						return len(buf) + 1, out
-					}
-					if k > 0 {
-						out = append(out, ',')
-					}
-					k++
-					off, out = item(buf, off, out)
-				}
-			}
-			return off, append(out, ']')
-		}
+		return collection(with(pre, '['), ']', n.min, false, c.node(n.items, nil, depth+1))
 	case kMap:
-		open, min := with(pre, '{'), n.min
-		value := c.node(n.items, []byte{':'}, depth+1)
-		return func(buf []byte, off int, out []byte) (int, []byte) {
-			out = append(out, open...)
-			k := 0
-			for {
-				var c int
-				if c, off = readBlockCount(buf, off, min); c == 0 {
-					break
-				}
-				for range c {
-					if len(out) > MaxOutput {
-						return len(buf) + 1, out
-					}
-					if k > 0 {
-						out = append(out, ',')
-					}
-					k++
-					var key []byte
-					key, off = readBytes(buf, off)
-					out = appendQuotedBytes(out, key, surrogates)
-					off, out = value(buf, off, out)
-				}
-			}
-			return off, append(out, '}')
-		}
+		return collection(with(pre, '{'), '}', n.min, surrogates, c.node(n.items, []byte{':'}, depth+1))
 	case kUnion:
 		branches := make([]fop, len(n.branches))
 		closes := make([]bool, len(n.branches))

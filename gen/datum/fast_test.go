@@ -151,6 +151,18 @@ func agree(t *testing.T, p *Program, data []byte) {
 	}
 }
 
+// seededSchema is the random schema of seed, as text and parsed.
+func seededSchema(t *testing.T, seed uint64) (string, schema.Schema) {
+	t.Helper()
+	names := 0
+	src := randomSchema(rand.New(rand.NewPCG(seed, 1)), 4, &names)
+	s, err := schema.Parse([]byte(src), schema.ParseOptions{})
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	return src, s
+}
+
 // FuzzFastAgrees: on a random schema (from seed) and a random value of it,
 // valid or mutated, or the fuzzer's bytes, the fast path and the
 // interpreter agree exactly, in both formats.
@@ -158,13 +170,7 @@ func FuzzFastAgrees(f *testing.F) {
 	f.Add(uint64(1), uint64(2), []byte{})
 	f.Add(uint64(7), uint64(0), []byte{2, 2, 0})
 	f.Fuzz(func(t *testing.T, seed, vseed uint64, raw []byte) {
-		r := rand.New(rand.NewPCG(seed, 1))
-		names := 0
-		src := randomSchema(r, 4, &names)
-		s, err := schema.Parse([]byte(src), schema.ParseOptions{})
-		if err != nil {
-			t.Fatalf("%s: %v", src, err)
-		}
+		_, s := seededSchema(t, seed)
 		for _, fm := range []Format{AvroJSON, JSON} {
 			p := Compile(s, fm)
 			agree(t, p, raw)
@@ -194,13 +200,7 @@ func TestFastAgreesRandom(t *testing.T) {
 		}
 	}()
 	for seed := range uint64(3000) {
-		r := rand.New(rand.NewPCG(seed, 1))
-		names := 0
-		src := randomSchema(r, 4, &names)
-		s, err := schema.Parse([]byte(src), schema.ParseOptions{})
-		if err != nil {
-			t.Fatalf("%s: %v", src, err)
-		}
+		src, s := seededSchema(t, seed)
 		for _, fm := range []Format{AvroJSON, JSON} {
 			p := Compile(s, fm)
 			vr := rand.New(rand.NewPCG(seed, 2))
