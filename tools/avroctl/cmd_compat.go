@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -414,22 +413,9 @@ func registrySubjectsOf(cfg *config.Config, schemasDir string) (map[string][]str
 	if err != nil || st == registry.RecordName {
 		return nil, nil // config.Load has reported a bad strategy already
 	}
-	names := make([]string, 0, len(cfg.Registry.Topics))
-	for name := range cfg.Registry.Topics {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	var topics []registry.Topic
-	for _, name := range names {
-		topics = append(topics, registry.Topic{Topic: cfg.Registry.Topics[name], Type: name})
-	}
-	types, err := registry.LoadDir(schemasDir)
+	items, err := registryItems(schemasDir, cfg.Registry.Strategy, configTopics(cfg))
 	if err != nil {
-		return nil, usageError{err}
-	}
-	items, err := registry.Items(types, st, topics)
-	if err != nil {
-		return nil, usageErrorf("registry.strategy %s in %s: %v", st, configPath, err)
+		return nil, err
 	}
 	out := map[string][]string{}
 	for _, it := range items {

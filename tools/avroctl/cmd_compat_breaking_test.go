@@ -2,8 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"gitlab.com/acme/avroctl/gen/config"
 )
 
 // resolverV1 is v1 of resolverRepo's IDL; v2 moves Address to another
@@ -136,5 +140,23 @@ func TestBreakingListRules(t *testing.T) {
 	code, out, _ = runAvroctl(t, "breaking", "--help")
 	if code != 0 || !strings.Contains(out, "WIRE ⊂ WIRE_JSON ⊂ GO_API") || !strings.Contains(out, "avroctl:breaking:ignore") {
 		t.Errorf("help: exit %d\n%s", code, out)
+	}
+}
+
+// TestRegistrySubjectsOf: breaking's REGISTRY findings name the subjects
+// `registry register` uses, from avroctl.yaml's strategy and topics.
+func TestRegistrySubjectsOf(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.b.R.avsc"), []byte(rAvsc), 0o644)
+	cfg := &config.Config{}
+	cfg.Registry.Strategy = "topic-record"
+	cfg.Registry.Topics = map[string]string{"a.b.R": "orders"}
+	got, err := registrySubjectsOf(cfg, dir)
+	if err != nil || len(got) != 1 || strings.Join(got["a.b.R"], ",") != "orders-a.b.R" {
+		t.Errorf("topic-record: %v, %v; want a.b.R under orders-a.b.R", got, err)
+	}
+	cfg.Registry.Strategy = "record"
+	if got, err := registrySubjectsOf(cfg, dir); got != nil || err != nil {
+		t.Errorf("record: %v, %v; want nil (each type's subject is its name)", got, err)
 	}
 }

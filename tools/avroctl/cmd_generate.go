@@ -154,14 +154,7 @@ func (o *generateOptions) fromConfig(cmd *cobra.Command) error {
 		}
 	}
 	if !f.Changed("topic") {
-		names := make([]string, 0, len(cfg.Registry.Topics))
-		for name := range cfg.Registry.Topics {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			o.topics = append(o.topics, cfg.Registry.Topics[name]+"="+name)
-		}
+		o.topics = configTopics(cfg)
 		o.topicsFromConfig = true
 	}
 	return nil

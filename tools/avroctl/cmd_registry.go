@@ -18,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"gitlab.com/acme/avroctl/gen/compat/report"
+	"gitlab.com/acme/avroctl/gen/config"
 	"gitlab.com/acme/avroctl/gen/kafkaplan"
 	"gitlab.com/acme/avroctl/gen/registry"
 	"gitlab.com/acme/avroctl/gen/registry/server"
@@ -371,16 +372,24 @@ func (f *regSetFlags) fromConfig() error {
 		f.strategy = cfg.Registry.Strategy
 	}
 	if !flags.Changed(regFlagTopic) {
-		names := make([]string, 0, len(cfg.Registry.Topics))
-		for name := range cfg.Registry.Topics {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			f.topics = append(f.topics, cfg.Registry.Topics[name]+"="+name)
-		}
+		f.topics = configTopics(cfg)
 	}
 	return nil
+}
+
+// configTopics is avroctl.yaml's registry.topics as --topic values
+// (TOPIC=full.Name, TOPIC:key=full.Name), in type-name order.
+func configTopics(cfg *config.Config) []string {
+	names := make([]string, 0, len(cfg.Registry.Topics))
+	for name := range cfg.Registry.Topics {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, name := range names {
+		out = append(out, cfg.Registry.Topics[name]+"="+name)
+	}
+	return out
 }
 
 func (f *regSetFlags) items() ([]registry.Item, error) {
@@ -390,19 +399,25 @@ func (f *regSetFlags) items() ([]registry.Item, error) {
 	if err := requireSchemas(f.schemas); err != nil {
 		return nil, err
 	}
-	st, err := registry.ParseStrategy(f.strategy)
+	return registryItems(f.schemas, f.strategy, f.topics)
+}
+
+// registryItems is what `registry register` registers: the types of the
+// schemas folder under their subjects by strategy and --topic mappings.
+func registryItems(schemas, strategy string, topicSpecs []string) ([]registry.Item, error) {
+	st, err := registry.ParseStrategy(strategy)
 	if err != nil {
 		return nil, usageErrorf("--%s: %v", regFlagStrategy, err)
 	}
 	var topics []registry.Topic
-	for _, t := range f.topics {
+	for _, t := range topicSpecs {
 		tp, err := registry.ParseTopic(t)
 		if err != nil {
 			return nil, usageErrorf("--%s: %v", regFlagTopic, err)
 		}
 		topics = append(topics, tp)
 	}
-	types, err := registry.LoadDir(f.schemas)
+	types, err := registry.LoadDir(schemas)
 	if err != nil {
 		return nil, usageError{err}
 	}
